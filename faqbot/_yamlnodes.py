@@ -1,0 +1,210 @@
+"""Typed, located reading of a composed YAML document.
+
+The knowledge base is read from `yaml.compose` nodes rather than from `safe_load` output so that every
+error can name the file, the line and the field. Composing never constructs Python objects from tags, so
+`!!python/object` and friends cannot run code; aliases are followed under a node budget so that an alias
+bomb ("billion laughs") fails fast instead of expanding.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from .errors import FaqbotError
+
+T = TypeVar("T")
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_NODES = 500_000
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_KNOWN_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a knowledge-base object was written, for error messages and `faqbot check`."""
+
+    path: str
+    """The file as the user named it (or `<memory>` for a knowledge base built in code)."""
+    line: int
+    """1-based line number."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+class KnowledgeError(FaqbotError, ValueError):
+    """A knowledge base that cannot be loaded; the message names file:line and the field."""
+
+    def __init__(self, where: Location, field: str, message: str) -> None:
+        self.where = where
+        self.field = field
+        self.message = message
+        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """A "(did you mean 'x'?)" hint, or an empty string when nothing is close."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Node:
+    """One YAML node with its field path: typed accessors raise `KnowledgeError` at the node's line."""
+
+    __slots__ = ("raw", "path", "field", "_budget")
+
+    def __init__(self, raw: yaml.Node, path: str, field: str, budget: list[int]) -> None:
+        self.raw = raw
+        self.path = path
+        self.field = field
+        self._budget = budget
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise self.error("document too large (more than %d nodes; alias expansion?)" % MAX_NODES)
+
+    @property
+    def where(self) -> Location:
+        return Location(self.path, self.raw.start_mark.line + 1)
+
+    def error(self, message: str) -> KnowledgeError:
+        return KnowledgeError(self.where, self.field, message)
+
+    def _child(self, raw: yaml.Node, field: str) -> Node:
+        return Node(raw, self.path, field, self._budget)
+
+    def _check_tag(self) -> None:
+        if self.raw.tag not in _KNOWN_TAGS:
+            raise self.error(f"unsupported YAML tag {self.raw.tag!r} (plain data only)")
+
+    def kind(self) -> str:
+        self._check_tag()
+        if isinstance(self.raw, yaml.MappingNode):
+            return "mapping"
+        if isinstance(self.raw, yaml.SequenceNode):
+            return "list"
+        return {_STR: "string", _INT: "integer", _FLOAT: "number", _BOOL: "boolean"}.get(self.raw.tag, "null")
+
+    def scalar(self) -> Any:
+        self._check_tag()
+        if not isinstance(self.raw, yaml.ScalarNode):
+            raise self.error(f"expected a single value, got a {self.kind()}")
+        return _CONSTRUCTOR.construct_object(self.raw)
+
+    def text(self, *, allow_empty: bool = False) -> str:
+        """A string; numbers and booleans are refused so that `answer: yes` is not silently `True`."""
+        if self.kind() != "string":
+            raise self.error(f"expected text, got a {self.kind()}")
+        value = str(self.scalar())
+        if not allow_empty and not value.strip():
+            raise self.error("must not be empty")
+        return value
+
+    def word(self) -> str:
+        """A scalar exactly as written, so that an option named `yes` stays "yes", not True."""
+        if self.kind() not in ("string", "boolean", "integer") or not isinstance(self.raw, yaml.ScalarNode):
+            raise self.error(f"expected a word, got a {self.kind()}")
+        value = str(self.raw.value)
+        if not value.strip():
+            raise self.error("must not be empty")
+        return value
+
+    def number(self, low: float, high: float) -> float:
+        if self.kind() not in ("integer", "number"):
+            raise self.error(f"expected a number, got a {self.kind()}")
+        value = float(self.scalar())
+        if not low <= value <= high:
+            raise self.error(f"{value:g} is out of range {low:g}..{high:g}")
+        return value
+
+    def items(self) -> Iterator[Node]:
+        if self.kind() != "list":
+            raise self.error(f"expected a list, got a {self.kind()}")
+        assert isinstance(self.raw, yaml.SequenceNode)
+        for i, raw in enumerate(self.raw.value):
+            yield self._child(raw, f"{self.field}[{i}]")
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(item.text() for item in self.items())
+
+    def pairs(self) -> Iterator[tuple[str, Node]]:
+        """Key/value pairs of a mapping with text keys, refusing duplicate keys."""
+        if self.kind() != "mapping":
+            raise self.error(f"expected a mapping (key: value), got a {self.kind()}")
+        assert isinstance(self.raw, yaml.MappingNode)
+        seen: set[str] = set()
+        for raw_key, raw_value in self.raw.value:
+            key_node = self._child(raw_key, self.field)
+            key = key_node.word()
+            if key in seen:
+                raise key_node.error(f"duplicate key {key!r}")
+            seen.add(key)
+            yield key, self._child(raw_value, f"{self.field}.{key}" if self.field else key)
+
+    def fields(self, required: set[str], optional: set[str]) -> dict[str, Node]:
+        """The mapping's values by key, after refusing unknown keys and reporting missing ones."""
+        found = dict(self.pairs())
+        allowed = sorted(required | optional)
+        for key, node in found.items():
+            if key not in required and key not in optional:
+                raise KnowledgeError(node.where, node.field, f"unknown key{did_you_mean(key, allowed)}")
+        for key in sorted(required - found.keys()):
+            raise self.error(f"missing required key {key!r}")
+        return found
+
+
+def compose(path: Path | str, text: str | None = None) -> Node:
+    """The root node of a YAML file; syntax errors become `KnowledgeError` with the line."""
+    name = str(path)
+    if text is None:
+        text = _read(Path(path))
+    try:
+        raw = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise KnowledgeError(Location(name, line), "", f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(Location(name, 1), "", f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise KnowledgeError(Location(name, 1), "", "invalid YAML: nested too deeply") from None
+    if raw is None:
+        raise KnowledgeError(Location(name, 1), "", "the file is empty")
+    return Node(raw, name, "", [MAX_NODES])
+
+
+def _read(path: Path) -> str:
+    where = Location(str(path), 1)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise KnowledgeError(where, "", f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KnowledgeError(where, "", "no such file") from None
+    except IsADirectoryError:
+        raise KnowledgeError(where, "", "is a directory, expected a YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(where, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise KnowledgeError(where, "", f"cannot read: {exc.strerror}") from None
+
+
+def optional(fields: dict[str, Node], key: str, read: Callable[[Node], T], default: T) -> T:
+    """`read(fields[key])` when the key is present, else `default`."""
+    node = fields.get(key)
+    return default if node is None else read(node)

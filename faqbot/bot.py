@@ -1,0 +1,78 @@
+"""The facade users import: `Bot` (load, match, session) and `Session` (ask).
+
+A `Bot` is immutable after loading: the knowledge base, the matcher's index and the red-flag screen are
+built once and shared. All that changes in a conversation lives in the session's state dict, so any
+number of sessions, threads or web workers can share one bot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import knowledge
+from .dialogue import Dialogue, Reply
+from .knowledge import KnowledgeBase
+from .matcher import Candidate, Matcher
+from .safety import Screen
+from .state import new_state, validate
+from .text import Normaliser
+
+__all__ = ["Bot", "Session"]
+
+
+class Bot:
+    """A loaded knowledge base, ready to answer."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.normaliser = Normaliser(kb.synonyms)
+        self.matcher = Matcher(kb, self.normaliser)
+        self.screen = Screen(kb.red_flags, self.normaliser)
+        self._dialogue = Dialogue(kb, self.normaliser, self.matcher, self.screen)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Bot:
+        """Load and validate a knowledge base (the bundled back-pain one by default).
+
+        Raises `KnowledgeError` naming file:line and the field when the file is broken.
+        """
+        return cls(knowledge.load(path))
+
+    def match(self, text: str, limit: int = 3) -> list[Candidate]:
+        """Entries the text is about, best first; [] when it is out of scope."""
+        _require_str(text)
+        return self.matcher.match(text, limit)
+
+    def session(self, state: dict[str, Any] | None = None) -> Session:
+        """A new conversation, or one resumed from a `reply.state` (`StateError` if it is not valid)."""
+        return Session(self, new_state() if state is None else validate(self.kb, state))
+
+    def respond(self, text: str, state: dict[str, Any]) -> Reply:
+        """One stateless turn: the reply to `text` in the conversation `state` (validated first)."""
+        _require_str(text)
+        return self._dialogue.respond(text, validate(self.kb, state))
+
+
+class Session:
+    """One conversation. Not shared between threads; create one per user."""
+
+    def __init__(self, bot: Bot, state: dict[str, Any]) -> None:
+        self.bot = bot
+        self._state = state
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return validate(self.bot.kb, self._state)
+
+    def ask(self, text: str) -> Reply:
+        """The bot's reply to one message. Never raises for any `str`; raises TypeError for anything else."""
+        _require_str(text)
+        reply = self.bot._dialogue.respond(text, self._state)
+        self._state = validate(self.bot.kb, reply.state)
+        return reply
+
+
+def _require_str(text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"expected the message as a str, got {type(text).__name__}")

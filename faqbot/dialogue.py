@@ -1,0 +1,311 @@
+"""The dialogue manager: one message in, one `Reply` out, the conversation carried in a plain dict.
+
+Handlers run in the order of DESIGN.md's rules; the first that returns a reply wins:
+red flags → pending follow-up → pick from offered questions → small talk → match → fallback.
+The conversation lives entirely in `state` (JSON-serialisable), so a saved and resumed conversation
+behaves exactly like one that never stopped, and one `Bot` serves any number of them at once.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from . import choices, render
+from .knowledge import Entry, KnowledgeBase, Option, Step
+from .matcher import Candidate, Matcher
+from .safety import SCREEN_CHARS, Screen
+from .state import MAX_OFFERED
+from .text import STOPWORDS, Normaliser, fold
+
+__all__ = ["Dialogue", "Reply", "ReplyKind"]
+
+MAX_TRIES = 1
+"""A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"
+    FOLLOW_UP = "follow_up"
+    CLARIFY = "clarify"
+    FALLBACK = "fallback"
+    URGENT = "urgent"
+    SMALLTALK = "smalltalk"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot says to one message."""
+
+    kind: ReplyKind
+    entry_id: str | None
+    """The knowledge-base entry this reply is about, or None."""
+    markdown: str
+    options: tuple[str, ...]
+    """Quick replies, numbered from 1 in the order given: answering with the number picks one."""
+    state: dict[str, Any]
+    """The conversation after this reply: pass it to `Bot.session(state)` to continue."""
+    candidates: tuple[Candidate, ...] = field(default=(), compare=False)
+    """The matcher's ranking behind this reply (empty when matching was not needed)."""
+    signs: tuple[str, ...] = ()
+    """The red-flag signs an `urgent` reply responds to."""
+
+    @property
+    def text(self) -> str:
+        """Plain text for a terminal or a screen reader (lists kept as lists)."""
+        return render.to_text(self.markdown)
+
+    @property
+    def html(self) -> str:
+        """Safe HTML: raw HTML in the knowledge base is escaped, never passed through."""
+        return render.to_html(self.markdown)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": str(self.kind), "entry_id": self.entry_id, "text": self.text, "markdown": self.markdown,
+                "options": list(self.options), "state": copy.deepcopy(self.state)}
+
+
+@dataclass
+class _Turn:
+    """One message being handled: the text, its analysis (computed once) and the state to update."""
+
+    text: str
+    words: list[str]
+    state: dict[str, Any]
+    candidates: list[Candidate] | None = None
+
+
+_Handler = Callable[["Dialogue", _Turn], "Reply | None"]
+
+
+class Dialogue:
+    """The rules of conversation over one knowledge base (immutable; shared by all sessions)."""
+
+    def __init__(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher, screen: Screen) -> None:
+        self.kb = kb
+        self._normaliser = normaliser
+        self._matcher = matcher
+        self._screen = screen
+        self._smalltalk = sorted(
+            ((tuple(fold(p).split()), talk) for talk in kb.smalltalk for p in talk.patterns if fold(p)),
+            key=lambda item: -len(item[0]),
+        )
+        self._help = next((t for t in kb.smalltalk if t.intent == "help"), None)
+
+    # -- entry point ---------------------------------------------------------------------------------
+
+    def respond(self, text: str, state: dict[str, Any]) -> Reply:
+        turn = _Turn(text, self._normaliser.words(text, SCREEN_CHARS), copy.deepcopy(state))
+        for _name, handler in _HANDLERS:
+            reply = handler(self, turn)
+            if reply is not None:
+                return reply
+        raise AssertionError("the fallback handler always replies")
+
+    def ranked(self, turn: _Turn) -> list[Candidate]:
+        if turn.candidates is None:
+            turn.candidates = self._matcher.rank_words(turn.words, limit=3)
+        return turn.candidates
+
+    # -- handlers, in rule order ---------------------------------------------------------------------
+
+    def _red_flags(self, turn: _Turn) -> Reply | None:
+        signs = self._screen.signs(turn.words)
+        if not signs or self.kb.red_flags is None:
+            return None
+        flags = self.kb.red_flags
+        mentioned = "; ".join(s.label for s in signs)
+        markdown = f"{flags.message.rstrip()}\n\nYou mentioned: {mentioned}.\n\n*Source: {flags.source.strip()}*"
+        turn.state["pending"] = None
+        return self._reply(ReplyKind.URGENT, None, markdown, (), turn, signs=tuple(s.id for s in signs))
+
+    def _pending_follow_up(self, turn: _Turn) -> Reply | None:
+        pending = turn.state["pending"]
+        if not pending or pending.get("kind") != "follow_up":
+            return None
+        entry = self.kb.by_id[pending["entry"]]
+        assert entry.follow_up is not None
+        step = entry.follow_up.steps[pending["step"]]
+        chosen = choices.understand(turn.text, step.options)
+        if self._is_new_question(turn, entry, chosen):
+            turn.state["pending"] = None
+            return None
+        if chosen is None and self._smalltalk_intent(turn) is not None:
+            return None  # small talk answers, and the question stays pending
+        if chosen is None:
+            return self._ask_again(turn, entry, step, pending.get("tries", 0))
+        return self._advance(turn, entry, step, chosen)
+
+    def _is_new_question(self, turn: _Turn, entry: Entry, chosen: Option | None) -> bool:
+        """A clear question about another entry, rather than an answer to the pending one."""
+        content = [w for w in turn.words if w not in STOPWORDS]
+        if chosen is not None and len(content) <= choices.SHORT:
+            return False
+        best = self.ranked(turn)
+        confident = bool(best) and best[0].score >= self.kb.settings.threshold
+        return confident and best[0].entry_id != entry.id
+
+    def _ask_again(self, turn: _Turn, entry: Entry, step: Step, tries: int) -> Reply:
+        if tries >= MAX_TRIES:
+            unsure = next((o for o in step.options if o.value == "unsure"), None)
+            if unsure is not None:
+                return self._advance(turn, entry, step, unsure, note="I'll take that as *not sure*.")
+            turn.state["pending"] = None
+            return self._answer(turn, entry, entry.answer, entry.related)
+        labels = ", ".join(f"{i}. {o.label}" for i, o in enumerate(step.options, 1))
+        turn.state["pending"] = {"kind": "follow_up", "entry": entry.id, "step": step.id, "tries": tries + 1}
+        markdown = f"Sorry, I didn't catch that. {step.ask}\n\nPlease answer with one of: {labels}."
+        return self._reply(ReplyKind.FOLLOW_UP, entry.id, markdown, _labels(step), turn)
+
+    def _offered_pick(self, turn: _Turn) -> Reply | None:
+        pending = turn.state["pending"]
+        if not pending or pending.get("kind") != "choice":
+            return None
+        offered = [self.kb.by_id[i] for i in pending["entries"]]
+        index = choices.pick_number(turn.text, len(offered))
+        if index is None and pending.get("clarify"):
+            index = self._pick_by_words(turn.text, offered)
+        if index is None:
+            return None
+        turn.state["pending"] = None
+        return self._start(turn, offered[index])
+
+    def _pick_by_words(self, text: str, offered: Sequence[Entry]) -> int | None:
+        """Which offered question the words of a reply point at, when they clearly point at one."""
+        folded = fold(text)
+        scores = [fuzz.token_set_ratio(folded, fold(e.question)) for e in offered]
+        best = max(scores, default=0)
+        if best < 80 or scores.count(best) > 1:
+            return None
+        return scores.index(best)
+
+    def _small_talk(self, turn: _Turn) -> Reply | None:
+        talk = self._smalltalk_intent(turn)
+        if talk is None:
+            return None
+        markdown, options = talk.reply.rstrip(), ()
+        if talk is self._help or talk.intent == "greeting":
+            markdown, options = self._with_suggestions(turn, markdown, all_questions=talk is self._help)
+        return self._keep_pending_question(turn, markdown, options)
+
+    def _smalltalk_intent(self, turn: _Turn) -> Any:
+        if not any(c.isalnum() for c in turn.text):
+            return self._help
+        words = fold(turn.text).split()
+        found = []
+        for phrase, talk in self._smalltalk:
+            size = len(phrase)
+            for i in range(len(words) - size + 1):
+                if words[i : i + size] == list(phrase):
+                    found.append((i, talk))
+                    words[i : i + size] = [""] * size
+        if not found or any(w and w not in STOPWORDS for w in words):
+            return None
+        return min(found, key=lambda item: item[0])[1]
+
+    def _keep_pending_question(self, turn: _Turn, markdown: str, options: tuple[str, ...]) -> Reply:
+        """Small talk in the middle of a follow-up answers, then repeats the question still open."""
+        pending = turn.state["pending"]
+        if pending and pending.get("kind") == "follow_up":
+            entry = self.kb.by_id[pending["entry"]]
+            assert entry.follow_up is not None
+            step = entry.follow_up.steps[pending["step"]]
+            markdown = f"{markdown}\n\n{step.ask}"
+            options = _labels(step)
+        return self._reply(ReplyKind.SMALLTALK, None, markdown, options, turn)
+
+    def _match(self, turn: _Turn) -> Reply | None:
+        ranked = self.ranked(turn)
+        settings = self.kb.settings
+        if not ranked or ranked[0].score < settings.threshold:
+            return None
+        close = [c for c in ranked if c.score >= settings.threshold and ranked[0].score - c.score <= settings.clarify_margin]
+        if len(close) > 1:
+            entries = [self.kb.by_id[c.entry_id] for c in close]
+            turn.state["pending"] = {"kind": "choice", "entries": [e.id for e in entries], "clarify": True}
+            return self._reply(ReplyKind.CLARIFY, None, "Which of these did you mean?",
+                               tuple(e.question for e in entries), turn)
+        turn.state["pending"] = None
+        return self._start(turn, self.kb.by_id[ranked[0].entry_id])
+
+    def _fallback(self, turn: _Turn) -> Reply:
+        markdown, options = self._with_suggestions(turn, self.kb.fallback.rstrip(), all_questions=False)
+        return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn)
+
+    # -- flows and answers ---------------------------------------------------------------------------
+
+    def _start(self, turn: _Turn, entry: Entry) -> Reply:
+        """Answer an entry, first asking its follow-up questions whose slots are still unknown."""
+        if entry.follow_up is None:
+            return self._answer(turn, entry, entry.answer, entry.related)
+        return self._goto(turn, entry, entry.follow_up.start, intro=True)
+
+    def _advance(self, turn: _Turn, entry: Entry, step: Step, chosen: Option, note: str = "") -> Reply:
+        turn.state["slots"][step.slot] = chosen.value
+        return self._goto(turn, entry, step.next[chosen.value], note=note)
+
+    def _goto(self, turn: _Turn, entry: Entry, target: str, intro: bool = False, note: str = "") -> Reply:
+        flow = entry.follow_up
+        assert flow is not None
+        slots = turn.state["slots"]
+        seen: set[str] = set()
+        while target in flow.steps and flow.steps[target].slot in slots and target not in seen:
+            seen.add(target)
+            step = flow.steps[target]
+            target = step.next.get(slots[step.slot], "")
+        if target in flow.variants:
+            turn.state["pending"] = None
+            variant = flow.variants[target]
+            return self._answer(turn, entry, variant.answer, variant.related or entry.related, note)
+        if target not in flow.steps or target in seen:
+            turn.state["pending"] = None  # a remembered slot value this flow cannot use: answer in general
+            return self._answer(turn, entry, entry.answer, entry.related, note)
+        step = flow.steps[target]
+        turn.state["pending"] = {"kind": "follow_up", "entry": entry.id, "step": step.id, "tries": 0}
+        lead = f"About **{entry.question}** It depends on your situation, so first: " if intro else ""
+        markdown = "\n\n".join(p for p in (note, f"{lead}{step.ask}") if p)
+        return self._reply(ReplyKind.FOLLOW_UP, entry.id, markdown, _labels(step), turn)
+
+    def _answer(self, turn: _Turn, entry: Entry, answer: str, related: Sequence[str], note: str = "") -> Reply:
+        offered = [r for r in related if r != entry.id][:MAX_OFFERED]
+        turn.state["pending"] = {"kind": "choice", "entries": offered, "clarify": False} if offered else None
+        markdown = "\n\n".join(p for p in (note, answer.rstrip()) if p)
+        options = tuple(self.kb.by_id[r].question for r in offered)
+        return self._reply(ReplyKind.ANSWER, entry.id, markdown, options, turn)
+
+    def _with_suggestions(self, turn: _Turn, markdown: str, all_questions: bool) -> tuple[str, tuple[str, ...]]:
+        if all_questions:
+            ids = [e.id for e in self.kb.entries][:MAX_OFFERED]
+        else:
+            ids = list(self.kb.suggest or [e.id for e in self.kb.entries])[: self.kb.settings.suggestions]
+        if ids and not _has_pending_follow_up(turn.state):
+            turn.state["pending"] = {"kind": "choice", "entries": ids, "clarify": False}
+        return markdown, tuple(self.kb.by_id[i].question for i in ids)
+
+    def _reply(self, kind: ReplyKind, entry_id: str | None, markdown: str, options: tuple[str, ...],
+               turn: _Turn, signs: tuple[str, ...] = ()) -> Reply:
+        return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), signs)
+
+
+def _labels(step: Step) -> tuple[str, ...]:
+    return tuple(o.label for o in step.options)
+
+
+def _has_pending_follow_up(state: dict[str, Any]) -> bool:
+    pending = state.get("pending")
+    return bool(pending) and pending.get("kind") == "follow_up"
+
+
+_HANDLERS: list[tuple[str, _Handler]] = [
+    ("red_flags", Dialogue._red_flags),
+    ("pending_follow_up", Dialogue._pending_follow_up),
+    ("offered_pick", Dialogue._offered_pick),
+    ("small_talk", Dialogue._small_talk),
+    ("match", Dialogue._match),
+    ("fallback", Dialogue._fallback),
+]

@@ -1,0 +1,378 @@
+"""The knowledge-base model and its loading from YAML.
+
+Everything is validated at load time — types, unknown keys, duplicate ids, dangling references, flow
+wiring — so that a broken knowledge base fails with file:line before the first question is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from ._yamlnodes import KnowledgeError, Location, Node, compose, did_you_mean, optional
+
+__all__ = [
+    "Entry", "Flow", "KnowledgeBase", "KnowledgeError", "Location", "Meta", "Option", "RedFlag",
+    "RedFlags", "Settings", "Smalltalk", "Step", "Variant", "bundled_path", "load",
+]
+
+MEMORY = Location("<memory>", 1)
+BUILTIN_OPTIONS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer a follow-up step accepts."""
+
+    value: str
+    """What is stored in the slot ("yes", "no", "unsure" or the author's own value)."""
+    label: str
+    """What the user sees on a quick-reply button."""
+    says: tuple[str, ...] = ()
+    """Extra phrasings that select this option, besides the label and the built-in yes/no/unsure words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A question asked before answering; its answer fills `slot` for the rest of the conversation."""
+
+    id: str
+    ask: str
+    slot: str
+    options: tuple[Option, ...]
+    next: Mapping[str, str]
+    """Option value → the id of the next step or of the variant that answers."""
+    where: Location = MEMORY
+
+    def option(self, value: str) -> Option:
+        return next(o for o in self.options if o.value == value)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One tailored answer at the end of a flow path."""
+
+    id: str
+    title: str
+    """A heading for exports, e.g. "If your doctor has not advised exercise yet"."""
+    answer: str
+    related: tuple[str, ...] = ()
+    where: Location = MEMORY
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A declarative follow-up: steps that fill slots, leading to answer variants."""
+
+    start: str
+    steps: Mapping[str, Step]
+    variants: Mapping[str, Variant]
+    where: Location = MEMORY
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One question of the FAQ."""
+
+    id: str
+    question: str
+    answer: str
+    """Markdown that stands on its own (it may be read without any other entry)."""
+    alternates: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    follow_up: Flow | None = None
+    where: Location = MEMORY
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    """An urgent sign; each pattern is space-separated word groups, all of which must occur."""
+
+    id: str
+    label: str
+    patterns: tuple[str, ...]
+    where: Location = MEMORY
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlags:
+    message: str
+    source: str
+    signs: tuple[RedFlag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Smalltalk:
+    intent: str
+    patterns: tuple[str, ...]
+    reply: str
+    where: Location = MEMORY
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    title: str
+    source: str = ""
+    url: str = ""
+    updated: str = ""
+    disclaimer: str = ""
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Matching knobs, declared in the knowledge base so each base can be tuned without code."""
+
+    threshold: float = 52.0
+    """Below this calibrated score (0-100) a message is out of scope."""
+    clarify_margin: float = 4.0
+    """When the runner-up entry scores within this many points of the best, ask which was meant."""
+    suggestions: int = 3
+    """How many questions a fallback offers."""
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    meta: Meta
+    entries: tuple[Entry, ...]
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Canonical word → the lay words that mean it (e.g. exercise → work out, gym)."""
+    red_flags: RedFlags | None = None
+    smalltalk: tuple[Smalltalk, ...] = ()
+    fallback: str = "Sorry, I can only answer questions about this FAQ."
+    suggest: tuple[str, ...] = ()
+    """Entry ids a fallback offers; the first entries when empty."""
+    settings: Settings = Settings()
+    path: str = "<memory>"
+    by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", MappingProxyType({e.id: e for e in self.entries}))
+        _check_references(self)
+
+    def entry(self, entry_id: str) -> Entry:
+        try:
+            return self.by_id[entry_id]
+        except KeyError:
+            raise KeyError(f"unknown entry id {entry_id!r}{did_you_mean(entry_id, list(self.by_id))}") from None
+
+    @property
+    def slots(self) -> Mapping[str, tuple[str, ...]]:
+        """Every slot any flow declares, with the values it may hold."""
+        found: dict[str, set[str]] = {}
+        for entry in self.entries:
+            for step in entry.follow_up.steps.values() if entry.follow_up else ():
+                found.setdefault(step.slot, set()).update(o.value for o in step.options)
+        return {slot: tuple(sorted(values)) for slot, values in found.items()}
+
+
+def bundled_path() -> Path:
+    """The bundled back-pain knowledge base: `knowledge/` in a checkout, `faqbot/kb/` when installed."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "kb" / "back_pain.yaml", here.parent / "knowledge" / "back_pain.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("the bundled knowledge base is missing from this installation of faqbot")
+
+
+def load(path: Path | str | None = None, *, text: str | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge base file (the bundled one when `path` is None)."""
+    root = compose(path if path is not None else bundled_path(), text)
+    top = root.fields({"meta", "entries"}, {"version", "matching", "synonyms", "red_flags", "smalltalk", "fallback"})
+    optional(top, "version", lambda n: n.number(1, 1), 1.0)
+    fallback_text, suggest = optional(top, "fallback", _fallback, ("", ()))
+    entries = _entries(top["entries"])
+    _check_reference_nodes(top, [e.id for e in entries])
+    return KnowledgeBase(
+        meta=_meta(top["meta"]),
+        entries=entries,
+        synonyms=optional(top, "synonyms", _synonyms, MappingProxyType({})),
+        red_flags=optional(top, "red_flags", _red_flags, None),
+        smalltalk=optional(top, "smalltalk", _smalltalk, ()),
+        fallback=fallback_text or KnowledgeBase.fallback,
+        suggest=suggest,
+        settings=optional(top, "matching", _settings, Settings()),
+        path=root.path,
+    )
+
+
+def _meta(node: Node) -> Meta:
+    f = node.fields({"title"}, {"source", "url", "updated", "disclaimer", "language"})
+    return Meta(**{key: value.text() for key, value in f.items()})
+
+
+def _settings(node: Node) -> Settings:
+    f = node.fields(set(), {"threshold", "clarify_margin", "suggestions"})
+    return Settings(
+        threshold=optional(f, "threshold", lambda n: n.number(0, 100), Settings.threshold),
+        clarify_margin=optional(f, "clarify_margin", lambda n: n.number(0, 100), Settings.clarify_margin),
+        suggestions=int(optional(f, "suggestions", lambda n: n.number(0, 10), Settings.suggestions)),
+    )
+
+
+def _synonyms(node: Node) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({key: value.texts() for key, value in node.pairs()})
+
+
+def _fallback(node: Node) -> tuple[str, tuple[str, ...]]:
+    f = node.fields({"text"}, {"suggest"})
+    return f["text"].text(), optional(f, "suggest", Node.texts, ())
+
+
+def _red_flags(node: Node) -> RedFlags:
+    f = node.fields({"message", "source", "signs"}, set())
+    signs = []
+    for item in f["signs"].items():
+        s = item.fields({"id", "label", "patterns"}, set())
+        signs.append(RedFlag(s["id"].text(), s["label"].text(), s["patterns"].texts(), item.where))
+    _unique(f["signs"], [s.id for s in signs])
+    return RedFlags(f["message"].text(), f["source"].text(), tuple(signs))
+
+
+def _smalltalk(node: Node) -> tuple[Smalltalk, ...]:
+    found = []
+    for intent, value in node.pairs():
+        f = value.fields({"patterns", "reply"}, set())
+        found.append(Smalltalk(intent, f["patterns"].texts(), f["reply"].text(), value.where))
+    return tuple(found)
+
+
+def _entries(node: Node) -> tuple[Entry, ...]:
+    entries = tuple(_entry(item) for item in node.items())
+    if not entries:
+        raise node.error("a knowledge base needs at least one entry")
+    _unique(node, [e.id for e in entries])
+    return entries
+
+
+def _entry(node: Node) -> Entry:
+    f = node.fields({"id", "question", "answer"}, {"alternates", "related", "tags", "follow_up"})
+    return Entry(
+        id=_slug(f["id"]),
+        question=f["question"].text(),
+        answer=f["answer"].text(),
+        alternates=optional(f, "alternates", Node.texts, ()),
+        related=optional(f, "related", Node.texts, ()),
+        tags=optional(f, "tags", Node.texts, ()),
+        follow_up=optional(f, "follow_up", _flow, None),
+        where=node.where,
+    )
+
+
+def _slug(node: Node) -> str:
+    value = node.text()
+    if not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
+        raise node.error(f"{value!r} is not a slug (use letters, digits, '-' and '_')")
+    return value
+
+
+def _flow(node: Node) -> Flow:
+    f = node.fields({"start", "steps", "variants"}, set())
+    steps = tuple(_step(item) for item in f["steps"].items())
+    variants = tuple(_variant(item) for item in f["variants"].items())
+    _unique(f["steps"], [s.id for s in steps] + [v.id for v in variants])
+    flow = Flow(f["start"].text(), MappingProxyType({s.id: s for s in steps}),
+                MappingProxyType({v.id: v for v in variants}), node.where)
+    targets = [*flow.steps, *flow.variants]
+    if flow.start not in flow.steps:
+        raise f["start"].error(f"unknown step {flow.start!r}{did_you_mean(flow.start, list(flow.steps))}")
+    for step in steps:
+        for value, target in step.next.items():
+            if target not in targets:
+                raise KnowledgeError(step.where, f"{node.field}.steps.{step.id}.next.{value}",
+                                     f"unknown step or variant {target!r}{did_you_mean(target, targets)}")
+    return flow
+
+
+def _step(node: Node) -> Step:
+    f = node.fields({"id", "ask", "slot", "next"}, {"options"})
+    options = optional(f, "options", _options, tuple(Option(v, label) for v, label in BUILTIN_OPTIONS.items()))
+    _unique(f.get("options", node), [o.value for o in options])
+    values = [o.value for o in options]
+    nexts = {}
+    for value, target in f["next"].pairs():
+        if value not in values:
+            raise target.error(f"{value!r} is not one of this step's options{did_you_mean(value, values)}")
+        nexts[value] = target.text()
+    for value in values:
+        if value not in nexts:
+            raise f["next"].error(f"no next step for option {value!r}")
+    return Step(_slug(f["id"]), f["ask"].text(), _slug(f["slot"]), options, MappingProxyType(nexts), node.where)
+
+
+def _options(node: Node) -> tuple[Option, ...]:
+    options = []
+    for item in node.items():
+        if item.kind() != "mapping":
+            value = item.word()
+            if value not in BUILTIN_OPTIONS:
+                raise item.error(f"{value!r} needs a label (built-in options: yes, no, unsure)")
+            options.append(Option(value, BUILTIN_OPTIONS[value]))
+        else:
+            o = item.fields({"value"}, {"label", "says"})
+            value = o["value"].word()
+            label = optional(o, "label", Node.text, BUILTIN_OPTIONS.get(value, value))
+            options.append(Option(value, label, optional(o, "says", Node.texts, ())))
+    if len(options) < 2:
+        raise node.error("a step needs at least two options")
+    return tuple(options)
+
+
+def _variant(node: Node) -> Variant:
+    f = node.fields({"id", "title", "answer"}, {"related"})
+    return Variant(_slug(f["id"]), f["title"].text(), f["answer"].text(),
+                   optional(f, "related", Node.texts, ()), node.where)
+
+
+def _unique(node: Node, ids: Iterable[str]) -> None:
+    seen: set[str] = set()
+    items = list(node.items()) if node.kind() == "list" else []
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            where = items[i].where if i < len(items) else node.where
+            raise KnowledgeError(where, f"{node.field}[{i}].id", f"duplicate id {item_id!r}")
+        seen.add(item_id)
+
+
+def _check_reference_nodes(top: dict[str, Node], ids: list[str]) -> None:
+    """Like `_check_references`, but reports the exact line of each bad reference in the file."""
+    refs: list[Node] = []
+    for entry in top["entries"].items():
+        f = dict(entry.pairs())
+        refs += f["related"].items() if "related" in f else []
+        flow = dict(f["follow_up"].pairs()) if "follow_up" in f else {}
+        for variant in flow["variants"].items() if "variants" in flow else ():
+            v = dict(variant.pairs())
+            refs += v["related"].items() if "related" in v else []
+    if "fallback" in top:
+        f = dict(top["fallback"].pairs())
+        refs += f["suggest"].items() if "suggest" in f else []
+    for ref in refs:
+        if ref.text() not in ids:
+            raise ref.error(f"unknown id {ref.text()!r}{did_you_mean(ref.text(), ids)}")
+
+
+def _check_references(kb: KnowledgeBase) -> None:
+    """Related links, variant links and fallback suggestions must name existing entries."""
+    ids = list(kb.by_id)
+    if len(ids) != len(kb.entries):
+        dup = next(e for i, e in enumerate(kb.entries) if e.id in {x.id for x in kb.entries[:i]})
+        raise KnowledgeError(dup.where, "id", f"duplicate id {dup.id!r}")
+    for entry in kb.entries:
+        refs = [("related", r, entry.where) for r in entry.related]
+        if entry.follow_up:
+            refs += [(f"follow_up.variants.{v.id}.related", r, v.where)
+                     for v in entry.follow_up.variants.values() for r in v.related]
+        for name, ref, where in refs:
+            if ref not in kb.by_id:
+                raise KnowledgeError(where, f"{entry.id}.{name}", f"unknown id {ref!r}{did_you_mean(ref, ids)}")
+    for ref in kb.suggest:
+        if ref not in kb.by_id:
+            raise KnowledgeError(Location(kb.path, 1), "fallback.suggest", f"unknown id {ref!r}{did_you_mean(ref, ids)}")

@@ -1,0 +1,117 @@
+"""Markdown from the knowledge base → plain text, terminal text or safe HTML, with markdown-it-py.
+
+One parser, configured once: CommonMark with raw HTML disabled, so `<script>` in a knowledge base reaches a
+web page as text, never as markup (markdown-it also refuses `javascript:` links). Plain text keeps lists as
+lists ("- item", "1. item") because a screen reader or a terminal has no bullets to lean on.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
+
+__all__ = ["to_html", "to_terminal", "to_text"]
+
+Style = Callable[[str, str], str]
+"""(markup kind, text) → styled text; kinds are "strong", "em", "code" and "heading"."""
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # deferred: keeps `import faqbot` fast
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+@lru_cache(maxsize=2048)
+def to_html(markdown: str) -> str:
+    return parser().render(markdown)
+
+
+@lru_cache(maxsize=2048)
+def to_text(markdown: str) -> str:
+    return to_terminal(markdown, width=0)
+
+
+def to_terminal(markdown: str, width: int = 80, style: Style | None = None) -> str:
+    """Readable text; wrapped to `width` columns when it is positive, styled by `style` if given."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    root = SyntaxTreeNode(parser().parse(markdown))
+    blocks = _blocks(root.children, width, style or _plain, indent="")
+    return "\n\n".join(b for b in blocks if b).strip("\n")
+
+
+def _plain(_kind: str, text: str) -> str:
+    return text
+
+
+def _blocks(nodes: list[SyntaxTreeNode], width: int, style: Style, indent: str) -> list[str]:
+    out: list[str] = []
+    for node in nodes:
+        if node.type in ("paragraph", "heading"):
+            text = _inline(node.children, style)
+            if node.type == "heading":
+                text = style("heading", text)
+            out.append(_wrap(text, width, indent, indent))
+        elif node.type in ("bullet_list", "ordered_list"):
+            out.append("\n".join(_list_items(node, width, style, indent)))
+        elif node.type in ("fence", "code_block"):
+            out.append("\n".join(indent + "    " + line for line in node.content.rstrip("\n").split("\n")))
+        elif node.type == "blockquote":
+            out.extend(_blocks(node.children, width, style, indent + "> "))
+        elif node.type == "hr":
+            out.append(indent + "-" * 3)
+        else:
+            out.extend(_blocks(node.children, width, style, indent))
+    return out
+
+
+def _list_items(node: SyntaxTreeNode, width: int, style: Style, indent: str) -> list[str]:
+    start = int(str(node.attrs.get("start", 1)))
+    lines = []
+    for number, item in enumerate(node.children, start):
+        marker = f"{number}. " if node.type == "ordered_list" else "- "
+        inner = _blocks(item.children, width, style, indent + " " * len(marker))
+        text = "\n".join(inner).lstrip()
+        lines.append(indent + marker + text)
+    return lines
+
+
+def _inline(nodes: list[SyntaxTreeNode], style: Style) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        if node.type == "inline":
+            parts.append(_inline(node.children, style))
+        elif node.type == "text":
+            parts.append(node.content)
+        elif node.type in ("softbreak", "hardbreak"):
+            parts.append(" " if node.type == "softbreak" else "\n")
+        elif node.type == "code_inline":
+            parts.append(style("code", node.content))
+        elif node.type in ("strong", "em"):
+            parts.append(style(node.type, _inline(node.children, style)))
+        elif node.type == "link":
+            label = _inline(node.children, style)
+            href = str(node.attrs.get("href", ""))
+            parts.append(label if not href or href == label else f"{label} ({href})")
+        elif node.type == "image":
+            parts.append(str(node.attrs.get("alt", "")) or node.content)
+        else:
+            parts.append(_inline(node.children, style) if node.children else node.content)
+    return "".join(parts)
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> str:
+    if width <= 0:
+        return "\n".join(first + line if i == 0 else rest + line for i, line in enumerate(text.split("\n")))
+    return "\n".join(
+        textwrap.fill(line, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
+        for line in text.split("\n")
+    )

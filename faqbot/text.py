@@ -1,0 +1,147 @@
+"""Text normalisation shared by matching, red-flag screening and follow-up answers.
+
+Messages and knowledge-base phrasings go through the same ordered steps, so that "Can't I work-out?" and
+"cannot i exercise" meet in the middle. The steps are plain functions in `_STEPS`; synonyms are
+per-knowledge-base, so they live in a `Normaliser` built once at load.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+
+__all__ = ["Normaliser", "STOPWORDS", "fold", "stem", "tokens"]
+
+MAX_CHARS = 2000
+"""Messages are cut to this many characters before matching: no FAQ question is longer."""
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_CONTRACTIONS = {
+    "can't": "cannot", "cant": "cannot", "won't": "will not", "wont": "will not", "shan't": "shall not",
+    "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'll": "i will", "i'd": "i would",
+    "it's": "it is", "that's": "that is", "what's": "what is", "there's": "there is", "he's": "he is",
+    "she's": "she is", "who's": "who is", "let's": "let us", "y'all": "you all", "dunno": "do not know",
+    "idk": "i do not know", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+}
+_NOT_FORMS = ("dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt",
+              "shouldnt", "wouldnt", "couldnt", "mustnt", "neednt", "aint")
+_SUFFIXES = {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "'s": ""}
+_NON_WORD = re.compile(r"[^\w']+|_+")
+_SPLIT_APOSTROPHE = re.compile(r"'+")
+
+STOPWORDS = frozenset("""
+a an the and or but if so of to in on at by for with from into onto about as than then there here this that
+these those it its i me my mine myself we us our you your he him his she her they them their is am are was were
+be been being do does did done have has had having will would shall could can cannot may might must not no
+just really very quite also too even still please um uh er like well ok okay hi hey hello oh anyway actually
+basically literally kind sort bit lot some any all what which who whom whose when where why how get got
+""".split())
+"""Function and filler words: they carry no topic, so matching gives them little or no weight."""
+
+
+def _nfkc_casefold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _drop_controls(text: str) -> str:
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def _expand_contractions(text: str) -> str:
+    words = []
+    for word in _NON_WORD.sub(" ", text.translate(_APOSTROPHES)).split():
+        word = word.strip("'")
+        words.append(_expand_word(word))
+    return " ".join(words)
+
+
+def _expand_word(word: str) -> str:
+    if word in _CONTRACTIONS:
+        return _CONTRACTIONS[word]
+    bare = word.replace("'", "")
+    if bare in _CONTRACTIONS:
+        return _CONTRACTIONS[bare]
+    if bare in _NOT_FORMS:
+        return bare[:-2] + " not"
+    if word.endswith("n't"):
+        return word[:-3] + " not"
+    for suffix, expansion in _SUFFIXES.items():
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + expansion
+    return _SPLIT_APOSTROPHE.sub(" ", word)
+
+
+_STEPS: list[tuple[str, Callable[[str], str]]] = [
+    ("casefold", _nfkc_casefold),
+    ("strip_accents", _strip_accents),
+    ("drop_controls", _drop_controls),
+    ("contractions", _expand_contractions),
+]
+
+
+def fold(text: str, limit: int = MAX_CHARS) -> str:
+    """Lower-case words separated by single spaces, without accents, punctuation or contractions."""
+    text = text[:limit]
+    for _name, step in _STEPS:
+        text = step(text)
+    return text
+
+
+def tokens(text: str, limit: int = MAX_CHARS) -> list[str]:
+    return fold(text, limit).split()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem, so "exercising", "exercises" and "exercise" count as one word."""
+    return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> "object":
+    import snowballstemmer  # deferred: keeps `import faqbot` fast
+
+    return snowballstemmer.stemmer("english")
+
+
+class Normaliser:
+    """`fold` plus the knowledge base's synonyms (longest phrase first, whole words only)."""
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for canonical, variants in (synonyms or {}).items():
+            target = tuple(tokens(canonical))
+            for variant in variants:
+                key = tuple(tokens(variant))
+                if key and key != target:
+                    table.setdefault(key, target)
+        self._table = table
+        self._longest = max((len(k) for k in table), default=0)
+
+    def words(self, text: str, limit: int = MAX_CHARS) -> list[str]:
+        """Folded words with synonyms replaced by their canonical form."""
+        return self.replace(tokens(text, limit))
+
+    def replace(self, words: list[str]) -> list[str]:
+        if not self._table:
+            return words
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._longest, len(words) - i), 0, -1):
+                target = self._table.get(tuple(words[i : i + size]))
+                if target is not None:
+                    out.extend(target)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
