@@ -1,15 +1,204 @@
-"""`faqbot eval`: not available yet."""
+"""`faqbot eval`: matching accuracy on labelled queries or on a public benchmark.
+
+`faqbot eval CASES.yaml` answers "does it understand my users?" for your own knowledge base;
+`faqbot eval --dataset clinc150|stackfaq PATH` compares the matcher with published numbers. The heavy
+modules are imported inside `run()` so `faqbot --help` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import time
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ._format import ms, pct, seconds, table
+
+if TYPE_CHECKING:
+    from ..benchmarks import ClincReport, RetrievalReport
+    from ..evaluate import CaseReport
+
+EPILOG = """\
+examples:
+  faqbot eval tests/data/queries.yaml --min-accuracy 0.95
+  faqbot eval my_cases.yaml --kb my_faq.yaml --json
+  faqbot eval --dataset clinc150 ../shared/bench-data/clinc150/data_full.json
+  faqbot eval --dataset stackfaq ../shared/bench-data/stackfaq/
+
+CASES.yaml holds `queries: [{text: ..., expect: ...}]`; expect is an entry id, `oos` (nothing should
+answer) or `urgent` (a red flag). Exit status: 0 ok, 1 below --min-accuracy or a broken file, 2 misuse.
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.epilog = EPILOG
+    parser.add_argument("path", metavar="CASES.yaml|PATH",
+                        help="labelled queries, or with --dataset the dataset file or its folder")
+    parser.add_argument("--kb", metavar="PATH", help="knowledge base to evaluate (default: the bundled one)")
+    parser.add_argument("--dataset", choices=("clinc150", "stackfaq"),
+                        help="evaluate on a public benchmark built in memory from PATH")
+    parser.add_argument("--tune", choices=("accuracy", "balanced"), default="accuracy",
+                        help="clinc150 threshold rule on val: accuracy with oos as its own class (default, as "
+                             "in the CLINC150 paper) or balanced = (in-scope accuracy + OOS recall) / 2")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a report")
+    parser.add_argument("--min-accuracy", metavar="X",
+                        help="exit 1 when accuracy is below X, a fraction from 0 to 1 (e.g. 0.95); the "
+                             "accuracy is in-scope top-1 (cases, clinc150 test) or Hit@1 of each stackfaq setting")
+    parser.add_argument("--failures", metavar="N", type=int, default=20,
+                        help="failing queries to list in the report (default 20; --json lists all)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("this command is not available yet")
+    minimum = _fraction(args.min_accuracy)
+    if args.dataset and args.kb:
+        raise UsageError("--kb cannot be combined with --dataset (the dataset is the knowledge base)")
+    if args.dataset == "clinc150":
+        accuracies, data = _clinc(args)
+    elif args.dataset == "stackfaq":
+        accuracies, data = _stackfaq(args)
+    else:
+        accuracies, data = _cases(args)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    worst = min((a for a in accuracies if a is not None), default=None)
+    if minimum is not None and (worst is None or worst < minimum):
+        print(f"faqbot eval: accuracy {pct(worst)} is below --min-accuracy {minimum:g}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _fraction(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0 <= number <= 1:
+        raise UsageError(f"--min-accuracy: expected a fraction from 0 to 1 (e.g. 0.95), got {value!r}")
+    return number
+
+
+# -- labelled cases -------------------------------------------------------------------------------------
+
+def _cases(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
+    from ..bot import Bot
+    from ..evaluate import evaluate_cases, load_cases
+
+    bot = Bot.load(args.kb)
+    cases = load_cases(args.path, known_ids=bot.kb.by_id)
+    report = evaluate_cases(bot, cases)
+    if not args.json:
+        print(_cases_text(args.path, bot, report, args.failures))
+    data = {"file": args.path, "kb": bot.kb.path, **report.to_dict()}
+    return [report.accuracy], data
+
+
+def _cases_text(path: str, bot: Any, report: CaseReport, show: int) -> str:
+    latency = report.latency_ms()
+    in_scope = len(report.in_scope)
+    oos = sum(r.case.expect == "oos" for r in report.results)
+    urgent = sum(r.case.expect == "urgent" for r in report.results)
+    lines = [
+        f"{path}: {len(report.results)} queries on {bot.kb.meta.title} ({len(bot.kb.entries)} entries)",
+        f"  {seconds(report.seconds)} in all; reply time per query p50 {ms(latency['p50'])} ms, "
+        f"mean {ms(latency['mean'])} ms",
+        "",
+        table([
+            ["top-1 accuracy, in scope", pct(report.accuracy),
+             f"{sum(r.correct for r in report.in_scope)}/{in_scope} (clarify counts if its 1st option is right)"],
+            ["clarify rate, in scope", pct(report.clarify_rate), ""],
+            ["matcher top-1, no threshold", pct(report.matcher_top1), ""],
+            ["out-of-scope recall", pct(report.oos_recall), f"{oos} queries expect oos"],
+            ["out-of-scope precision", pct(report.oos_precision), "of the replies that gave no entry"],
+            ["red-flag recall", pct(report.red_flag_recall), f"{urgent} queries; {report.false_alarms} false alarms"],
+        ]),
+        "", "per label",
+        table([["  label", "cases", "correct", "accuracy"]]
+              + [[f"  {label}", str(n), str(ok), pct(ok / n)] for label, (n, ok) in report.per_label().items()]),
+    ]
+    confused = report.confused()
+    if confused:
+        lines += ["", "most confused (expected -> got)"]
+        lines += [f"  {n:3d}  {e} -> {g}" for e, g, n in confused]
+    failures = report.failures
+    if failures:
+        lines += ["", f"failing queries ({len(failures)}{f', first {show}' if len(failures) > show else ''})"]
+        lines += [_failure_line(path, r) for r in failures[:max(show, 0)]]
+    return "\n".join(lines)
+
+
+def _failure_line(path: str, r: Any) -> str:
+    ranking = ", ".join(f"{c.entry_id} {c.score:.1f}" for c in r.candidates) or "nothing"
+    return (f"  {path}:{r.case.line}: expect {r.case.expect}, got {r.got} ({r.kind}); ranking: {ranking}\n"
+            f"      {r.case.text!r}")
+
+
+# -- public benchmarks ----------------------------------------------------------------------------------
+
+def _clinc(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
+    from ..benchmarks import evaluate_clinc
+    from ..datasets import load_clinc
+
+    start = time.perf_counter()
+    clinc = load_clinc(args.path)
+    load = time.perf_counter() - start
+    report = evaluate_clinc(clinc, args.tune)
+    if not args.json:
+        print(_clinc_text(report, load))
+    data = report.to_dict()
+    data["stages"] = {"load": load, **data["stages"]}
+    return [report.test["in_scope_accuracy"]], data
+
+
+RULES = {"accuracy": "accuracy on val with oos as its own class", "balanced": "(in-scope acc + OOS recall)/2 on val"}
+
+
+def _clinc_text(report: ClincReport, load: float) -> str:
+    rows = [["", "val", "test"]]
+    for key, name in (("in_scope_accuracy", "in-scope accuracy"), ("oos_recall", "OOS recall"),
+                      ("oos_precision", "OOS precision"), ("accuracy", "accuracy, oos as a class"),
+                      ("top1_no_threshold", "in-scope top-1, no threshold")):
+        rows.append([name, pct(report.val[key]), pct(report.test[key])])
+    latency, stages = report.ms_per_query, report.stages
+    return "\n".join([
+        f"{report.title}: {report.entries} entries, {report.phrasings:,} phrasings",
+        f"  threshold {report.threshold:.2f}, tuned on val + oos_val ({report.queries['val']:,} queries) "
+        f"maximising {RULES[report.rule]}",
+        "", table(rows), "",
+        f"  ms/query (rank, test): p50 {ms(latency['p50'])}, p99 {ms(latency['p99'])}, mean {ms(latency['mean'])}",
+        f"  stages: load {seconds(load)}, index build {seconds(stages['index_build'])}, "
+        f"rank val {seconds(stages['rank_val'])}, rank test ({report.queries['test']:,} queries) "
+        f"{seconds(stages['rank_test'])}",
+    ])
+
+
+def _stackfaq(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
+    from ..benchmarks import evaluate_retrieval
+    from ..datasets import load_stackfaq
+
+    start = time.perf_counter()
+    settings = load_stackfaq(args.path)
+    load = time.perf_counter() - start
+    reports = [evaluate_retrieval(s) for s in settings]
+    if not args.json:
+        print(_stackfaq_text(str(args.path), reports, load))
+    data = {"dataset": "stackfaq", "settings": [r.to_dict() for r in reports], "stages": {"load": load}}
+    return [r.hit1 for r in reports], data
+
+
+def _stackfaq_text(path: str, reports: list[RetrievalReport], load: float) -> str:
+    from ..benchmarks import MRR_DEPTH
+
+    rows = [["setting", "entries", "phrasings", "queries", "Hit@1", "Hit@3", f"MRR@{MRR_DEPTH}",
+             "ms/query p50", "mean", "index build", "ranking"]]
+    for r in reports:
+        rows.append([r.name, str(r.entries), f"{r.phrasings:,}", f"{r.queries:,}", pct(r.hit1), pct(r.hit3),
+                     f"{r.mrr:.3f}", ms(r.ms_per_query["p50"]), ms(r.ms_per_query["mean"]),
+                     seconds(r.stages["index_build"]), seconds(r.stages["rank"])])
+    return "\n".join([
+        f"StackFAQ ({path}): {reports[0].entries} threads; no threshold (every query is in scope)",
+        "", table(rows), "", f"  stages: load {seconds(load)}; index build and ranking per setting above",
+    ])
