@@ -7,7 +7,9 @@ lists ("- item", "1. item") because a screen reader or a terminal has no bullets
 
 from __future__ import annotations
 
+import re
 import textwrap
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -16,10 +18,31 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.tree import SyntaxTreeNode
 
-__all__ = ["to_html", "to_terminal", "to_text"]
+__all__ = ["ansi", "to_html", "to_terminal", "to_text", "visible_width"]
 
 Style = Callable[[str, str], str]
 """(markup kind, text) → styled text; kinds are "strong", "em", "code" and "heading"."""
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+_ANSI = {"strong": ("1", "22"), "em": ("3", "23"), "code": ("36", "39"), "heading": ("1;4", "22;24")}
+_CLOSES = {"1": "22", "2": "22", "3": "23", "4": "24", **{str(c): "39" for c in (*range(30, 38), *range(90, 98))}}
+
+
+def ansi(kind: str, text: str) -> str:
+    """A `Style` for terminals: bold, italic, cyan code and underlined headings, as ANSI SGR codes.
+
+    Each kind switches off only its own attribute, so bold inside a heading does not end the heading.
+    """
+    on, off = _ANSI.get(kind, ("", ""))
+    return f"\x1b[{on}m{text}\x1b[{off}m" if on else text
+
+
+def visible_width(text: str) -> int:
+    """Columns a string takes in a terminal: escape codes take none, wide (East Asian) characters two."""
+    plain = _SGR.sub("", text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in plain)
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +134,48 @@ def _inline(nodes: list[SyntaxTreeNode], style: Style) -> str:
 def _wrap(text: str, width: int, first: str, rest: str) -> str:
     if width <= 0:
         return "\n".join(first + line if i == 0 else rest + line for i, line in enumerate(text.split("\n")))
+    if "\x1b" in text:
+        return "\n".join(_wrap_styled(line, width, first, rest) for line in text.split("\n"))
     return "\n".join(
         textwrap.fill(line, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
         for line in text.split("\n")
     )
+
+
+def _wrap_styled(line: str, width: int, first: str, rest: str) -> str:
+    """Greedy word wrap that measures visible columns, so escape codes do not shorten lines.
+
+    Styles open at a line break are closed before it and reopened after the indent, so the indent of
+    the next line is never underlined and each line stands alone when a pager or a log cuts it out.
+    """
+    lines: list[str] = []
+    current, size, has_words = first, visible_width(first), False
+    open_codes: list[str] = []
+    for word in line.split(" "):
+        if not word:
+            continue
+        length = visible_width(word)
+        if has_words and size + 1 + length > width:
+            lines.append(current + ("\x1b[0m" if open_codes else ""))
+            reopen = "".join(f"\x1b[{code}m" for code in open_codes)
+            current, size, has_words = rest + reopen, visible_width(rest), False
+        current += (" " if has_words else "") + word
+        size += (1 if has_words else 0) + length
+        has_words = True
+        _track(word, open_codes)
+    lines.append(current)
+    return "\n".join(lines)
+
+
+def _track(word: str, open_codes: list[str]) -> None:
+    """Update the stack of SGR codes still open after `word`."""
+    for match in _SGR.finditer(word):
+        for code in match.group(1).split(";") if match.group(1) else ["0"]:
+            if code == "0":
+                open_codes.clear()
+            elif code in _CLOSES:
+                open_codes.append(code)
+            else:
+                for i in range(len(open_codes) - 1, -1, -1):
+                    if _CLOSES.get(open_codes[i]) == code:
+                        del open_codes[i]

@@ -1,15 +1,45 @@
-"""`faqbot chat`: not available yet."""
+"""`faqbot chat`: talk to the bot in the terminal (a REPL), or pipe messages through it one per line."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from ..errors import UsageError
+from ._common import KB_HELP, load_bot
+
+EPILOG = """\
+examples:
+  faqbot chat                          the bundled back-pain FAQ, with history and Tab completion
+  faqbot chat --kb my_faq.yaml         your own knowledge base
+  printf 'hi\\nis it safe to exercise in pain?\\nyes\\n' | faqbot chat
+                                       one message per line, each reply printed (for scripts)
+
+In the chat: answer a numbered choice with its number; /help, /topics, /reset, /export, /quit.
+Colour is off when NO_COLOR is set or the output is not a terminal.
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.epilog = EPILOG
+    parser.add_argument("--kb", metavar="PATH", help=KB_HELP)
+    parser.add_argument("--no-history", action="store_true",
+                        help="do not read or save the history of typed lines")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("this command is not available yet")
+    from .. import repl
+
+    bot = load_bot(args.kb)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        history = None
+        if args.no_history:
+            from prompt_toolkit.history import InMemoryHistory
+
+            history = InMemoryHistory()
+        return repl.run_interactive(bot, history=history)
+    return repl.run_plain(bot, sys.stdin, _write, width=repl.terminal_width(), color=repl.use_color(sys.stdout))
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

@@ -1,0 +1,191 @@
+"""`faqbot check`: load-time errors plus the warnings a knowledge base can load with but should not ship.
+
+Loading already refuses what cannot work (schema, duplicate ids, dangling references). What remains are
+mistakes that only show in conversation, so each warning here is checked the way a user would meet it:
+
+- a flow step or variant that no path reaches (dead text nobody reads);
+- an answer that leans on "above", "below" or "the previous answer" (answers are read one at a time);
+- a **collision**: a question or alternate that, typed into a new conversation, does not lead to its own
+  entry (another entry wins, the bot asks to clarify, or it is taken as small talk, a red flag or out of
+  scope);
+- two entries whose phrasings are near-identical once normalised (the matcher cannot tell them apart).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._yamlnodes import KnowledgeError, Location, Node, compose
+from .bot import Bot
+from .knowledge import Entry, Flow
+
+__all__ = ["Finding", "NEAR_IDENTICAL", "check", "check_file"]
+
+NEAR_IDENTICAL = 92.0
+"""rapidfuzz token-sort ratio (0-100) above which phrasings of two entries count as the same question."""
+_LEANING = re.compile(
+    r"\b(?:(?:see|read|as|mentioned|listed|described|shown|given|stated|explained|recommended|the)\s+"
+    r"(?:above|below)|(?:above|below)\s+(?:criteria|list|answers?|conditions|points|questions?|advice|section)"
+    r"|(?:previous|earlier|last|preceding|other|next)\s+(?:answers?|questions?|sections?))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in a knowledge base, at the line to fix."""
+
+    where: Location
+    severity: str
+    """"error" (the file does not load) or "warning" (it loads, but users will trip over it)."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity}: {self.message}"
+
+
+def check_file(path: str | Path) -> list[Finding]:
+    """Every finding for one file: the load error if it does not load, else the warnings."""
+    try:
+        bot = Bot.load(path)
+    except KnowledgeError as exc:
+        message = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        return [Finding(exc.where, "error", message)]
+    return check(bot, _Lines(compose(path)))
+
+
+def check(bot: Bot, lines: _Lines | None = None) -> list[Finding]:
+    """The warnings for a loaded knowledge base, in file order."""
+    lines = lines or _Lines(None)
+    found = [*_unreachable(bot), *_leaning(bot, lines), *_collisions(bot, lines), *_near_identical(bot, lines)]
+    return sorted(found, key=lambda f: (f.where.line, f.message))
+
+
+# -- source lines ------------------------------------------------------------------------------------
+
+
+class _Lines:
+    """Line numbers of each entry's phrasings and answer, read from the YAML nodes."""
+
+    def __init__(self, root: Node | None) -> None:
+        self._at: dict[tuple[int, str, int], int] = {}
+        self._literal: dict[tuple[int, str], bool] = {}
+        if root is None:
+            return
+        entries = dict(root.pairs())["entries"]
+        for i, entry in enumerate(entries.items()):
+            fields = dict(entry.pairs())
+            for key in ("question", "answer"):
+                if key in fields:
+                    self._at[(i, key, 0)] = fields[key].where.line
+                    self._literal[(i, key)] = getattr(fields[key].raw, "style", None) in ("|", ">")
+            for j, alternate in enumerate(fields["alternates"].items() if "alternates" in fields else ()):
+                self._at[(i, "alternates", j)] = alternate.where.line
+
+    def phrasing(self, index: int, entry: Entry, number: int) -> Location:
+        """Where phrasing `number` of an entry is written (0 is the question, then the alternates)."""
+        key = (index, "question", 0) if number == 0 else (index, "alternates", number - 1)
+        return Location(entry.where.path, self._at.get(key, entry.where.line))
+
+    def answer(self, index: int, entry: Entry, offset: int) -> Location:
+        """The line `offset` lines into an entry's answer (exact for block text, else the key's line)."""
+        line = self._at.get((index, "answer", 0))
+        if line is None:
+            return entry.where
+        return Location(entry.where.path, line + 1 + offset if self._literal.get((index, "answer")) else line)
+
+
+# -- checks ------------------------------------------------------------------------------------------
+
+
+def _unreachable(bot: Bot) -> Iterator[Finding]:
+    for entry in bot.kb.entries:
+        flow = entry.follow_up
+        if flow is None:
+            continue
+        reached = _reachable(flow)
+        for step in flow.steps.values():
+            if step.id not in reached:
+                yield Finding(step.where, "warning",
+                              f"{entry.id}: follow-up step {step.id!r} is never reached from {flow.start!r}")
+        for variant in flow.variants.values():
+            if variant.id not in reached:
+                yield Finding(variant.where, "warning",
+                              f"{entry.id}: answer variant {variant.id!r} is never reached from {flow.start!r}")
+
+
+def _reachable(flow: Flow) -> set[str]:
+    seen, todo = set(), [flow.start]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in flow.steps:
+            todo.extend(flow.steps[node].next.values())
+    return seen
+
+
+def _leaning(bot: Bot, lines: _Lines) -> Iterator[Finding]:
+    for index, entry in enumerate(bot.kb.entries):
+        texts = [(entry.answer, None)]
+        texts += [(v.answer, v) for v in entry.follow_up.variants.values()] if entry.follow_up else []
+        for text, variant in texts:
+            for match in _LEANING.finditer(text):
+                offset = text.count("\n", 0, match.start())
+                where = variant.where if variant else lines.answer(index, entry, offset)
+                part = f"variant {variant.id!r}" if variant else "answer"
+                yield Finding(where, "warning", f"{entry.id}: {part} leans on {match.group(0)!r}; answers are "
+                                                "read one at a time, so say what is meant instead")
+
+
+def _collisions(bot: Bot, lines: _Lines) -> Iterator[Finding]:
+    """Each phrasing typed into a new conversation must lead to its own entry."""
+    for index, entry in enumerate(bot.kb.entries):
+        for number, phrasing in enumerate(entry.phrasings):
+            problem = _collision(bot, entry, phrasing)
+            if problem:
+                kind = "question" if number == 0 else "alternate"
+                yield Finding(lines.phrasing(index, entry, number), "warning",
+                              f"{entry.id}: {kind} {phrasing!r} {problem}")
+
+
+def _collision(bot: Bot, entry: Entry, phrasing: str) -> str:
+    reply = bot.session().ask(phrasing)
+    if reply.entry_id == entry.id and reply.kind in ("answer", "follow_up"):
+        return ""
+    ranked = bot.matcher.rank(phrasing, limit=3)
+    scores = ", ".join(f"{c.entry_id} {c.score:g}" for c in ranked) or "no match"
+    if reply.kind == "urgent":
+        return "is taken as a red flag, so it never reaches this entry"
+    if reply.kind == "smalltalk":
+        return "is taken as small talk, so it never reaches this entry"
+    if reply.kind == "clarify":
+        return f"is too close to another entry: the bot asks which was meant ({scores})"
+    if reply.kind == "fallback":
+        return f"scores below the out-of-scope threshold {bot.kb.settings.threshold:g} ({scores})"
+    return f"is matched to {reply.entry_id!r} instead ({scores})"
+
+
+def _near_identical(bot: Bot, lines: _Lines) -> Iterator[Finding]:
+    from rapidfuzz import fuzz, process  # deferred: only `faqbot check` needs the pairwise comparison
+
+    owners: list[tuple[int, int]] = []
+    texts: list[str] = []
+    for index, entry in enumerate(bot.kb.entries):
+        for number, phrasing in enumerate(entry.phrasings):
+            owners.append((index, number))
+            texts.append(" ".join(bot.normaliser.words(phrasing)))
+    scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_IDENTICAL)
+    for a in range(len(texts)):
+        for b in range(a + 1, len(texts)):
+            (ia, na), (ib, nb) = owners[a], owners[b]
+            if scores[a][b] and ia != ib:
+                first, second = bot.kb.entries[ia], bot.kb.entries[ib]
+                where_first = lines.phrasing(ia, first, na)
+                yield Finding(lines.phrasing(ib, second, nb), "warning",
+                              f"{second.id}: {second.phrasings[nb]!r} is near-identical to "
+                              f"{first.phrasings[na]!r} of {first.id!r} (line {where_first.line})")
