@@ -1,15 +1,170 @@
-"""`faqbot serve`: not available yet."""
+"""`faqbot serve`: the chat API, widget, FAQ page and demo page over HTTP, with uvicorn.
+
+The knowledge base is validated before the server starts (a broken file: one error line, exit 1, nothing
+served). `SIGHUP` reloads it whole or not at all: the new file is read and validated completely first, and
+if anything is wrong the server keeps answering from the previous one and logs why.
+
+With `--workers N` uvicorn runs N processes. The parent validates the file, copies it to a private
+snapshot and points the workers at that copy, then on `SIGHUP` validates the new file, makes a new snapshot
+and lets uvicorn replace the workers one by one (a worker that fails to start leaves the old one serving).
+So every worker loads a file that is known to be good and that nobody is still writing. The workers share
+one signing secret: `FAQBOT_SECRET`, or one generated here for this run.
+"""
 
 from __future__ import annotations
 
 import argparse
+import copy
+import logging
+import logging.config
+import os
+import secrets
+import shutil
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
 
+from .. import knowledge
 from ..errors import UsageError
+
+log = logging.getLogger("faqbot.serve")
+
+EPILOG = """\
+examples:
+  faqbot serve                                    the demo page on http://127.0.0.1:8000/
+  faqbot serve --kb my_faq.yaml --port 9000       your own knowledge base
+  FAQBOT_SECRET=... faqbot serve --host 0.0.0.0 --workers 4 --allow-origin https://www.example.org
+
+Send SIGHUP (kill -HUP PID) to reload the knowledge base; a broken file is refused and the old one kept.
+Every worker and machine serving one site must share FAQBOT_SECRET, the key that signs conversation state.
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.epilog = EPILOG
+    parser.add_argument("--kb", metavar="PATH", help="knowledge-base YAML file (default: the bundled one)")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                        help="a site allowed to call the API from its pages (CORS); repeat for several")
+    parser.add_argument("--max-message", type=int, default=2000, metavar="CHARS",
+                        help="longest message accepted (default: %(default)s)")
+    parser.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
+                        help="log every request (default: on)")
+    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("this command is not available yet")
+    try:
+        import uvicorn
+    except ImportError:
+        raise UsageError("faqbot serve needs the web extra: pip install 'faqbot[web]'") from None
+    if args.workers < 1 or not 0 <= args.port <= 65535 or args.max_message < 1:
+        raise UsageError("--workers and --max-message must be at least 1, --port between 0 and 65535")
+    logging.config.dictConfig(_log_config())
+    path = str(Path(args.kb).resolve()) if args.kb else None
+    bot_kb = knowledge.load(path)  # fail now, with file:line, rather than in a worker
+    config: dict[str, Any] = dict(host=args.host, port=args.port, log_level=args.log_level,
+                                  access_log=args.access_log, log_config=_log_config(), timeout_graceful_shutdown=5)
+    if args.workers == 1:
+        return _serve_one(uvicorn, bot_kb, path, args, config)
+    return _serve_many(uvicorn, path, args, config)
+
+
+def _serve_one(uvicorn: Any, kb: knowledge.KnowledgeBase, path: str | None, args: argparse.Namespace,
+               config: dict[str, Any]) -> int:
+    from ..bot import Bot
+    from ..web import LiveBot, create_app
+
+    live = LiveBot(Bot(kb), path)
+    app = create_app(live, allowed_origins=args.allow_origin, max_message=args.max_message)
+    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload, daemon=True).start())
+    server = uvicorn.Server(uvicorn.Config(app, **config))
+    server.run()
+    return 0 if server.started else 1
+
+
+def _serve_many(uvicorn: Any, path: str | None, args: argparse.Namespace, config: dict[str, Any]) -> int:
+    from uvicorn.supervisors import Multiprocess
+
+    from ..web import ENV_KB, ENV_MAX_MESSAGE, ENV_ORIGINS, ENV_SECRET
+
+    snapshots = _Snapshots(Path(path) if path else knowledge.bundled_path())
+    if not os.environ.get(ENV_SECRET):
+        os.environ[ENV_SECRET] = secrets.token_urlsafe(32)
+        log.warning("%s is not set: generated a secret shared by this server's workers. Conversations will not "
+                    "survive a restart; several machines must share one %s.", ENV_SECRET, ENV_SECRET)
+    os.environ[ENV_ORIGINS] = ",".join(args.allow_origin)
+    os.environ[ENV_MAX_MESSAGE] = str(args.max_message)
+
+    class Supervisor(Multiprocess):  # type: ignore[misc]
+        def handle_hup(self) -> None:
+            if snapshots.refresh():
+                super().handle_hup()
+
+    try:
+        if not snapshots.refresh():
+            return 1
+        os.environ[ENV_KB] = str(snapshots.current)
+        uv_config = uvicorn.Config("faqbot.commands.serve:worker_app", factory=True, workers=args.workers, **config)
+        sock = uv_config.bind_socket()
+        Supervisor(uv_config, sockets=[sock]).run()
+    finally:
+        snapshots.close()
+    return 0
+
+
+def worker_app() -> Any:
+    """The app in one worker of `faqbot serve --workers N`; the parent process coordinates reloads."""
+    from ..web import app_from_env
+
+    try:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to protect
+        pass
+    return app_from_env()
+
+
+class _Snapshots:
+    """Validated private copies of the knowledge base for the workers to load."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+        self.folder = Path(tempfile.mkdtemp(prefix="faqbot-serve-"))
+        self.current: Path | None = None
+        self._count = 0
+
+    def refresh(self) -> bool:
+        """Validate the source now; if good, copy it and point new workers at the copy (env FAQBOT_KB)."""
+        from ..web import ENV_KB, read_whole
+
+        try:
+            text = read_whole(self.source)
+            kb = knowledge.load(self.source, text=text)
+        except (knowledge.KnowledgeError, OSError, UnicodeDecodeError) as exc:
+            message = exc.format_message() if isinstance(exc, knowledge.KnowledgeError) else str(exc)
+            log.error("knowledge base not reloaded, still serving the previous one: %s", message)
+            return False
+        self._count += 1
+        snapshot = self.folder / f"kb-{self._count}.yaml"
+        snapshot.write_text(text, encoding="utf-8")
+        self.current = snapshot
+        os.environ[ENV_KB] = str(snapshot)
+        action = "loaded" if self._count == 1 else "reloaded, replacing the workers"
+        log.info("knowledge base %s %s (%d entries)", self.source, action, len(kb.entries))
+        return True
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus faqbot's own messages (reloads, the secret warning) in the same format."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["faqbot"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
