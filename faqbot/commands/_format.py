@@ -27,11 +27,12 @@ def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> str:
-    """Columns padded to their widest cell: the first left-aligned, the others right-aligned."""
+def table(rows: Sequence[Sequence[str]], indent: str = "  ", align: str = "") -> str:
+    """Columns padded to their widest cell; `align` has one `l` or `r` per column (default: `l` then `r`s)."""
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(max(map(len, rows), default=0))]
+    align = align or "l" + "r" * (len(widths) - 1)
     lines = []
     for row in rows:
-        cells = [cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)]
+        cells = [cell.ljust(widths[i]) if align[i] == "l" else cell.rjust(widths[i]) for i, cell in enumerate(row)]
         lines.append((indent + "  ".join(cells)).rstrip())
     return "\n".join(lines)

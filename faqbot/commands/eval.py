@@ -114,7 +114,7 @@ def _cases_text(path: str, bot: Any, report: CaseReport, show: int) -> str:
             ["out-of-scope recall", pct(report.oos_recall), f"{oos} queries expect oos"],
             ["out-of-scope precision", pct(report.oos_precision), "of the replies that gave no entry"],
             ["red-flag recall", pct(report.red_flag_recall), f"{urgent} queries; {report.false_alarms} false alarms"],
-        ]),
+        ], align="lrl"),
         "", "per label",
         table([["  label", "cases", "correct", "accuracy"]]
               + [[f"  {label}", str(n), str(ok), pct(ok / n)] for label, (n, ok) in report.per_label().items()]),

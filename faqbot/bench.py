@@ -1,0 +1,183 @@
+"""Performance measurements behind `faqbot bench`: will the bot keep up?
+
+Everything is measured in this process except `import faqbot`, which needs a fresh interpreter. Latency is
+per call with `time.perf_counter`, reported as p50/p99/mean; throughput is replies per second of one
+process answering one query after another. Memory is the Python heap's peak while building the index
+(tracemalloc, which sees only Python allocations) and the process's peak resident size (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .bot import Bot
+from .evaluate import load_cases, percentiles
+from .knowledge import KnowledgeBase
+from .scaled import Scaled, perturb
+
+__all__ = ["bundled_queries", "import_ms", "load_ms", "max_rss_mb", "measure_kb", "measure_scaled",
+           "query_mix", "traced_peak"]
+
+T = TypeVar("T")
+
+LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "queries.yaml"
+"""The labelled queries of a source checkout (absent from an installed wheel)."""
+_IMPORT_LINE = re.compile(r"import time:\s+\d+\s+\|\s+(\d+)\s+\|\s*faqbot\s*$")
+
+
+def import_ms(runs: int) -> float:
+    """Median cumulative time of `import faqbot` in fresh interpreters, from `python -X importtime`."""
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import faqbot"], capture_output=True,
+                              text=True, check=False, cwd=Path(__file__).resolve().parent.parent)
+        found = [int(m.group(1)) for line in done.stderr.splitlines() if (m := _IMPORT_LINE.match(line))]
+        if found:
+            samples.append(found[-1] / 1000)
+    return statistics.median(samples) if samples else float("nan")
+
+
+def load_ms(path: str | Path | None, runs: int) -> float:
+    """Median wall time of `Bot.load(path)`: read, validate, normalise and index the knowledge base."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        Bot.load(path)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def traced_peak(build: Callable[[], T]) -> tuple[T, float]:
+    """What `build()` returns, and the Python heap's peak in MB while it ran (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        result = build()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, peak / 2**20
+
+
+def max_rss_mb() -> float | None:
+    """This process's peak resident set size in MB (ru_maxrss), or None where `resource` is missing."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
+
+
+def bundled_queries() -> tuple[str, ...]:
+    """The labelled queries of a checkout (`tests/data/queries.yaml`), or () when not present."""
+    if not LABELLED.is_file():
+        return ()
+    return tuple(c.text for c in load_cases(LABELLED))
+
+
+def query_mix(kb: KnowledgeBase, labelled: Sequence[str], seed: int = 7) -> tuple[tuple[str, ...], str]:
+    """Queries to time with, and where they came from: the labelled set, else perturbed KB phrasings."""
+    if labelled:
+        return tuple(labelled), f"{len(labelled)} labelled queries ({LABELLED.name})"
+    import random
+
+    rng = random.Random(seed)
+    phrasings = [p for e in kb.entries for p in e.phrasings]
+    return tuple(perturb(p, rng) for p in phrasings), f"{len(phrasings)} perturbed phrasings of the KB"
+
+
+def _timed(call: Callable[[str], object], queries: Sequence[str], budget: float) -> list[float]:
+    """Milliseconds per call, cycling through the queries at least once and until `budget` seconds pass."""
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget
+    while not samples or time.perf_counter() < deadline:
+        for query in queries:
+            start = time.perf_counter()
+            call(query)
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def _replies_per_second(bot: Bot, queries: Sequence[str], budget: float) -> float:
+    """Whole turns (new session + ask) back to back in this one process."""
+    done = 0
+    start = time.perf_counter()
+    while not done or time.perf_counter() - start < budget:
+        for query in queries:
+            bot.session().ask(query)
+        done += len(queries)
+    return done / (time.perf_counter() - start)
+
+
+def measure_kb(path: str | None, queries: Sequence[str], source: str, quick: bool) -> dict[str, Any]:
+    """Load time, match and reply latency, throughput and memory for one knowledge base file."""
+    runs, budget = (2, 0.0) if quick else (7, 2.0)
+    bot, heap = traced_peak(lambda: Bot.load(path))
+    match = _timed(lambda q: bot.match(q, 3), queries, budget)
+    reply = _timed(lambda q: bot.session().ask(q), queries, budget)
+    return {
+        "kb": bot.kb.path, "title": bot.kb.meta.title, "entries": len(bot.kb.entries),
+        "phrasings": sum(len(e.phrasings) for e in bot.kb.entries),
+        "import_ms": import_ms(1 if quick else 5), "load_ms": load_ms(path, runs),
+        "queries": {"source": source, "distinct": len(queries), "match_samples": len(match),
+                    "reply_samples": len(reply)},
+        "match_ms": percentiles(match), "reply_ms": percentiles(reply),
+        "replies_per_second": _replies_per_second(bot, queries, budget),
+        "memory_mb": {"load_peak_tracemalloc": round(heap, 2)},
+    }
+
+
+def measure_scaled(scaled: Scaled) -> dict[str, Any]:
+    """Index build, then faqbot's ranking against the naive extractOne over every phrasing, same queries."""
+    start = time.perf_counter()
+    bot, heap = traced_peak(lambda: Bot(scaled.kb))
+    traced_build = time.perf_counter() - start
+    start = time.perf_counter()
+    bot = Bot(scaled.kb)
+    build = time.perf_counter() - start
+    ours = _run_ours(bot, scaled)
+    naive = _run_naive(scaled)
+    return {
+        "entries": len(scaled.kb.entries), "phrasings": sum(len(e.phrasings) for e in scaled.kb.entries),
+        "source": scaled.source, "queries": len(scaled.queries), "index_build_s": round(build, 3),
+        "memory_mb": {"build_peak_tracemalloc": round(heap, 2), "build_s_under_tracemalloc": round(traced_build, 3)},
+        "faqbot": ours, "naive": naive,
+        "speedup_mean": naive["ms"]["mean"] / ours["ms"]["mean"] if ours["ms"]["mean"] else None,
+        "speedup_p50": naive["ms"]["p50"] / ours["ms"]["p50"] if ours["ms"]["p50"] else None,
+    }
+
+
+def _run_ours(bot: Bot, scaled: Scaled) -> dict[str, Any]:
+    times, right = [], 0
+    rank = bot.matcher.rank
+    for text, expect in scaled.queries:
+        start = time.perf_counter()
+        found = rank(text, 1)
+        times.append((time.perf_counter() - start) * 1000)
+        right += bool(found) and scaled.group[found[0].entry_id] == expect
+    return {"method": "faqbot Matcher.rank(query, 1), no threshold", "ms": percentiles(times),
+            "accuracy": right / max(len(scaled.queries), 1)}
+
+
+def _run_naive(scaled: Scaled) -> dict[str, Any]:
+    """The reference a first version would write: `extractOne` with rapidfuzz's default WRatio."""
+    from rapidfuzz import fuzz, process
+
+    phrasings = [p for e in scaled.kb.entries for p in e.phrasings]
+    owner = [e.id for e in scaled.kb.entries for _ in e.phrasings]
+    times, right = [], 0
+    for text, expect in scaled.queries:
+        start = time.perf_counter()
+        found = process.extractOne(text, phrasings, scorer=fuzz.WRatio)
+        times.append((time.perf_counter() - start) * 1000)
+        right += found is not None and scaled.group[owner[found[2]]] == expect
+    return {"method": "rapidfuzz.process.extractOne(query, all_phrasings, scorer=fuzz.WRatio)",
+            "ms": percentiles(times), "accuracy": right / max(len(scaled.queries), 1)}
