@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import base64
+import json
+import string
+
+import pytest
+
+from faqbot.tokens import MAX_TOKEN_CHARS, StateSigner, TokenError
+
+STATE = {"version": 1, "slots": {"doctor_advised": "yes"},
+         "pending": {"kind": "follow_up", "entry": "exercise-when-in-pain", "step": "pain-source", "tries": 0}}
+ALPHABET = string.ascii_letters + string.digits + "-_."
+
+
+def test_round_trip_gives_back_the_state() -> None:
+    signer = StateSigner("s3cret")
+    assert signer.loads(signer.dumps(STATE)) == STATE
+
+
+def test_token_is_url_safe_text() -> None:
+    token = StateSigner("s3cret").dumps(STATE)
+    assert set(token) <= set(ALPHABET)
+    assert token.count(".") == 1
+
+
+def test_same_secret_as_str_or_bytes_signs_alike() -> None:
+    assert StateSigner(b"s3cret").loads(StateSigner("s3cret").dumps(STATE)) == STATE
+
+
+def test_token_signed_with_another_secret_is_rejected() -> None:
+    token = StateSigner("one secret").dumps(STATE)
+    with pytest.raises(TokenError):
+        StateSigner("another secret").loads(token)
+
+
+def test_every_single_changed_character_is_rejected() -> None:
+    signer = StateSigner("s3cret")
+    token = signer.dumps(STATE)
+    for i, char in enumerate(token):
+        for replacement in {"A", "B", "_", "."} - {char}:
+            with pytest.raises(TokenError):
+                signer.loads(token[:i] + replacement + token[i + 1 :])
+
+
+def test_edited_state_with_the_old_signature_is_rejected() -> None:
+    signer = StateSigner("s3cret")
+    body, signature = signer.dumps(STATE).split(".")
+    payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    payload["state"]["slots"]["doctor_advised"] = "no"
+    forged = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+    with pytest.raises(TokenError):
+        signer.loads(f"{forged}.{signature}")
+
+
+def test_expired_token_is_rejected() -> None:
+    now = [1_000_000.0]
+    signer = StateSigner("s3cret", ttl=60, clock=lambda: now[0])
+    token = signer.dumps(STATE)
+    now[0] += 59
+    assert signer.loads(token) == STATE
+    now[0] += 2
+    with pytest.raises(TokenError, match="expired"):
+        signer.loads(token)
+
+
+@pytest.mark.parametrize("token", [
+    None, 42, b"bytes", {"state": {}}, "", ".", "abc", "abc.", ".abc", "a.b.c", "é.é",
+    "x" * (MAX_TOKEN_CHARS + 1), "not a token at all",
+])
+def test_things_that_are_not_tokens_are_rejected(token: object) -> None:
+    with pytest.raises(TokenError):
+        StateSigner("s3cret").loads(token)
+
+
+def test_signed_payload_of_the_wrong_shape_is_rejected() -> None:
+    signer = StateSigner("s3cret")
+    for payload in (b"[1, 2]", b"not json", b'{"exp": "soon", "state": {}}', b'{"exp": 99999999999, "state": []}'):
+        body = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
+        with pytest.raises(TokenError):
+            signer.loads(f"{body}.{signer._sign(body)}")
+
+
+def test_empty_secret_or_lifetime_is_refused() -> None:
+    with pytest.raises(ValueError):
+        StateSigner("")
+    with pytest.raises(ValueError):
+        StateSigner("s3cret", ttl=0)
