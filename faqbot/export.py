@@ -137,7 +137,7 @@ def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
     Content-Security-Policy; pass `stylesheet` to link one.
     """
     meta = kb.meta
-    esc = html.escape
+    esc = _escape_html
     head = [
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -171,7 +171,7 @@ def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
 
 
 def _html_byline(kb: KnowledgeBase) -> list[str]:
-    meta, esc = kb.meta, html.escape
+    meta, esc = kb.meta, _escape_html
     source = meta.source or meta.url
     if meta.url:
         source_html = f'<a href="{esc(meta.url)}">{esc(source)}</a>'
@@ -185,13 +185,18 @@ def _html_byline(kb: KnowledgeBase) -> list[str]:
 def _html_contents(sections: list[tuple[Entry, str, list[tuple[Variant, str]]]]) -> list[str]:
     out = ['<nav aria-labelledby="contents">', '<h2 id="contents">Contents</h2>', "<ol>"]
     for entry, anchor, variants in sections:
-        item = f'<li><a href="#{anchor}">{html.escape(entry.question)}</a>'
+        item = f'<li><a href="#{anchor}">{_escape_html(entry.question)}</a>'
         if variants:
-            links = "".join(f'<li><a href="#{a}">{html.escape(v.title)}</a></li>' for v, a in variants)
+            links = "".join(f'<li><a href="#{a}">{_escape_html(v.title)}</a></li>' for v, a in variants)
             item += f"<ul>{links}</ul>"
         out.append(item + "</li>")
     out += ["</ol>", "</nav>"]
     return out
+
+
+def _escape_html(text: str) -> str:
+    """Escaped for text and double-quoted attributes; apostrophes stay readable ("don't")."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
 
 
 # -- JSON-LD -----------------------------------------------------------------------------------------
@@ -219,7 +224,7 @@ def to_jsonld(kb: KnowledgeBase) -> dict[str, Any]:
 def _question(entry: Entry) -> dict[str, Any]:
     parts = [render.to_html(shift_headings(entry.answer.strip(), 2)).strip()]
     for variant in entry.follow_up.variants.values() if entry.follow_up else ():
-        parts.append(f"<h3>{html.escape(variant.title)}</h3>")
+        parts.append(f"<h3>{html.escape(variant.title, quote=False)}</h3>")
         parts.append(render.to_html(shift_headings(variant.answer.strip(), 3)).strip())
     answer = {"@type": "Answer", "text": "\n".join(parts)}
     return {"@type": "Question", "name": entry.question, "acceptedAnswer": answer}
