@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from .bot import Bot
 from .evaluate import load_cases, percentiles
 from .knowledge import KnowledgeBase
+from .progress import track
 from .scaled import Scaled, perturb
 
 __all__ = ["bundled_queries", "import_ms", "load_ms", "max_rss_mb", "measure_kb", "measure_scaled",
@@ -158,7 +159,7 @@ def measure_scaled(scaled: Scaled) -> dict[str, Any]:
 def _run_ours(bot: Bot, scaled: Scaled) -> dict[str, Any]:
     times, right = [], 0
     rank = bot.matcher.rank
-    for text, expect in scaled.queries:
+    for text, expect in track(scaled.queries, len(scaled.queries), "faqbot"):
         start = time.perf_counter()
         found = rank(text, 1)
         times.append((time.perf_counter() - start) * 1000)
@@ -174,7 +175,7 @@ def _run_naive(scaled: Scaled) -> dict[str, Any]:
     phrasings = [p for e in scaled.kb.entries for p in e.phrasings]
     owner = [e.id for e in scaled.kb.entries for _ in e.phrasings]
     times, right = [], 0
-    for text, expect in scaled.queries:
+    for text, expect in track(scaled.queries, len(scaled.queries), "naive extractOne"):
         start = time.perf_counter()
         found = process.extractOne(text, phrasings, scorer=fuzz.WRatio)
         times.append((time.perf_counter() - start) * 1000)

@@ -162,7 +162,7 @@ def _failure(r: CaseResult) -> dict[str, Any]:
 
 def evaluate_cases(bot: Bot, cases: Sequence[Case], label: str = "eval") -> CaseReport:
     """Run every case through a fresh conversation and the ranking; see `CaseReport` for the metrics."""
-    by_question = {}
+    by_question: dict[str, str] = {}
     for entry in bot.kb.entries:
         by_question.setdefault(entry.question, entry.id)
     start = time.perf_counter()
