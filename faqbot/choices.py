@@ -39,6 +39,7 @@ _YES = [
     "yes please", "totally", "exactly", "it is", "i am", "know", "i know",
 ]
 _LEXICON = {"unsure": _UNSURE, "no": _NO, "yes": _YES}
+_PHRASES = {value: sorted((p.split() for p in phrases), key=len, reverse=True) for value, phrases in _LEXICON.items()}
 _SINGLE_WORDS = sorted({w for words in _LEXICON.values() for w in words if " " not in w and len(w) >= 3})
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -58,6 +59,8 @@ def pick_number(text: str, count: int) -> int | None:
         return index if 0 <= index < count else None
     words = tokens(text)
     ordinals = [w for w in words if w in _ORDINALS or re.fullmatch(r"\d+(st|nd|rd|th)", w)]
+    if len(ordinals) > 1 and "one" in ordinals:
+        ordinals.remove("one")  # "the second one"
     if len(ordinals) != 1 or any(w not in _ORDINAL_FILLER for w in words if w not in ordinals):
         return None
     word = ordinals[0]
@@ -100,13 +103,32 @@ def _by_label_or_says(words: list[str], options: Sequence[Option]) -> Option | N
 
 
 def _signals(words: list[str]) -> set[str]:
-    """Which of yes / no / unsure the words express (several when they are mixed)."""
-    found = {value for value, phrases in _LEXICON.items() if any(_contains(words, p.split()) for p in phrases)}
+    """Which of yes / no / unsure the words express (several when they are mixed).
+
+    Phrases are consumed as they are found, unsure before no before yes and longest first, so that the
+    "has" inside "has not" or the "know" inside "do not know" does not also count as a yes.
+    """
+    rest = list(words)
+    found: set[str] = set()
+    for value in ("unsure", "no", "yes"):
+        for phrase in _PHRASES[value]:
+            if _consume(rest, phrase):
+                found.add(value)
     if not found and len(words) <= 2:
         found = {_fuzzy(w) for w in words} - {None}  # type: ignore[arg-type]
     if "unsure" in found:
         return {"unsure"}
     return found
+
+
+def _consume(words: list[str], phrase: list[str]) -> bool:
+    """Blank out every occurrence of `phrase` in `words`; whether there was one."""
+    size, hit = len(phrase), False
+    for i in range(len(words) - size + 1):
+        if words[i : i + size] == phrase:
+            words[i : i + size] = [""] * size
+            hit = True
+    return hit
 
 
 def _fuzzy(word: str) -> str | None:

@@ -19,6 +19,7 @@ __all__ = [
 ]
 
 MEMORY = Location("<memory>", 1)
+DEFAULT_FALLBACK = "Sorry, I can only answer the questions of this FAQ. You could ask:"
 BUILTIN_OPTIONS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
 
@@ -146,7 +147,7 @@ class KnowledgeBase:
     """Canonical word → the lay words that mean it (e.g. exercise → work out, gym)."""
     red_flags: RedFlags | None = None
     smalltalk: tuple[Smalltalk, ...] = ()
-    fallback: str = "Sorry, I can only answer questions about this FAQ."
+    fallback: str = DEFAULT_FALLBACK
     suggest: tuple[str, ...] = ()
     """Entry ids a fallback offers; the first entries when empty."""
     settings: Settings = Settings()
@@ -196,7 +197,7 @@ def load(path: Path | str | None = None, *, text: str | None = None) -> Knowledg
         synonyms=optional(top, "synonyms", _synonyms, MappingProxyType({})),
         red_flags=optional(top, "red_flags", _red_flags, None),
         smalltalk=optional(top, "smalltalk", _smalltalk, ()),
-        fallback=fallback_text or KnowledgeBase.fallback,
+        fallback=fallback_text or DEFAULT_FALLBACK,
         suggest=suggest,
         settings=optional(top, "matching", _settings, Settings()),
         path=root.path,
@@ -210,10 +211,11 @@ def _meta(node: Node) -> Meta:
 
 def _settings(node: Node) -> Settings:
     f = node.fields(set(), {"threshold", "clarify_margin", "suggestions"})
+    default = Settings()
     return Settings(
-        threshold=optional(f, "threshold", lambda n: n.number(0, 100), Settings.threshold),
-        clarify_margin=optional(f, "clarify_margin", lambda n: n.number(0, 100), Settings.clarify_margin),
-        suggestions=int(optional(f, "suggestions", lambda n: n.number(0, 10), Settings.suggestions)),
+        threshold=optional(f, "threshold", lambda n: n.number(0, 100), default.threshold),
+        clarify_margin=optional(f, "clarify_margin", lambda n: n.number(0, 100), default.clarify_margin),
+        suggestions=int(optional(f, "suggestions", lambda n: n.number(0, 10), default.suggestions)),
     )
 
 

@@ -57,6 +57,14 @@ class Weights:
     """Phrasings (by term overlap) that get the more expensive surface comparison."""
     unknown: float = 1.0
     """Weight of a word the knowledge base has never seen, relative to its rarest known word."""
+    cosine: bool = False
+    cosine_scale: float = 1.0
+    cosine_unknown: float = 1.0
+    second: float = 0.0
+    chars: float = 0.0
+    gram: int = 3
+    pairs: float = 0.5
+    """Weight of adjacent word pairs relative to single words (0 turns them off)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +87,23 @@ class Matcher:
         self._stems: dict[str, str] = {}
         for _, _, words in analysed:
             for word in words:
-                if word not in STOPWORDS and word not in self._stems:
+                if word not in self._stems:
                     self._stems[word] = stem(word)
+        # Typos are corrected towards the knowledge base's words and towards its synonyms' lay words.
+        self._spelled = {variant: tuple(stem(w) for w in canonical)
+                         for variant, canonical in normaliser.single_words().items() if len(variant) >= 5}
         self._by_initial: dict[str, list[str]] = {}
-        for word in self._stems:
-            self._by_initial.setdefault(word[0], []).append(word)
-        self._idf = self._weigh([(i, self._content(words)) for i, _, words in analysed])
+        for word in [*self._stems, *self._spelled]:
+            if word not in STOPWORDS:
+                self._by_initial.setdefault(word[0], []).append(word)
+        terms_of = [self._terms([self._stems[w] for w in words], words) for _, _, words in analysed]
+        self._idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of)])
         self._unknown = weights.unknown * max(self._idf.values(), default=1.0)
         self._phrasings: list[_Phrasing] = []
         self._postings: dict[str, list[int]] = {}
         share: dict[str, dict[int, float]] = {}
         counts = [len(e.phrasings) for e in kb.entries]
-        for i, text, words in analysed:
-            terms = self._content(words)
+        for (i, text, words), terms in zip(analysed, terms_of):
             index = len(self._phrasings)
             self._phrasings.append(_Phrasing(i, text, " ".join(words), sum(self._idf[t] for t in terms)))
             for term in terms:
@@ -99,10 +111,25 @@ class Matcher:
                 by_entry = share.setdefault(term, {})
                 by_entry[i] = by_entry.get(i, 0.0) + 1.0 / counts[i]
         self._entry_share = {term: list(by_entry.items()) for term, by_entry in share.items()}
-        self._correct: Callable[[str], str | None] = lru_cache(maxsize=65_536)(self._nearest_stem)
+        norms = [0.0] * len(self._ids)
+        for term, by_entry in share.items():
+            for entry, fraction in by_entry.items():
+                norms[entry] += (fraction * self._idf[term]) ** 2
+        self._entry_norm = [math.sqrt(n) or 1.0 for n in norms]
+        self._correct: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=65_536)(self._nearest_stem)
+        gram_entries: dict[str, set[int]] = {}
+        for i, _, words in analysed:
+            for g in _grams(words, weights.gram):
+                gram_entries.setdefault(g, set()).add(i)
+        n = len(self._ids)
+        self._gram_idf = {g: math.log(1 + (n + 1) / (len(es) + 0.5)) for g, es in gram_entries.items()}
+        self._gram_unknown = math.log(1 + (n + 1) / 0.5)
 
-    def _content(self, words: Sequence[str]) -> list[str]:
-        return list(dict.fromkeys(self._stems[w] for w in words if w not in STOPWORDS))
+    def _terms(self, stems: Sequence[str | None], words: Sequence[str]) -> list[str]:
+        """Content-word stems, then word pairs (with function words: "is it" differs from "what is")."""
+        unigrams = [s for s, w in zip(stems, words) if s is not None and w not in STOPWORDS]
+        pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:]) if a is not None and b is not None]
+        return list(dict.fromkeys(unigrams + (pairs if self._weights.pairs else [])))
 
     def _weigh(self, docs: list[tuple[int, list[str]]]) -> dict[str, float]:
         """IDF over entries (not phrasings): a word shared by every entry tells them apart least."""
@@ -111,31 +138,41 @@ class Matcher:
             for term in terms:
                 entries_with.setdefault(term, set()).add(entry)
         n = len(self._ids)
-        return {term: math.log(1 + (n + 1) / (len(es) + 0.5)) for term, es in entries_with.items()}
+        pair = self._weights.pairs
+        return {term: (pair if " " in term else 1.0) * math.log(1 + (n + 1) / (len(es) + 0.5))
+                for term, es in entries_with.items()}
 
-    def _nearest_stem(self, word: str) -> str | None:
-        """The knowledge base's stem for a word it does not know, allowing for a typo or two."""
+    def _nearest_stem(self, word: str) -> tuple[str, ...]:
+        """The knowledge base's stems for a word it does not know as such: another form of a known word,
+        or a typo of a known word or of a synonym ("trian" → "train" → exercise). Empty when unknown."""
         direct = stem(word)
-        if direct in self._idf:
-            return direct
+        if direct in self._idf or word in STOPWORDS:
+            return (direct,)
         if len(word) < 5:
-            return None
+            return ()
         budget = 1 if len(word) < 8 else 2
         same_start = self._by_initial.get(word[0], [])
         found = process.extractOne(word, same_start, scorer=DamerauLevenshtein.distance, score_cutoff=budget)
-        return self._stems[found[0]] if found else None
+        if found is None:
+            return ()
+        return self._spelled.get(found[0]) or (self._stems[found[0]],)
 
     def _query_terms(self, words: Sequence[str]) -> tuple[list[tuple[str, float]], float]:
         """Known terms with their weights, and the total weight including the words nobody knows."""
-        known: dict[str, float] = {}
+        stems: list[str | None] = []
+        extra: list[str] = []
         unknown = 0.0
-        for word in dict.fromkeys(w for w in words if w not in STOPWORDS):
-            term = self._stems.get(word) or self._correct(word)
-            if term is None:
-                unknown += self._unknown if any(c.isalpha() for c in word) else 0.0
-            elif term not in known:
-                known[term] = self._idf[term]
-        return list(known.items()), sum(known.values()) + unknown
+        seen: set[str] = set()
+        for word in words:
+            found = (self._stems[word],) if word in self._stems else self._correct(word)
+            stems.append(found[0] if found else None)
+            extra.extend(found[1:])
+            if not found and word not in seen and any(c.isalpha() for c in word):
+                unknown += self._unknown
+            seen.add(word)
+        terms = dict.fromkeys(self._terms(stems, words) + extra)
+        known = [(t, self._idf[t]) for t in terms if t in self._idf]
+        return known, sum(weight for _, weight in known) + unknown
 
     def rank(self, text: str, limit: int = 3) -> list[Candidate]:
         """Entries best first with their scores, whatever the threshold (for clarification and evaluation)."""
@@ -147,9 +184,10 @@ class Matcher:
         return [c for c in self.rank(text, limit) if c.score >= threshold]
 
     def rank_words(self, words: Sequence[str], limit: int = 3) -> list[Candidate]:
+        w = self._weights
         words = words[:MAX_WORDS]
         terms, total = self._query_terms(words)
-        if not terms or total <= 0:
+        if not any(" " not in t for t, _ in terms) or total <= 0:
             return []
         overlap: dict[int, float] = {}
         for term, weight in terms:
@@ -158,19 +196,44 @@ class Matcher:
         evidence: dict[int, float] = {}
         for term, weight in terms:
             for entry, share in self._entry_share[term]:
-                evidence[entry] = evidence.get(entry, 0.0) + weight * share / total
+                evidence[entry] = evidence.get(entry, 0.0) + weight * share
+        if self._weights.cosine:
+            qnorm = math.sqrt(sum(w * w for _, w in terms) + self._weights.cosine_unknown * (total - sum(w for _, w in terms)) ** 2)
+            evidence = {e: v * self._weights.cosine_scale / (qnorm * self._entry_norm[e]) for e, v in evidence.items()}
+        else:
+            evidence = {e: v / total for e, v in evidence.items()}
         surface = " ".join(words)
-        best: dict[int, tuple[float, int]] = {}
-        w = self._weights
+        if w.chars:
+            qgrams = self._gram_vector(words)
+            qnorm_g = math.sqrt(sum(v * v for v in qgrams.values())) or 1.0
+        scores: dict[int, list[tuple[float, int]]] = {}
         for p in heapq.nlargest(w.shortlist, overlap, key=lambda p: (self._f1(overlap[p], total, p), -p)):
             phrasing = self._phrasings[p]
             recall = overlap[p] / total
             score = (w.overlap * self._f1(overlap[p], total, p) + w.entry * evidence[phrasing.entry]
                      + w.surface * recall * fuzz.token_sort_ratio(surface, phrasing.surface) / 100)
-            if phrasing.entry not in best or score > best[phrasing.entry][0]:
-                best[phrasing.entry] = (score, p)
+            if w.chars:
+                score += w.chars * self._gram_cosine(qgrams, qnorm_g, phrasing.surface.split())
+            scores.setdefault(phrasing.entry, []).append((score, p))
+        best: dict[int, tuple[float, int]] = {}
+        for entry, found in scores.items():
+            found.sort(key=lambda sp: (-sp[0], sp[1]))
+            top = found[0][0] + w.second * (found[1][0] if len(found) > 1 else 0.0)
+            best[entry] = (top / (1 + w.second), found[0][1])
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
         return [Candidate(self._ids[e], round(100 * s, 2), self._phrasings[p].text) for e, (s, p) in ranked]
+
+    def _gram_vector(self, words: Sequence[str]) -> dict[str, float]:
+        vec: dict[str, float] = {}
+        for g in _grams(words, self._weights.gram):
+            vec[g] = vec.get(g, 0.0) + self._gram_idf.get(g, self._gram_unknown)
+        return vec
+
+    def _gram_cosine(self, q: dict[str, float], qnorm: float, words: Sequence[str]) -> float:
+        p = self._gram_vector(words)
+        dot = sum(v * q[g] for g, v in p.items() if g in q)
+        pnorm = math.sqrt(sum(v * v for v in p.values())) or 1.0
+        return dot / (qnorm * pnorm)
 
     def _f1(self, shared: float, total: float, p: int) -> float:
         mass = self._phrasings[p].mass
@@ -178,3 +241,13 @@ class Matcher:
             return 0.0
         recall, precision = shared / total, shared / mass
         return 2 * recall * precision / (recall + precision)
+
+
+def _grams(words: Sequence[str], n: int) -> list[str]:
+    """Character n-grams of the content words, with word boundaries marked ("<ex", "exe", ...)."""
+    grams: list[str] = []
+    for word in words:
+        if word not in STOPWORDS:
+            padded = f"<{word}>"
+            grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+    return grams

@@ -125,6 +125,10 @@ class Normaliser:
         self._table = table
         self._longest = max((len(k) for k in table), default=0)
 
+    def single_words(self) -> dict[str, tuple[str, ...]]:
+        """Synonyms that are one word, e.g. {"gym": ("exercise",)}: the matcher corrects typos towards them."""
+        return {key[0]: target for key, target in self._table.items() if len(key) == 1}
+
     def words(self, text: str, limit: int = MAX_CHARS) -> list[str]:
         """Folded words with synonyms replaced by their canonical form."""
         return self.replace(tokens(text, limit))

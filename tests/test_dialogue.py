@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import faqbot
+from dialogue_fixtures import Case, read_dialogues
+
+HERE = Path(__file__).parent
+CASES = [
+    (path.name, case) for path in sorted((HERE / "dialogues").glob("*.txt")) for case in read_dialogues(path)
+]
+CLARIFY_KB = """\
+meta: {title: Garden FAQ}
+matching: {threshold: 40, clarify_margin: 10}
+smalltalk:
+  help: {patterns: [help], reply: I answer questions about the garden.}
+fallback:
+  text: I only know about the garden.
+  suggest: [water-roses]
+entries:
+  - id: water-roses
+    question: How often should I water my roses?
+    answer: Water roses twice a week.
+  - id: water-tulips
+    question: How often should I water my tulips?
+    answer: Water tulips once a week.
+  - id: prune
+    question: When should I prune the hedge?
+    answer: Prune the hedge in late winter.
+"""
+
+
+def run_case(bot: faqbot.Bot, case: Case) -> None:
+    session = bot.session()
+    for turn in case.turns:
+        reply = session.ask(turn.message)
+        where = f"line {turn.line}: {turn.message!r} -> {reply.kind} {reply.entry_id}: {reply.text[:120]!r}"
+        assert (reply.kind, reply.entry_id) == (turn.kind, turn.entry_id), where
+        for text in turn.contains:
+            assert text in reply.text, where
+        for option in turn.options:
+            assert option in reply.options, where
+        for name, value in turn.slots.items():
+            assert reply.state["slots"].get(name) == value, where
+
+
+@pytest.mark.parametrize(("name", "case"), CASES, ids=[f"{n}:{c.line}:{c.title}" for n, c in CASES])
+def test_dialogue(bot: faqbot.Bot, name: str, case: Case) -> None:
+    run_case(bot, case)
+
+
+@pytest.fixture
+def garden(write_kb) -> faqbot.Bot:  # type: ignore[no-untyped-def]
+    return faqbot.Bot.load(write_kb(CLARIFY_KB))
+
+
+def test_close_candidates_ask_which_was_meant(garden: faqbot.Bot) -> None:
+    reply = garden.session().ask("how often should I water")
+    assert reply.kind == "clarify" and reply.entry_id is None
+    assert set(reply.options) == {"How often should I water my roses?", "How often should I water my tulips?"}
+
+
+@pytest.mark.parametrize("pick", ["2", "#2", "option 2", "the second one", "second"])
+def test_clarify_picked_by_number(garden: faqbot.Bot, pick: str) -> None:
+    session = garden.session()
+    options = session.ask("how often should I water").options
+    reply = session.ask(pick)
+    assert reply.kind == "answer"
+    assert garden.kb.entry(reply.entry_id or "").question == options[1]
+
+
+def test_clarify_picked_by_the_options_words(garden: faqbot.Bot) -> None:
+    session = garden.session()
+    session.ask("how often should I water")
+    reply = session.ask("tulips")
+    assert (reply.kind, reply.entry_id) == ("answer", "water-tulips")
+
+
+def test_clarify_then_new_question_is_answered(garden: faqbot.Bot) -> None:
+    session = garden.session()
+    session.ask("how often should I water")
+    reply = session.ask("when should i prune the hedge")
+    assert (reply.kind, reply.entry_id) == ("answer", "prune")
+
+
+def test_fallback_offers_questions_that_can_be_picked(garden: faqbot.Bot) -> None:
+    session = garden.session()
+    reply = session.ask("what is the capital of france")
+    assert reply.kind == "fallback"
+    assert reply.options == ("How often should I water my roses?",)
+    assert (session.ask("1").kind, session.ask("x").kind) == ("answer", "fallback")
+
+
+def test_out_of_range_number_is_not_a_pick(garden: faqbot.Bot) -> None:
+    session = garden.session()
+    session.ask("how often should I water")
+    assert session.ask("7").kind == "fallback"
