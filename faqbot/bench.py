@@ -148,7 +148,7 @@ def measure_scaled(scaled: Scaled) -> dict[str, Any]:
     naive = _run_naive(scaled)
     return {
         "entries": len(scaled.kb.entries), "phrasings": sum(len(e.phrasings) for e in scaled.kb.entries),
-        "source": scaled.source, "queries": len(scaled.queries), "index_build_s": round(build, 3),
+        "source": scaled.source, "data": None if scaled.data is None else str(scaled.data), "queries": len(scaled.queries), "index_build_s": round(build, 3),
         "memory_mb": {"build_peak_tracemalloc": round(heap, 2), "build_s_under_tracemalloc": round(traced_build, 3)},
         "faqbot": ours, "naive": naive,
         "speedup_mean": naive["ms"]["mean"] / ours["ms"]["mean"] if ours["ms"]["mean"] else None,

@@ -36,6 +36,8 @@ class Scaled:
     queries: tuple[tuple[str, str], ...]
     """(query text, expected group)."""
     source: str
+    data: Path | None = None
+    """The CLINC150 file it was built from (None when generated)."""
 
 
 def default_clinc_path() -> Path:
@@ -71,7 +73,7 @@ def scaled_kb(size: int, queries: int, clinc: Path | None) -> Scaled:
     picked = _round_robin(by_intent, size)
     entries = [Entry(id=f"{intent}-{k}", question=text, answer=f"Intent {intent}.") for intent, k, text in picked]
     group = {e.id: intent for e, (intent, _, _) in zip(entries, picked)}
-    source = f"CLINC150 train utterances, one entry each ({clinc})"
+    source = "CLINC150 train utterances, one entry each"
     if size > len(entries):
         extra = generated(size - len(entries), 0)
         entries += extra.kb.entries
@@ -79,7 +81,7 @@ def scaled_kb(size: int, queries: int, clinc: Path | None) -> Scaled:
         source += f", plus {size - len(picked):,} generated entries"
     wanted = [(text, intent) for text, intent in raw["test"] if intent in set(group.values())]
     kb = KnowledgeBase(meta=Meta(title=f"CLINC150 x {len(entries)}"), entries=tuple(entries))
-    return Scaled(kb, group, _spread(wanted, queries), source)
+    return Scaled(kb, group, _spread(wanted, queries), source, clinc)
 
 
 def _round_robin(by_intent: dict[str, list[str]], size: int) -> list[tuple[str, int, str]]:
@@ -141,7 +143,7 @@ def generated(size: int, queries: int, seed: int = SEED) -> Scaled:
     kb = KnowledgeBase(meta=Meta(title=f"generated x {size}"), entries=entries)
     targets = _spread([(e.question, e.id) for e in entries], queries)
     labelled = tuple((perturb(text, rng), entry_id) for text, entry_id in targets)
-    return Scaled(kb, {e.id: e.id for e in entries}, labelled, "generated (no CLINC150 data found)")
+    return Scaled(kb, {e.id: e.id for e in entries}, labelled, "generated FAQ-like questions")
 
 
 def perturb(text: str, rng: random.Random) -> str:

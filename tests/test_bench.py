@@ -25,7 +25,7 @@ def test_bench_generated_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"p50", "p99", "mean"} <= kb["match_ms"].keys() and {"p50", "p99", "mean"} <= kb["reply_ms"].keys()
     assert kb["load_ms"] > 0 and kb["replies_per_second"] > 0 and kb["memory_mb"]["load_peak_tracemalloc"] > 0
     scaled = data["scaled"]
-    assert scaled["entries"] == 200 and scaled["source"].startswith("generated")
+    assert scaled["entries"] == 200 and scaled["source"] == "generated FAQ-like questions (--generated)"
     for method in ("faqbot", "naive"):
         assert 0 <= scaled[method]["accuracy"] <= 1
     assert scaled["speedup_mean"] > 0

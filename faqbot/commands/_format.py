@@ -6,9 +6,10 @@ no colour and no box-drawing characters.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
-__all__ = ["ms", "pct", "seconds", "table"]
+__all__ = ["ms", "pct", "seconds", "shown_path", "table"]
 
 MISSING = "—"
 
@@ -25,6 +26,15 @@ def ms(value: float) -> str:
 
 def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def shown_path(path: str) -> str:
+    """A path relative to the working directory when that is shorter, so reports stay readable."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return relative if len(relative) < len(path) else path
 
 
 def table(rows: Sequence[Sequence[str]], indent: str = "  ", align: str = "") -> str:

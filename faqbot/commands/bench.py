@@ -14,7 +14,7 @@ import platform
 from typing import Any
 
 from ..errors import UsageError
-from ._format import ms, pct, seconds, table
+from ._format import ms, pct, seconds, shown_path, table
 
 EPILOG = """\
 examples:
@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.scale:
         result["scaled"] = measure_scaled(scaled_kb(args.scale, 50 if args.quick else args.queries, clinc))
+        if clinc is None:
+            result["scaled"]["source"] += " (--generated)" if args.generated else " (no CLINC150 data found)"
     result["max_rss_mb"] = max_rss_mb()
     print(json.dumps(result, indent=2) if args.json else _text(result))
     return 0
@@ -77,7 +79,7 @@ def _text(result: dict[str, Any]) -> str:
 def _kb_text(kb: dict[str, Any]) -> list[str]:
     match, reply, q = kb["match_ms"], kb["reply_ms"], kb["queries"]
     return [
-        f"{kb['title']} ({kb['kb']}: {kb['entries']} entries, {kb['phrasings']} phrasings)",
+        f"{kb['title']} ({shown_path(kb['kb'])}: {kb['entries']} entries, {kb['phrasings']} phrasings)",
         f"  query mix: {q['source']}; {q['match_samples']:,} matches and {q['reply_samples']:,} replies timed",
         table([
             ["import faqbot", f"{kb['import_ms']:.1f} ms", "python -X importtime, cumulative, median of fresh runs"],
@@ -95,7 +97,8 @@ def _scaled_text(scaled: dict[str, Any]) -> list[str]:
     ours, naive = scaled["faqbot"], scaled["naive"]
     speedup = scaled["speedup_mean"]
     return [
-        f"Scaled KB: {scaled['entries']:,} entries, {scaled['phrasings']:,} phrasings; {scaled['source']}",
+        f"Scaled KB: {scaled['entries']:,} entries, {scaled['phrasings']:,} phrasings; {scaled['source']}"
+        + (f" ({shown_path(scaled['data'])})" if scaled["data"] else ""),
         f"  index build {seconds(scaled['index_build_s'])}; Python heap peak "
         f"{scaled['memory_mb']['build_peak_tracemalloc']:.1f} MB while building (tracemalloc)",
         f"  {scaled['queries']:,} queries, each timed with both methods:",

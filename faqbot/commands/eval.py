@@ -116,8 +116,8 @@ def _cases_text(path: str, bot: Any, report: CaseReport, show: int) -> str:
             ["red-flag recall", pct(report.red_flag_recall), f"{urgent} queries; {report.false_alarms} false alarms"],
         ], align="lrl"),
         "", "per label",
-        table([["  label", "cases", "correct", "accuracy"]]
-              + [[f"  {label}", str(n), str(ok), pct(ok / n)] for label, (n, ok) in report.per_label().items()]),
+        table([["label", "cases", "correct", "accuracy"]]
+              + [[label, str(n), str(ok), pct(ok / n)] for label, (n, ok) in report.per_label().items()]),
     ]
     confused = report.confused()
     if confused:
