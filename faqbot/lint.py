@@ -29,6 +29,7 @@ NEAR_IDENTICAL = 92.0
 _LEANING = re.compile(
     r"\b(?:(?:see|read|as|mentioned|listed|described|shown|given|stated|explained|recommended|the)\s+"
     r"(?:above|below)|(?:above|below)\s+(?:criteria|list|answers?|conditions|points|questions?|advice|section)"
+    r"|(?:criteria|list|answers?|conditions|points|questions?|advice|section|steps|table)\s+(?:above|below)"
     r"|(?:previous|earlier|last|preceding|other|next)\s+(?:answers?|questions?|sections?))\b",
     re.IGNORECASE,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -59,10 +60,17 @@ def format_reply(reply: Reply, width: int = 80, color: bool = False, hint: bool 
     if not reply.options:
         return text
     lead = ["You might also ask:"] if reply.kind == "answer" else []
-    numbered = [f"  {n}. {label}" for n, label in enumerate(reply.options, 1)]
+    numbered = [_option_line(n, label, width) for n, label in enumerate(reply.options, 1)]
     note = "(type a number to choose)"
     note = render.ansi("em", note) if color else note
     return "\n".join([text, "", *lead, *numbered, *([note] if hint else [])])
+
+
+def _option_line(number: int, label: str, width: int) -> str:
+    """"  2. label", wrapped under its own text when it is longer than the line."""
+    first = f"  {number}. "
+    return textwrap.fill(label, max(width, len(first) + 10), initial_indent=first,
+                         subsequent_indent=" " * len(first), break_on_hyphens=False)
 
 
 class Chat:
@@ -84,11 +92,13 @@ class Chat:
     def opening(self) -> None:
         """The title, the disclaimer (once, before anything else) and how to get help."""
         meta = self.bot.kb.meta
-        title = render.ansi("heading", meta.title) if self.color else meta.title
+        title = textwrap.fill(meta.title, self.width)
+        title = render.ansi("heading", title) if self.color else title
         lines = [title]
         if meta.disclaimer:
             lines.append(render.to_terminal(" ".join(meta.disclaimer.split()), width=self.width))
-        lines.append("Ask a question in your own words. Type /help for commands, /quit to leave.")
+        lines.append(render.to_terminal("Ask a question in your own words. Type /help for commands, "
+                                        "/quit to leave.", width=self.width))
         self.say("\n\n".join(lines))
 
     def goodbye(self) -> None:
@@ -255,7 +265,8 @@ def complete(bot: Bot, typed: str) -> Iterator[Completion]:
     folded = fold(typed).strip()
     questions = [e.question for e in bot.kb.entries]
     if folded:
-        scored = [(fuzz.partial_ratio(folded, fold(q)), -i, q) for i, q in enumerate(questions)]
+        scored = [(max(fuzz.token_set_ratio(folded, fold(q)), fuzz.partial_ratio(folded, fold(q))), -i, q)
+                  for i, q in enumerate(questions)]
         questions = [q for score, _, q in sorted(scored, reverse=True) if score >= 60]
     for question in questions:
         yield Completion(question, start_position=-len(typed))
