@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+import faqbot
+from faqbot.knowledge import RedFlag, RedFlags
+from faqbot.safety import Screen
+from faqbot.text import Normaliser
+
+PHRASINGS = {
+    "bladder-bowel": ["I can't control my bladder", "i've wet myself and my back is agony",
+                      "struggling to pee since my back went", "lost control of my bowels"],
+    "saddle-numbness": ["numbness in my groin", "cant feel my bum or between my legs",
+                        "tingling around my private parts", "my inner thighs feel numb"],
+    "both-legs": ["both my legs have gone weak", "my legs keep giving way", "I can't feel my legs"],
+    "fever": ["back pain and a fever", "I have a temperature of 39", "shivering with night sweats"],
+    "trauma": ["fell off a ladder yesterday", "hurt my back in a car accident", "came off my motorbike"],
+    "weight-loss": ["losing weight without trying", "lost a stone for no reason", "unexplained weight loss"],
+    "cancer": ["I had breast cancer five years ago", "history of prostate cancer", "I'm on chemo"],
+    "night-pain": ["the pain at night is unbearable", "it wakes me up every night", "can't sleep because of the pain"],
+    "chest-pain": ["chest pain and back pain", "tightness in my chest", "pain in my chest"],
+}
+NOT_RED_FLAGS = [
+    "how do I cancel my subscription", "can exercise help me lose weight", "is it ok to exercise at night",
+    "what is the best sleeping position", "should I stop if it hurts", "fall behind on my training",
+    "can I do chest presses with back pain", "is it safe to exercise when I am in pain",
+]
+
+
+@pytest.mark.parametrize(("sign", "message"), [(s, m) for s, ms in PHRASINGS.items() for m in ms])
+def test_red_flag_phrasings(bot: faqbot.Bot, sign: str, message: str) -> None:
+    assert sign in [s.id for s in bot.screen.screen(message)]
+
+
+@pytest.mark.parametrize("message", NOT_RED_FLAGS)
+def test_ordinary_questions_are_not_red_flags(bot: faqbot.Bot, message: str) -> None:
+    assert bot.screen.screen(message) == []
+
+
+def test_every_sign_in_the_knowledge_base_has_test_phrasings(bot: faqbot.Bot) -> None:
+    assert bot.kb.red_flags is not None
+    assert {s.id for s in bot.kb.red_flags.signs} == set(PHRASINGS)
+
+
+def test_pattern_syntax() -> None:
+    flags = RedFlags("Go now.", "Test", (RedFlag("x", "x", ("numb* groin|inner_thigh",)),))
+    screen = Screen(flags, Normaliser())
+    assert screen.screen("numbness on my inner thigh")
+    assert screen.screen("my groin is numb")
+    assert screen.screen("numbnes in the groin")  # a small typo
+    assert not screen.screen("my thigh is numb")  # `inner_thigh` is a phrase
+    assert not screen.screen("numb fingers")

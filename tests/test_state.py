@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import faqbot
+
+CONVERSATION = ["hi", "Is it safe to exercise when I am in pain?", "yep", "thanks", "not sure",
+                "What exercises are safe for me to perform?", "2", "how do I bake bread", "1"]
+
+
+def test_state_is_plain_json(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    for message in CONVERSATION:
+        state = session.ask(message).state
+        assert json.loads(json.dumps(state)) == state
+
+
+def test_resuming_from_saved_state_gives_the_same_replies(bot: faqbot.Bot) -> None:
+    straight = bot.session()
+    expected = [straight.ask(m) for m in CONVERSATION]
+    state: dict[str, Any] | None = None
+    for message, want in zip(CONVERSATION, expected):
+        reply = bot.session(json.loads(json.dumps(state)) if state else None).ask(message)
+        assert (reply.kind, reply.entry_id, reply.markdown, reply.options) == (
+            want.kind, want.entry_id, want.markdown, want.options)
+        state = reply.state
+
+
+def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    reply = session.ask("Is it safe to exercise when I am in pain?")
+    reply.state["pending"] = None
+    assert session.ask("no").entry_id == "exercise-when-in-pain"
+
+
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        ([], "state: expected an object, got a list"),
+        ("{}", "state: expected an object, got a string"),
+        ({}, "state: missing key 'pending'"),
+        ({"version": 2, "slots": {}, "pending": None}, "state.version: unsupported version 2"),
+        ({"version": True, "slots": {}, "pending": None}, "state.version"),
+        ({"version": 1, "slots": {}, "pending": None, "extra": 1}, "state: unknown key 'extra'"),
+        ({"version": 1, "slots": [], "pending": None}, "state.slots: expected an object, got a list"),
+        ({"version": 1, "slots": {"mood": "yes"}, "pending": None}, "state.slots: unknown slot 'mood'"),
+        ({"version": 1, "slots": {"doctor_advised": "perhaps"}, "pending": None},
+         "state.slots.doctor_advised: 'perhaps' is not one of no, unsure, yes"),
+        ({"version": 1, "slots": {"doctor_advised": ["yes"]}, "pending": None}, "state.slots.doctor_advised"),
+        ({"version": 1, "slots": {}, "pending": "x"}, "state.pending: expected an object or null"),
+        ({"version": 1, "slots": {}, "pending": {"kind": "dance"}}, "state.pending.kind"),
+        ({"version": 1, "slots": {}, "pending": {"kind": "follow_up", "entry": "nope", "step": "doctor", "tries": 0}},
+         "state.pending.entry: unknown entry 'nope'"),
+        ({"version": 1, "slots": {}, "pending": {"kind": "follow_up", "entry": "safe-exercises", "step": "doctor",
+                                                  "tries": 0}}, "is not a step of 'safe-exercises'"),
+        ({"version": 1, "slots": {}, "pending": {"kind": "follow_up", "entry": "exercise-when-in-pain",
+                                                  "step": "doctor", "tries": -1}}, "state.pending.tries"),
+        ({"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [], "clarify": False}},
+         "state.pending.entries"),
+        ({"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [["x"]], "clarify": False}},
+         "state.pending.entries: unknown entry"),
+        ({"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": ["safe-exercises"], "clarify": 1}},
+         "state.pending.clarify"),
+    ],
+)
+def test_tampered_state_raises_state_error(bot: faqbot.Bot, state: Any, message: str) -> None:
+    with pytest.raises(faqbot.StateError) as caught:
+        bot.session(state)
+    assert message in str(caught.value)
+    assert isinstance(caught.value, ValueError)

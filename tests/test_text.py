@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from faqbot.text import Normaliser, fold, stem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can't I work-out?", "cannot i work out"),
+        ("I’m  SORE!!", "i am sore"),
+        ("Is it OK — really?", "is it ok really"),
+        ("Café naïve", "cafe naive"),
+        ("dunno, idk", "do not know i do not know"),
+        ("it's my mum's back", "it is my mum back"),
+        ("shouldnt", "should not"),
+        ("tab\tand\x00control", "tab and control"),
+        ("ＦＵＬＬ ｗｉｄｔｈ", "full width"),
+    ],
+)
+def test_fold(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+def test_fold_caps_long_input() -> None:
+    assert len(fold("a " * 50_000)) <= 2000
+
+
+def test_synonyms_replace_whole_words_longest_first() -> None:
+    normaliser = Normaliser({"exercise": ["work out", "gym"], "lower back": ["lumbago"], "back pain": ["bad back"]})
+    assert normaliser.words("Can I work out with lumbago?") == ["can", "i", "exercise", "with", "lower", "back"]
+    assert normaliser.words("gymnast with a bad back") == ["gymnast", "with", "a", "back", "pain"]
+    assert normaliser.single_words()["gym"] == ("exercise",)
+
+
+def test_stem_groups_word_forms() -> None:
+    assert stem("exercising") == stem("exercises") == stem("exercise")
