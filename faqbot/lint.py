@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ._yamlnodes import KnowledgeError, Location, Node, compose
 from .bot import Bot
-from .knowledge import Entry, Flow
+from .knowledge import Entry, Flow, Variant
 
 __all__ = ["Finding", "NEAR_IDENTICAL", "check", "check_file"]
 
@@ -132,7 +132,7 @@ def _reachable(flow: Flow) -> set[str]:
 
 def _leaning(bot: Bot, lines: _Lines) -> Iterator[Finding]:
     for index, entry in enumerate(bot.kb.entries):
-        texts = [(entry.answer, None)]
+        texts: list[tuple[str, Variant | None]] = [(entry.answer, None)]
         texts += [(v.answer, v) for v in entry.follow_up.variants.values()] if entry.follow_up else []
         for text, variant in texts:
             for match in _LEANING.finditer(text):

@@ -54,7 +54,7 @@ def parser() -> MarkdownIt:
 
 @lru_cache(maxsize=2048)
 def to_html(markdown: str) -> str:
-    return parser().render(markdown)
+    return str(parser().render(markdown))
 
 
 @lru_cache(maxsize=2048)

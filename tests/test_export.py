@@ -148,7 +148,7 @@ def test_html_page_is_standalone_and_accessible(bot: faqbot.Bot) -> None:
     assert len(ids) == len(set(ids))
     for _, attrs in parsed.tags:
         if (attrs.get("href") or "").startswith("#"):
-            assert attrs["href"][1:] in ids
+            assert str(attrs["href"])[1:] in ids
     assert "<style" not in page and "style=" not in page  # readable without CSS, fine under a strict CSP
 
 
