@@ -164,7 +164,7 @@ def _run_ours(bot: Bot, scaled: Scaled) -> dict[str, Any]:
         found = rank(text, 1)
         times.append((time.perf_counter() - start) * 1000)
         right += bool(found) and scaled.group[found[0].entry_id] == expect
-    return {"method": "faqbot Matcher.rank(query, 1), no threshold", "ms": percentiles(times),
+    return {"method": "bot.matcher.rank(query, 1), no threshold", "ms": percentiles(times),
             "accuracy": right / max(len(scaled.queries), 1)}
 
 
