@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .knowledge import KnowledgeBase
-from .text import STOPWORDS, Normaliser, stem
+from .text import CHATTER, STOPWORDS, Normaliser, stem
 
 __all__ = ["Candidate", "Matcher", "Weights"]
 
@@ -48,23 +48,33 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How the three parts of the score are mixed (they sum to 1)."""
+    """The matcher's knobs, tuned once on public data (see README "Performance"), not per knowledge base."""
 
-    overlap: float = 0.45
-    entry: float = 0.25
-    surface: float = 0.30
+    overlap: float = 0.25
+    """Share of the score from the best phrasing's term overlap (an F-measure)."""
+    entry: float = 0.50
+    """Share from the entry as a whole (cosine with all its phrasings' words)."""
+    surface: float = 0.25
+    """Share from rapidfuzz's token-sort ratio, scaled by how much of the message is understood."""
+    cosine: bool = True
+    cosine_scale: float = 1.5
+    cosine_unknown: float = 1.0
+    second: float = 0.3
+    """Weight of an entry's second-best phrasing: two close phrasings are better evidence than one."""
+    pairs: float = 0.4
+    """Weight of adjacent word pairs relative to single words (0 turns them off)."""
+    unknown: float = 2.0
+    """Weight of a word the knowledge base has never seen, relative to its rarest known word."""
+    chatter: float = 0.1
+    """The same for an unknown everyday word (`text.CHATTER`): "honestly", "weeks", "my mum"."""
+    support: float = 0.2
+    """Bonus for the amount of matched evidence, so a long message is not judged on proportions alone."""
+    support_cap: float = 4.0
+    """Evidence (in units of the rarest word) at which the bonus is full."""
     shortlist: int = 24
     """Phrasings (by term overlap) that get the more expensive surface comparison."""
-    unknown: float = 1.0
-    """Weight of a word the knowledge base has never seen, relative to its rarest known word."""
-    cosine: bool = False
-    cosine_scale: float = 1.0
-    cosine_unknown: float = 1.0
-    second: float = 0.0
     chars: float = 0.0
     gram: int = 3
-    pairs: float = 0.5
-    """Weight of adjacent word pairs relative to single words (0 turns them off)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +108,8 @@ class Matcher:
                 self._by_initial.setdefault(word[0], []).append(word)
         terms_of = [self._terms([self._stems[w] for w in words], words) for _, _, words in analysed]
         self._idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of)])
-        self._unknown = weights.unknown * max(self._idf.values(), default=1.0)
+        self._rarest = max(self._idf.values(), default=1.0)
+        self._unknown = weights.unknown * self._rarest
         self._phrasings: list[_Phrasing] = []
         self._postings: dict[str, list[int]] = {}
         share: dict[str, dict[int, float]] = {}
@@ -168,7 +179,7 @@ class Matcher:
             stems.append(found[0] if found else None)
             extra.extend(found[1:])
             if not found and word not in seen and any(c.isalpha() for c in word):
-                unknown += self._unknown
+                unknown += self._unknown * (self._weights.chatter if word in CHATTER else 1.0)
             seen.add(word)
         terms = dict.fromkeys(self._terms(stems, words) + extra)
         known = [(t, self._idf[t]) for t in terms if t in self._idf]
@@ -214,6 +225,8 @@ class Matcher:
                      + w.surface * recall * fuzz.token_sort_ratio(surface, phrasing.surface) / 100)
             if w.chars:
                 score += w.chars * self._gram_cosine(qgrams, qnorm_g, phrasing.surface.split())
+            if w.support:
+                score = (score + w.support * min(overlap[p] / self._rarest, w.support_cap) / w.support_cap) / (1 + w.support)
             scores.setdefault(phrasing.entry, []).append((score, p))
         best: dict[int, tuple[float, int]] = {}
         for entry, found in scores.items():

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-__all__ = ["Normaliser", "STOPWORDS", "fold", "stem", "tokens"]
+__all__ = ["CHATTER", "Normaliser", "STOPWORDS", "fold", "stem", "tokens"]
 
 MAX_CHARS = 2000
 """Messages are cut to this many characters before matching: no FAQ question is longer."""
@@ -39,6 +39,28 @@ just really very quite also too even still please um uh er like well ok okay hi 
 basically literally kind sort bit lot some any all what which who whom whose when where why how get got
 """.split())
 """Function and filler words: they carry no topic, so matching gives them little or no weight."""
+
+CHATTER = frozenset("""
+honestly basically literally actually really pretty quite totally seriously genuinely definitely probably
+maybe perhaps lol haha pls plz thx tbh btw imo fyi omg hmm hm mmm yeah yep yes nope nah ah oh hiya cheers
+thing things stuff someone somebody something anything everything nothing anyone anybody everyone everybody
+thought think thinking wondering wonder wondered guess reckon suppose hoping hope hoped curious asking ask
+asked question questions quick help wanted want wants wanting need needs needed like liked love loved
+week weeks day days month months year years ago today tonight yesterday tomorrow morning evening afternoon
+weekend lately recently currently now still already soon later often sometimes always usually again once
+while since until during moment minute minutes hour hours time times point stage bit lot lots loads tons
+try trying tried start started starting began begin doing done go going goes went gone come coming came
+get gets getting got make makes making made take takes taking took keep keeps kept put puts let lets
+feel feels feeling felt seem seems seemed look looks looking looked say says said tell told know knew
+good great nice fine better best little big small few many much more most less least other others same
+different whole every each either neither both such own sure certain able right wrong real true
+person people guy guys man men woman women lady mum mom mam mother dad father wife husband son daughter
+sister brother friend friends partner boyfriend girlfriend grandma gran grandad grandpa granny colleague
+boss kid kids child children family neighbour neighbor auntie aunt uncle cousin mate mates folks
+old young age aged older elderly someone's her's his
+""".split())
+"""Everyday words that say little about what a question is about: a knowledge base that does not use them
+is not thereby out of its depth, so the matcher barely counts them against a match when they are unknown."""
 
 
 def _nfkc_casefold(text: str) -> str:
