@@ -210,7 +210,7 @@ class Matcher:
                 evidence[entry] = evidence.get(entry, 0.0) + weight * share
         if self._weights.cosine:
             qnorm = math.sqrt(sum(w * w for _, w in terms) + self._weights.cosine_unknown * (total - sum(w for _, w in terms)) ** 2)
-            evidence = {e: v * self._weights.cosine_scale / (qnorm * self._entry_norm[e]) for e, v in evidence.items()}
+            evidence = {e: min(1.0, v * self._weights.cosine_scale / (qnorm * self._entry_norm[e])) for e, v in evidence.items()}
         else:
             evidence = {e: v / total for e, v in evidence.items()}
         surface = " ".join(words)
