@@ -107,7 +107,7 @@ def _markdown_source(kb: KnowledgeBase) -> str:
     if not meta.source and not meta.url:
         return ""
     name = _escape(meta.source or meta.url)
-    return f"Source: [{name}]({meta.url})" if meta.url else f"Source: *{name}*"
+    return f"Source: [{name}](<{meta.url}>)" if _is_web_url(meta.url) else f"Source: *{name}*"
 
 
 def _escape(text: str) -> str:
@@ -138,16 +138,7 @@ def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
     """
     meta = kb.meta
     esc = _escape_html
-    head = [
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(meta.title)}</title>",
-    ]
-    if meta.disclaimer:
-        head.append(f'<meta name="description" content="{esc(" ".join(meta.disclaimer.split()))}">')
-    if stylesheet:
-        head.append(f'<link rel="stylesheet" href="{esc(stylesheet)}">')
-    head.append(f'<script type="application/ld+json">\n{jsonld_script_text(kb)}\n</script>')
+    head = _html_head(kb, stylesheet)
     body = ["<header>", f"<h1>{esc(meta.title)}</h1>", *_html_byline(kb), "</header>", "<main>"]
     if meta.disclaimer:
         body.append(f'<aside aria-label="Disclaimer"><p><strong>Disclaimer.</strong> '
@@ -170,10 +161,25 @@ def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
                       *body, "</body>", "</html>"]) + "\n"
 
 
+def _html_head(kb: KnowledgeBase, stylesheet: str | None) -> list[str]:
+    meta, esc = kb.meta, _escape_html
+    head = [
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(meta.title)}</title>",
+    ]
+    if meta.disclaimer:
+        head.append(f'<meta name="description" content="{esc(" ".join(meta.disclaimer.split()))}">')
+    if stylesheet:
+        head.append(f'<link rel="stylesheet" href="{esc(stylesheet)}">')
+    head.append(f'<script type="application/ld+json">\n{jsonld_script_text(kb)}\n</script>')
+    return head
+
+
 def _html_byline(kb: KnowledgeBase) -> list[str]:
     meta, esc = kb.meta, _escape_html
     source = meta.source or meta.url
-    if meta.url:
+    if _is_web_url(meta.url):
         source_html = f'<a href="{esc(meta.url)}">{esc(source)}</a>'
     else:
         source_html = f"<cite>{esc(source)}</cite>" if source else ""
@@ -194,6 +200,11 @@ def _html_contents(sections: list[tuple[Entry, str, list[tuple[Variant, str]]]])
     return out
 
 
+def _is_web_url(url: str) -> bool:
+    """Only http(s) addresses become links: a `javascript:` URL in a knowledge base must not."""
+    return url.lower().startswith(("https://", "http://")) and not any(c in url for c in ' <>"\n')
+
+
 def _escape_html(text: str) -> str:
     """Escaped for text and double-quoted attributes; apostrophes stay readable ("don't")."""
     return html.escape(text, quote=False).replace('"', "&quot;")
@@ -212,7 +223,7 @@ def to_jsonld(kb: KnowledgeBase) -> dict[str, Any]:
     page: dict[str, Any] = {"@context": "https://schema.org", "@type": "FAQPage", "name": meta.title}
     if meta.language:
         page["inLanguage"] = meta.language
-    if meta.url:
+    if _is_web_url(meta.url):
         page["url"] = meta.url
     modified = _iso_date(meta.updated)
     if modified:

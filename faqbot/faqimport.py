@@ -23,7 +23,7 @@ from .errors import FaqbotError, UsageError
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-__all__ = ["ImportedFaq", "ImportError_", "import_file", "parse_faq", "to_yaml"]
+__all__ = ["ImportedFaq", "FaqImportError", "import_file", "parse_faq", "to_yaml"]
 
 MAX_QUESTION = 200
 """A "line ending in ?" longer than this is prose, not a question."""
@@ -37,7 +37,7 @@ _DISCLAIMER = re.compile(r"^\*\*disclaimer\.?\*\*\s*", re.IGNORECASE)
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
 
 
-class ImportError_(FaqbotError):
+class FaqImportError(FaqbotError):
     """The document holds no question a knowledge base could be made of."""
 
 
@@ -66,7 +66,7 @@ class _Block:
 
 
 def import_file(path: str | Path) -> ImportedFaq:
-    """Read and parse one FAQ file; `UsageError` when it cannot be read, `ImportError_` when it has no Q&A."""
+    """Read and parse one FAQ file; `UsageError` when it cannot be read, `FaqImportError` when it has no Q&A."""
     source = Path(path)
     try:
         text = source.read_text(encoding="utf-8-sig")
@@ -75,12 +75,12 @@ def import_file(path: str | Path) -> ImportedFaq:
     except IsADirectoryError:
         raise UsageError(f"{source}: is a directory, expected a Markdown or text file") from None
     except UnicodeDecodeError as exc:
-        raise ImportError_(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise FaqImportError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise UsageError(f"{source}: cannot read: {exc.strerror}") from None
     faq = parse_faq(text, default_title=source.stem.replace("-", " ").replace("_", " ").capitalize())
     if not faq.questions:
-        raise ImportError_(f"{source}:1: no questions found (expected headings or lines ending in '?')")
+        raise FaqImportError(f"{source}:1: no questions found (expected headings or lines ending in '?')")
     return faq
 
 

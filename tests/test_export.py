@@ -199,3 +199,13 @@ def test_export_text_for_each_format(bot: faqbot.Bot) -> None:
     assert_faqpage(json.loads(export.export(bot.kb, "jsonld")), bot.kb)
     with pytest.raises(ValueError, match="unknown export format"):
         export.export(bot.kb, "pdf")
+
+
+@pytest.mark.parametrize("url, linked", [("https://example.org/tea", True), ("javascript:alert(1)", False)])
+def test_only_web_urls_become_links(write_kb: Callable[..., Path], url: str, linked: bool) -> None:
+    kb = faqbot.Bot.load(write_kb(MINI_KB.replace("  source: A tea leaflet", f"  source: A tea leaflet\n  url: '{url}'"))).kb
+    _, links = markdown_outline(export.to_markdown(kb))
+    assert (url in links) is linked
+    assert (f'href="{url}"' in export.to_html(kb)) is linked
+    assert ("url" in export.to_jsonld(kb)) is linked
+    assert "javascript:" not in " ".join(links)

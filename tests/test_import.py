@@ -118,7 +118,7 @@ def test_import_file_errors(tmp_path: Path) -> None:
         faqimport.import_file(tmp_path / "missing.md")
     binary = tmp_path / "binary.md"
     binary.write_bytes(b"\xff\xfe\x00junk")
-    with pytest.raises(faqimport.ImportError_, match="not UTF-8"):
+    with pytest.raises(faqimport.FaqImportError, match="not UTF-8"):
         faqimport.import_file(binary)
 
 
