@@ -33,8 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kb", metavar="PATH", help="knowledge base to measure (default: the bundled one)")
     parser.add_argument("--scale", metavar="N", type=int, default=15_000,
                         help="entries in the scaled knowledge base (default 15000; 0 skips the scaled run)")
-    parser.add_argument("--queries", metavar="N", type=int, default=500,
-                        help="queries timed on the scaled KB, for faqbot and the naive reference (default 500)")
+    parser.add_argument("--queries", metavar="N", type=int,
+                        help="queries timed on the scaled KB, for faqbot and the naive reference "
+                             "(default 500, or 50 with --quick)")
     parser.add_argument("--clinc", metavar="PATH", help="CLINC150 data_full.json or its folder")
     parser.add_argument("--generated", action="store_true", help="use a generated scaled KB even if CLINC is found")
     parser.add_argument("--quick", action="store_true",
@@ -48,8 +49,9 @@ def run(args: argparse.Namespace) -> int:
     from ..knowledge import load
     from ..scaled import find_clinc, scaled_kb
 
-    if args.scale < 0 or args.queries < 1:
-        raise UsageError(f"--scale must be >= 0 and --queries >= 1 (got {args.scale} and {args.queries})")
+    count = args.queries if args.queries is not None else 50 if args.quick else 500
+    if args.scale < 0 or count < 1:
+        raise UsageError(f"--scale must be >= 0 and --queries >= 1 (got {args.scale} and {count})")
     clinc = None if args.generated or args.scale == 0 else find_clinc(args.clinc)
     queries, source = query_mix(load(args.kb), () if args.kb else bundled_queries())
     result: dict[str, Any] = {
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         "kb": measure_kb(args.kb, queries, source, args.quick),
     }
     if args.scale:
-        result["scaled"] = measure_scaled(scaled_kb(args.scale, 50 if args.quick else args.queries, clinc))
+        result["scaled"] = measure_scaled(scaled_kb(args.scale, count, clinc))
         if clinc is None:
             result["scaled"]["source"] += " (--generated)" if args.generated else " (no CLINC150 data found)"
     result["max_rss_mb"] = max_rss_mb()
