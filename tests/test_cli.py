@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import BUNDLED_KB, MINI_KB, SEED, run_faqbot
+from cli_helpers import BUNDLED_KB, MINI_KB, SEED, faqbot_command, run_faqbot
 
 import faqbot
 from faqbot import cli
@@ -76,6 +76,13 @@ def test_chat_answers_a_follow_up_by_its_number() -> None:
     assert result.returncode == 0
     assert "exercise can be safe" in result.stdout
     assert "> hi" not in result.stdout  # /quit stopped reading
+
+
+def test_chat_survives_bytes_that_are_not_utf8() -> None:
+    result = subprocess.run([*faqbot_command(), "chat"], input=b"\xff\xfe hi\nhow do I bake bread\n",
+                            capture_output=True, check=False, timeout=60)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert b"Sorry, I can't answer" in result.stdout
 
 
 def test_chat_with_missing_kb_is_a_usage_error() -> None:

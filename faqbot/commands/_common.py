@@ -31,6 +31,13 @@ def load_bot(name: str | None) -> Bot:
     return Bot.load(existing_file(name) if name is not None else None)
 
 
+def tolerant_stdout() -> None:
+    """Characters the terminal's encoding lacks print as "?" rather than ending the command with an error."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+
+
 def emit(text: str, output: str | None, force: bool) -> None:
     """Print `text`, or write it atomically to `output`, refusing to replace a file without `force`."""
     if output is None or output == "-":

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FaqbotError
-from ._common import KB_HELP, load_bot
+from ._common import KB_HELP, load_bot, tolerant_stdout
 
 EPILOG = """\
 examples:
@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from ..repl import format_reply, terminal_width, use_color
 
     bot = load_bot(args.kb)
+    tolerant_stdout()
     state = _read_state(Path(args.state)) if args.state else None
     try:
         session = bot.session(state)

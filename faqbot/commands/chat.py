@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 
-from ._common import KB_HELP, load_bot
+from ._common import KB_HELP, load_bot, tolerant_stdout
 
 EPILOG = """\
 examples:
@@ -30,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import repl
 
     bot = load_bot(args.kb)
+    tolerant_stdout()
     if sys.stdin.isatty() and sys.stdout.isatty():
         history = None
         if args.no_history:
@@ -37,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
 
             history = InMemoryHistory()
         return repl.run_interactive(bot, history=history)
-    return repl.run_plain(bot, sys.stdin, _write, width=repl.terminal_width(), color=repl.use_color(sys.stdout))
+    # Bytes that are not UTF-8 become U+FFFD instead of stopping the script with a decoding error.
+    lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    return repl.run_plain(bot, lines, _write, width=repl.terminal_width(), color=repl.use_color(sys.stdout))
 
 
 def _write(text: str) -> None:
