@@ -123,19 +123,28 @@ def test_ask_state_file_carries_the_conversation(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name != "chat.json"]  # no temporary file left
 
 
+def test_ask_with_a_corrupt_state_file_fails_cleanly_and_keeps_it(tmp_path: Path) -> None:
+    state = tmp_path / "chat.json"
+    state.write_text("{not json")
+    result = run_faqbot("ask", "hi", "--state", str(state))
+    assert result.returncode == 1
+    assert_one_error_line(result, f"{state}:1", "invalid JSON")
+    assert state.read_text() == "{not json"
+
+
 @pytest.mark.parametrize("content, fragment", [
-    ("{not json", "invalid JSON"),
     ('["a", "list"]', "expected a JSON object"),
     ('{"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": ["nope"], "clarify": false}}',
      "unknown entry 'nope'"),
+    ('{"version": 2, "slots": {}, "pending": null}', "unsupported version"),
 ])
-def test_ask_with_a_corrupt_state_file_fails_cleanly_and_keeps_it(tmp_path: Path, content: str,
-                                                                    fragment: str) -> None:
+def test_ask_with_a_state_of_the_wrong_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str,
+                                             fragment: str) -> None:
     state = tmp_path / "chat.json"
     state.write_text(content)
-    result = run_faqbot("ask", "hi", "--state", str(state))
-    assert result.returncode == 1
-    assert_one_error_line(result, str(state), fragment)
+    assert cli.main(["ask", "hi", "--state", str(state)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(state) in err and fragment in err
     assert state.read_text() == content
 
 
@@ -167,7 +176,7 @@ def test_check_warnings_only_exit_zero_unless_strict(tmp_path: Path) -> None:
     result = run_faqbot("check", str(kb))
     assert result.returncode == 0
     assert ": warning: brew-time: answer leans on 'explained above'" in result.stdout
-    assert run_faqbot("check", "--strict", str(kb)).returncode == 1
+    assert cli.main(["check", "--strict", str(kb)]) == 1
 
 
 def test_check_missing_file_is_a_usage_error() -> None:
