@@ -15,7 +15,7 @@ from .dialogue import Dialogue, Reply
 from .knowledge import KnowledgeBase
 from .matcher import Candidate, Matcher
 from .safety import Screen
-from .state import new_state, validate
+from .state import copy_state, new_state, validate
 from .text import Normaliser
 
 __all__ = ["Bot", "Session"]
@@ -69,7 +69,7 @@ class Session:
         """The bot's reply to one message. Never raises for any `str`; raises TypeError for anything else."""
         _require_str(text)
         reply = self.bot._dialogue.respond(text, self._state)
-        self._state = validate(self.bot.kb, reply.state)
+        self._state = copy_state(reply.state)  # the reply's state is the caller's to change
         return reply
 
 

@@ -20,8 +20,8 @@ from . import choices, render
 from .knowledge import Entry, KnowledgeBase, Option, Step
 from .matcher import Candidate, Matcher
 from .safety import SCREEN_CHARS, Screen
-from .state import MAX_OFFERED
-from .text import STOPWORDS, Normaliser, fold
+from .state import MAX_OFFERED, copy_state
+from .text import STOPWORDS, Normaliser, fold, tokens
 
 __all__ = ["Dialogue", "Reply", "ReplyKind"]
 
@@ -75,7 +75,10 @@ class _Turn:
     """One message being handled: the text, its analysis (computed once) and the state to update."""
 
     text: str
+    plain: list[str]
+    """The folded words, as typed (small talk and option answers are read from these)."""
     words: list[str]
+    """The same with synonyms applied (red flags and matching read these)."""
     state: dict[str, Any]
     candidates: list[Candidate] | None = None
 
@@ -96,11 +99,13 @@ class Dialogue:
             key=lambda item: -len(item[0]),
         )
         self._help = next((t for t in kb.smalltalk if t.intent == "help"), None)
+        self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS
 
     # -- entry point ---------------------------------------------------------------------------------
 
     def respond(self, text: str, state: dict[str, Any]) -> Reply:
-        turn = _Turn(text, self._normaliser.words(text, SCREEN_CHARS), copy.deepcopy(state))
+        plain = tokens(text, SCREEN_CHARS)
+        turn = _Turn(text, plain, self._normaliser.replace(plain), copy_state(state))
         for _name, handler in _HANDLERS:
             reply = handler(self, turn)
             if reply is not None:
@@ -196,7 +201,9 @@ class Dialogue:
     def _smalltalk_intent(self, turn: _Turn) -> Any:
         if not any(c.isalnum() for c in turn.text):
             return self._help
-        words = fold(turn.text).split()
+        if not self._smalltalk_words.issuperset(turn.plain):
+            return None
+        words = list(turn.plain)
         found = []
         for phrase, talk in self._smalltalk:
             size = len(phrase)

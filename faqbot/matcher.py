@@ -1,18 +1,25 @@
 """The fuzzy intent matcher: which knowledge-base entry a message is about, or none.
 
-An index is built once at load. A message is scored in three parts that catch different failures:
+An index is built once at load. Messages and phrasings become *terms*: stemmed content words (synonyms
+applied, typos corrected towards the knowledge base's words) and adjacent word pairs, which keep the
+function words that tell "is it safe to exercise" from "which exercises are safe". Terms are weighted by
+IDF over entries. A phrasing that shares terms with the message is scored in parts that catch different
+failures:
 
-- *term overlap*: IDF-weighted content words (stemmed, synonyms applied, typos corrected against the
-  knowledge base's vocabulary), as an F-measure of how much of the message and of a phrasing agree;
-- *entry evidence*: how many of an entry's phrasings share each word, so an entry with many phrasings
-  is judged on all of them, not on one lucky neighbour;
-- *surface similarity*: rapidfuzz's token-sort ratio on the normalised text, which keeps function words
-  such as "which" or "should" that tell close questions apart.
+- *overlap*: an F-measure of the weighted terms the message and the phrasing share;
+- *entry*: the cosine between the message and all of the entry's phrasings together, so an entry is
+  judged on all its wordings, not one lucky neighbour;
+- *surface*: rapidfuzz's token-sort ratio on the normalised text (order and small differences), scaled by
+  how much of the message is understood so that it cannot carry a match on function words alone;
+- *support*: a bonus for the amount of shared evidence, so a long, chatty message is not judged on
+  proportions alone.
 
-Only phrasings that share a word with the message are scored (an inverted index prunes the rest), and
-words the knowledge base has never seen count against the match: that is what makes "should I use ice or
-heat?" out of scope for a knowledge base about exercise. Everything iterates in insertion order, so the
-ranking is the same in every process whatever the hash seed.
+Words the knowledge base has never seen count against a match, everyday chatter only a little: that is
+what makes "should I use ice or heat?" out of scope for a knowledge base about exercise. An entry's score
+also credits its second-best phrasing. Scores are calibrated to 0-100 and compared with the knowledge
+base's threshold. Only phrasings sharing a term are scored (an inverted index), and only a shortlist gets
+the surface comparison. Everything iterates in insertion order, so rankings are the same in every process
+whatever the hash seed.
 """
 
 from __future__ import annotations
@@ -51,14 +58,10 @@ class Weights:
     """The matcher's knobs, tuned once on public data (see README "Performance"), not per knowledge base."""
 
     overlap: float = 0.25
-    """Share of the score from the best phrasing's term overlap (an F-measure)."""
     entry: float = 0.50
-    """Share from the entry as a whole (cosine with all its phrasings' words)."""
     surface: float = 0.25
-    """Share from rapidfuzz's token-sort ratio, scaled by how much of the message is understood."""
-    cosine: bool = True
-    cosine_scale: float = 1.5
-    cosine_unknown: float = 1.0
+    entry_scale: float = 1.5
+    """The entry cosine is multiplied by this (and capped at 1): many wordings rarely all share a word."""
     second: float = 0.3
     """Weight of an entry's second-best phrasing: two close phrasings are better evidence than one."""
     pairs: float = 0.4
@@ -68,13 +71,12 @@ class Weights:
     chatter: float = 0.1
     """The same for an unknown everyday word (`text.CHATTER`): "honestly", "weeks", "my mum"."""
     support: float = 0.2
-    """Bonus for the amount of matched evidence, so a long message is not judged on proportions alone."""
     support_cap: float = 4.0
-    """Evidence (in units of the rarest word) at which the bonus is full."""
+    """Shared evidence, in units of the rarest word, at which the support bonus is full."""
     shortlist: int = 24
-    """Phrasings (by term overlap) that get the more expensive surface comparison."""
-    chars: float = 0.0
-    gram: int = 3
+    """Phrasings (by overlap) that get the surface comparison."""
+    common: float = 0.1
+    """A term in more than this share of phrasings only adds to candidates that rarer terms found (speed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,48 +101,21 @@ class Matcher:
             for word in words:
                 if word not in self._stems:
                     self._stems[word] = stem(word)
-        # Typos are corrected towards the knowledge base's words and towards its synonyms' lay words.
-        self._spelled = {variant: tuple(stem(w) for w in canonical)
-                         for variant, canonical in normaliser.single_words().items() if len(variant) >= 5}
-        self._by_initial: dict[str, list[str]] = {}
-        for word in [*self._stems, *self._spelled]:
-            if word not in STOPWORDS:
-                self._by_initial.setdefault(word[0], []).append(word)
         terms_of = [self._terms([self._stems[w] for w in words], words) for _, _, words in analysed]
         self._idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of)])
         self._rarest = max(self._idf.values(), default=1.0)
-        self._unknown = weights.unknown * self._rarest
-        self._phrasings: list[_Phrasing] = []
-        self._postings: dict[str, list[int]] = {}
-        share: dict[str, dict[int, float]] = {}
-        counts = [len(e.phrasings) for e in kb.entries]
-        for (i, text, words), terms in zip(analysed, terms_of):
-            index = len(self._phrasings)
-            self._phrasings.append(_Phrasing(i, text, " ".join(words), sum(self._idf[t] for t in terms)))
-            for term in terms:
-                self._postings.setdefault(term, []).append(index)
-                by_entry = share.setdefault(term, {})
-                by_entry[i] = by_entry.get(i, 0.0) + 1.0 / counts[i]
-        self._entry_share = {term: list(by_entry.items()) for term, by_entry in share.items()}
-        norms = [0.0] * len(self._ids)
-        for term, by_entry in share.items():
-            for entry, fraction in by_entry.items():
-                norms[entry] += (fraction * self._idf[term]) ** 2
-        self._entry_norm = [math.sqrt(n) or 1.0 for n in norms]
-        self._correct: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=65_536)(self._nearest_stem)
-        gram_entries: dict[str, set[int]] = {}
-        for i, _, words in analysed:
-            for g in _grams(words, weights.gram):
-                gram_entries.setdefault(g, set()).add(i)
-        n = len(self._ids)
-        self._gram_idf = {g: math.log(1 + (n + 1) / (len(es) + 0.5)) for g, es in gram_entries.items()}
-        self._gram_unknown = math.log(1 + (n + 1) / 0.5)
+        self._index(analysed, terms_of)
+        self._common = max(1000, int(weights.common * len(self._phrasings)))
+        self._spelling_index(normaliser)
+        self._correct: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=65_536)(self._nearest_stems)
+
+    # -- building ------------------------------------------------------------------------------------
 
     def _terms(self, stems: Sequence[str | None], words: Sequence[str]) -> list[str]:
         """Content-word stems, then word pairs (with function words: "is it" differs from "what is")."""
         unigrams = [s for s, w in zip(stems, words) if s is not None and w not in STOPWORDS]
         pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:]) if a is not None and b is not None]
-        return list(dict.fromkeys(unigrams + (pairs if self._weights.pairs else [])))
+        return list(dict.fromkeys(unigrams + pairs if self._weights.pairs else unigrams))
 
     def _weigh(self, docs: list[tuple[int, list[str]]]) -> dict[str, float]:
         """IDF over entries (not phrasings): a word shared by every entry tells them apart least."""
@@ -148,14 +123,39 @@ class Matcher:
         for entry, terms in docs:
             for term in terms:
                 entries_with.setdefault(term, set()).add(entry)
-        n = len(self._ids)
-        pair = self._weights.pairs
+        n, pair = len(self._ids), self._weights.pairs
         return {term: (pair if " " in term else 1.0) * math.log(1 + (n + 1) / (len(es) + 0.5))
                 for term, es in entries_with.items()}
 
-    def _nearest_stem(self, word: str) -> tuple[str, ...]:
-        """The knowledge base's stems for a word it does not know as such: another form of a known word,
-        or a typo of a known word or of a synonym ("trian" → "train" → exercise). Empty when unknown."""
+    def _index(self, analysed: list[tuple[int, str, list[str]]], terms_of: list[list[str]]) -> None:
+        self._phrasings: list[_Phrasing] = []
+        self._postings: dict[str, list[int]] = {}
+        self._share: dict[str, dict[int, float]] = {}
+        counts = [len(e.phrasings) for e in self._kb.entries]
+        for (entry, text, words), terms in zip(analysed, terms_of):
+            for term in terms:
+                self._postings.setdefault(term, []).append(len(self._phrasings))
+                by_entry = self._share.setdefault(term, {})
+                by_entry[entry] = by_entry.get(entry, 0.0) + 1.0 / counts[entry]
+            self._phrasings.append(_Phrasing(entry, text, " ".join(words), sum(self._idf[t] for t in terms)))
+        norms = [0.0] * len(self._ids)
+        for term, by_entry in self._share.items():
+            for entry, fraction in by_entry.items():
+                norms[entry] += (fraction * self._idf[term]) ** 2
+        self._entry_norm = [math.sqrt(n) or 1.0 for n in norms]
+
+    def _spelling_index(self, normaliser: Normaliser) -> None:
+        """Typos are corrected towards the knowledge base's words and its synonyms' lay words."""
+        self._spelled = {variant: tuple(stem(w) for w in canonical)
+                         for variant, canonical in normaliser.single_words().items() if len(variant) >= 5}
+        self._by_initial: dict[str, list[str]] = {}
+        for word in [*self._stems, *self._spelled]:
+            if word not in STOPWORDS:
+                self._by_initial.setdefault(word[0], []).append(word)
+
+    def _nearest_stems(self, word: str) -> tuple[str, ...]:
+        """The stems a word the index has not seen stands for: another form of a known word, or a typo of
+        a known word or of a synonym ("trian" → "train" → exercise). Empty when it is unknown."""
         direct = stem(word)
         if direct in self._idf or word in STOPWORDS:
             return (direct,)
@@ -168,22 +168,7 @@ class Matcher:
             return ()
         return self._spelled.get(found[0]) or (self._stems[found[0]],)
 
-    def _query_terms(self, words: Sequence[str]) -> tuple[list[tuple[str, float]], float]:
-        """Known terms with their weights, and the total weight including the words nobody knows."""
-        stems: list[str | None] = []
-        extra: list[str] = []
-        unknown = 0.0
-        seen: set[str] = set()
-        for word in words:
-            found = (self._stems[word],) if word in self._stems else self._correct(word)
-            stems.append(found[0] if found else None)
-            extra.extend(found[1:])
-            if not found and word not in seen and any(c.isalpha() for c in word):
-                unknown += self._unknown * (self._weights.chatter if word in CHATTER else 1.0)
-            seen.add(word)
-        terms = dict.fromkeys(self._terms(stems, words) + extra)
-        known = [(t, self._idf[t]) for t in terms if t in self._idf]
-        return known, sum(weight for _, weight in known) + unknown
+    # -- matching ------------------------------------------------------------------------------------
 
     def rank(self, text: str, limit: int = 3) -> list[Candidate]:
         """Entries best first with their scores, whatever the threshold (for clarification and evaluation)."""
@@ -195,72 +180,72 @@ class Matcher:
         return [c for c in self.rank(text, limit) if c.score >= threshold]
 
     def rank_words(self, words: Sequence[str], limit: int = 3) -> list[Candidate]:
-        w = self._weights
+        """`rank` for a message already normalised with this knowledge base's `Normaliser`."""
         words = words[:MAX_WORDS]
         terms, total = self._query_terms(words)
-        if not any(" " not in t for t, _ in terms) or total <= 0:
+        if total <= 0 or not any(" " not in term for term, _ in terms):
             return []
+        overlap = self._overlap(terms)
+        shortlist = heapq.nlargest(
+            self._weights.shortlist, ((2 * shared / (total + self._phrasings[p].mass), -p) for p, shared in overlap.items())
+        )
+        known = sum(weight for _, weight in terms)
+        norm = math.sqrt(sum(weight * weight for _, weight in terms) + (total - known) ** 2)
+        surface = " ".join(words)
+        by_entry: dict[int, list[tuple[float, int]]] = {}
+        evidence: dict[int, float] = {}
+        for f1, neg in shortlist:
+            p = -neg
+            entry = self._phrasings[p].entry
+            if entry not in evidence:
+                evidence[entry] = self._entry_cosine(entry, terms, norm)
+            score = self._score(f1, evidence[entry], overlap[p], total, surface, self._phrasings[p].surface)
+            by_entry.setdefault(entry, []).append((score, p))
+        return self._best(by_entry, limit)
+
+    def _query_terms(self, words: Sequence[str]) -> tuple[list[tuple[str, float]], float]:
+        """Known terms, rarest first, with their weights; and the total weight, unknown words included."""
+        w = self._weights
+        found = {word: (self._stems[word],) if word in self._stems else self._correct(word) for word in words}
+        unknown = sum(self._rarest * w.unknown * (w.chatter if word in CHATTER else 1.0)
+                      for word, stems in found.items() if not stems and any(c.isalpha() for c in word))
+        extra = [s for stems in found.values() for s in stems[1:]]
+        firsts = [found[word][0] if found[word] else None for word in words]
+        terms = dict.fromkeys(self._terms(firsts, words) + extra)
+        known = sorted(((t, self._idf[t]) for t in terms if t in self._idf), key=lambda tw: -tw[1])
+        return known, sum(weight for _, weight in known) + unknown
+
+    def _overlap(self, terms: list[tuple[str, float]]) -> dict[int, float]:
+        """Shared weight per phrasing; common terms (after rarer ones) only add to candidates found already."""
         overlap: dict[int, float] = {}
         for term, weight in terms:
-            for p in self._postings[term]:
-                overlap[p] = overlap.get(p, 0.0) + weight
-        evidence: dict[int, float] = {}
-        for term, weight in terms:
-            for entry, share in self._entry_share[term]:
-                evidence[entry] = evidence.get(entry, 0.0) + weight * share
-        if self._weights.cosine:
-            qnorm = math.sqrt(sum(w * w for _, w in terms) + self._weights.cosine_unknown * (total - sum(w for _, w in terms)) ** 2)
-            evidence = {e: min(1.0, v * self._weights.cosine_scale / (qnorm * self._entry_norm[e])) for e, v in evidence.items()}
-        else:
-            evidence = {e: v / total for e, v in evidence.items()}
-        surface = " ".join(words)
-        if w.chars:
-            qgrams = self._gram_vector(words)
-            qnorm_g = math.sqrt(sum(v * v for v in qgrams.values())) or 1.0
-        scores: dict[int, list[tuple[float, int]]] = {}
-        for p in heapq.nlargest(w.shortlist, overlap, key=lambda p: (self._f1(overlap[p], total, p), -p)):
-            phrasing = self._phrasings[p]
-            recall = overlap[p] / total
-            score = (w.overlap * self._f1(overlap[p], total, p) + w.entry * evidence[phrasing.entry]
-                     + w.surface * recall * fuzz.token_sort_ratio(surface, phrasing.surface) / 100)
-            if w.chars:
-                score += w.chars * self._gram_cosine(qgrams, qnorm_g, phrasing.surface.split())
-            if w.support:
-                score = (score + w.support * min(overlap[p] / self._rarest, w.support_cap) / w.support_cap) / (1 + w.support)
-            scores.setdefault(phrasing.entry, []).append((score, p))
-        best: dict[int, tuple[float, int]] = {}
-        for entry, found in scores.items():
+            postings = self._postings[term]
+            if len(postings) > self._common and overlap:
+                for p in postings:
+                    if p in overlap:
+                        overlap[p] += weight
+            else:
+                for p in postings:
+                    overlap[p] = overlap.get(p, 0.0) + weight
+        return overlap
+
+    def _entry_cosine(self, entry: int, terms: list[tuple[str, float]], norm: float) -> float:
+        dot = sum(weight * self._share[term].get(entry, 0.0) for term, weight in terms)
+        return min(1.0, self._weights.entry_scale * dot / (norm * self._entry_norm[entry]))
+
+    def _score(self, f1: float, entry: float, shared: float, total: float, surface: str, other: str) -> float:
+        w = self._weights
+        similarity = fuzz.token_sort_ratio(surface, other) / 100
+        score = w.overlap * f1 + w.entry * entry + w.surface * similarity * shared / total
+        support = min(shared / self._rarest, w.support_cap) / w.support_cap
+        return (score + w.support * support) / (1 + w.support)
+
+    def _best(self, by_entry: dict[int, list[tuple[float, int]]], limit: int) -> list[Candidate]:
+        second = self._weights.second
+        best: list[tuple[float, int, int]] = []
+        for entry, found in by_entry.items():
             found.sort(key=lambda sp: (-sp[0], sp[1]))
-            top = found[0][0] + w.second * (found[1][0] if len(found) > 1 else 0.0)
-            best[entry] = (top / (1 + w.second), found[0][1])
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        return [Candidate(self._ids[e], round(100 * s, 2), self._phrasings[p].text) for e, (s, p) in ranked]
-
-    def _gram_vector(self, words: Sequence[str]) -> dict[str, float]:
-        vec: dict[str, float] = {}
-        for g in _grams(words, self._weights.gram):
-            vec[g] = vec.get(g, 0.0) + self._gram_idf.get(g, self._gram_unknown)
-        return vec
-
-    def _gram_cosine(self, q: dict[str, float], qnorm: float, words: Sequence[str]) -> float:
-        p = self._gram_vector(words)
-        dot = sum(v * q[g] for g, v in p.items() if g in q)
-        pnorm = math.sqrt(sum(v * v for v in p.values())) or 1.0
-        return dot / (qnorm * pnorm)
-
-    def _f1(self, shared: float, total: float, p: int) -> float:
-        mass = self._phrasings[p].mass
-        if shared <= 0 or mass <= 0:
-            return 0.0
-        recall, precision = shared / total, shared / mass
-        return 2 * recall * precision / (recall + precision)
-
-
-def _grams(words: Sequence[str], n: int) -> list[str]:
-    """Character n-grams of the content words, with word boundaries marked ("<ex", "exe", ...)."""
-    grams: list[str] = []
-    for word in words:
-        if word not in STOPWORDS:
-            padded = f"<{word}>"
-            grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
-    return grams
+            runner_up = found[1][0] if len(found) > 1 else 0.0
+            best.append(((found[0][0] + second * runner_up) / (1 + second), entry, found[0][1]))
+        best.sort(key=lambda item: (-item[0], item[1]))
+        return [Candidate(self._ids[e], round(100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]

@@ -3,7 +3,11 @@
 The signs and their patterns are declared in the knowledge base, never in code. A pattern is word groups
 separated by spaces; all groups must occur in the message, in any order, so filler words and word order
 do not hide a sign. Within a group `|` separates alternatives, `_` joins a phrase and a trailing `*`
-matches any ending. Small typos in longer words still match (same first letter, one or two edits).
+matches any ending. Small typos in longer words still match (same first and last letter, one or two edits).
+
+Screening runs on every message, so it is built for speed: each message word is compared with the
+patterns' words once (and cached), phrases are looked up by their first word, and a pattern is then a
+handful of set intersections.
 """
 
 from __future__ import annotations
@@ -24,33 +28,13 @@ SCREEN_CHARS = 20_000
 
 _FUZZY_MIN_LEN = 5
 
-_Key = tuple[str, bool]
-"""A pattern word and whether it is a prefix (`numb*`)."""
-
 
 @dataclass(frozen=True, slots=True)
 class _Alternative:
+    """One alternative of a group: a word or a phrase, the last word possibly a prefix (`numb*`)."""
+
     words: tuple[str, ...]
     prefix: bool
-
-    def occurs(self, message: Sequence[str], hits: frozenset[_Key]) -> bool:
-        if len(self.words) == 1:
-            return (self.words[0], self.prefix) in hits
-        size = len(self.words)
-        return any(self._phrase_at(message[i : i + size]) for i in range(len(message) - size + 1))
-
-    def _phrase_at(self, window: Sequence[str]) -> bool:
-        *head, last = self.words
-        tail = window[-1]
-        return list(window[:-1]) == head and (tail == last or (self.prefix and tail.startswith(last)))
-
-
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    groups: tuple[tuple[_Alternative, ...], ...]
-
-    def matches(self, message: Sequence[str], hits: frozenset[_Key]) -> bool:
-        return all(any(alt.occurs(message, hits) for alt in group) for group in self.groups)
 
 
 class Screen:
@@ -58,41 +42,73 @@ class Screen:
 
     def __init__(self, red_flags: RedFlags | None, normaliser: Normaliser) -> None:
         self._normaliser = normaliser
+        self._alternatives: list[_Alternative] = []
+        self._ids: dict[_Alternative, int] = {}
         self._signs = [
             (sign, [self._compile(p) for p in sign.patterns]) for sign in (red_flags.signs if red_flags else ())
         ]
-        self._keys = sorted({(alt.words[0], alt.prefix) for _, patterns in self._signs for p in patterns
-                             for group in p.groups for alt in group if len(alt.words) == 1})
-        self._hits: Callable[[str], frozenset[_Key]] = lru_cache(maxsize=65_536)(self._token_hits)
+        self._words = [(i, a) for i, a in enumerate(self._alternatives) if len(a.words) == 1]
+        self._phrases: dict[str, list[tuple[int, _Alternative]]] = {}
+        for i, alt in enumerate(self._alternatives):
+            if len(alt.words) > 1:
+                self._phrases.setdefault(alt.words[0], []).append((i, alt))
+        self._word_hits: Callable[[str], frozenset[int]] = lru_cache(maxsize=65_536)(self._token_hits)
 
-    def _compile(self, pattern: str) -> _Pattern:
+    def _compile(self, pattern: str) -> list[frozenset[int]]:
+        """A pattern as the sets of alternative ids of its groups: it matches when every set is hit."""
         groups = []
         for group in pattern.split():
-            alts = []
-            for alt in group.split("|"):
-                words = tuple(self._normaliser.words(alt.rstrip("*").replace("_", " ")))
+            ids = set()
+            for text in group.split("|"):
+                words = tuple(self._normaliser.words(text.rstrip("*").replace("_", " ")))
                 if words:
-                    alts.append(_Alternative(words, alt.endswith("*")))
-            if alts:
-                groups.append(tuple(alts))
-        return _Pattern(tuple(groups))
+                    ids.add(self._intern(_Alternative(words, text.endswith("*"))))
+            if ids:
+                groups.append(frozenset(ids))
+        return groups
 
-    def _token_hits(self, token: str) -> frozenset[_Key]:
+    def _intern(self, alt: _Alternative) -> int:
+        if alt not in self._ids:
+            self._ids[alt] = len(self._alternatives)
+            self._alternatives.append(alt)
+        return self._ids[alt]
+
+    def _token_hits(self, token: str) -> frozenset[int]:
         """The single-word alternatives this token satisfies: exactly, as a prefix, or with a small typo."""
-        return frozenset(key for key in self._keys if _word_matches(key, token))
+        return frozenset(i for i, alt in self._words if _word_matches(alt.words[0], alt.prefix, token))
+
+    def _hits(self, words: Sequence[str]) -> set[int]:
+        hits: set[int] = set()
+        for i, word in enumerate(words):
+            hits |= self._word_hits(word)
+            for index, alt in self._phrases.get(word, ()):
+                if _phrase_at(alt, words, i):
+                    hits.add(index)
+        return hits
 
     def signs(self, words: Sequence[str]) -> list[RedFlag]:
         """The red flags among these normalised words (`Normaliser.words`), in knowledge-base order."""
-        hits: frozenset[_Key] = frozenset().union(*(self._hits(w) for w in dict.fromkeys(words)))
-        return [sign for sign, patterns in self._signs if any(p.matches(words, hits) for p in patterns)]
+        hits = self._hits(words)
+        if not hits:
+            return []
+        return [sign for sign, patterns in self._signs
+                if any(all(not group.isdisjoint(hits) for group in groups) for groups in patterns)]
 
     def screen(self, text: str) -> list[RedFlag]:
         """The red flags this message shows (empty when none)."""
         return self.signs(self._normaliser.words(text, SCREEN_CHARS))
 
 
-def _word_matches(key: _Key, token: str) -> bool:
-    word, prefix = key
+def _phrase_at(alt: _Alternative, words: Sequence[str], start: int) -> bool:
+    *head, last = alt.words
+    end = start + len(alt.words)
+    if end > len(words) or list(words[start : end - 1]) != head:
+        return False
+    tail = words[end - 1]
+    return tail == last or (alt.prefix and tail.startswith(last))
+
+
+def _word_matches(word: str, prefix: bool, token: str) -> bool:
     if token == word or (prefix and token.startswith(word)):
         return True
     if len(word) < _FUZZY_MIN_LEN or len(token) < _FUZZY_MIN_LEN or token[0] != word[0]:

@@ -12,7 +12,7 @@ from typing import Any
 from .errors import FaqbotError
 from .knowledge import KnowledgeBase
 
-__all__ = ["MAX_OFFERED", "STATE_VERSION", "StateError", "new_state", "validate"]
+__all__ = ["MAX_OFFERED", "STATE_VERSION", "StateError", "copy_state", "new_state", "validate"]
 
 STATE_VERSION = 1
 MAX_OFFERED = 10
@@ -25,6 +25,14 @@ class StateError(FaqbotError, ValueError):
 
 def new_state() -> dict[str, Any]:
     return {"version": STATE_VERSION, "slots": {}, "pending": None}
+
+
+def copy_state(state: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a valid state (its shape is known, so this is cheaper than `copy.deepcopy`)."""
+    pending = state["pending"]
+    if pending is not None:
+        pending = {key: list(value) if isinstance(value, list) else value for key, value in pending.items()}
+    return {"version": state["version"], "slots": dict(state["slots"]), "pending": pending}
 
 
 def validate(kb: KnowledgeBase, state: Any) -> dict[str, Any]:

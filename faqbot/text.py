@@ -68,11 +68,15 @@ def _nfkc_casefold(text: str) -> str:
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _drop_controls(text: str) -> str:
+    if text.isprintable():
+        return text
     return "".join(c if c.isprintable() else " " for c in text)
 
 
@@ -84,6 +88,7 @@ def _expand_contractions(text: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65_536)
 def _expand_word(word: str) -> str:
     if word in _CONTRACTIONS:
         return _CONTRACTIONS[word]
@@ -145,7 +150,11 @@ class Normaliser:
                 if key and key != target:
                     table.setdefault(key, target)
         self._table = table
-        self._longest = max((len(k) for k in table), default=0)
+        self._sizes: dict[str, list[int]] = {}
+        for key in table:
+            self._sizes.setdefault(key[0], []).append(len(key))
+        for sizes in self._sizes.values():
+            sizes.sort(reverse=True)
 
     def single_words(self) -> dict[str, tuple[str, ...]]:
         """Synonyms that are one word, e.g. {"gym": ("exercise",)}: the matcher corrects typos towards them."""
@@ -156,12 +165,10 @@ class Normaliser:
         return self.replace(tokens(text, limit))
 
     def replace(self, words: list[str]) -> list[str]:
-        if not self._table:
-            return words
         out: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(min(self._longest, len(words) - i), 0, -1):
+            for size in self._sizes.get(words[i], ()):
                 target = self._table.get(tuple(words[i : i + size]))
                 if target is not None:
                     out.extend(target)
