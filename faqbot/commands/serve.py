@@ -21,6 +21,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 from pathlib import Path
@@ -110,11 +111,21 @@ def _serve_many(uvicorn: Any, path: str | None, args: argparse.Namespace, config
             return 1
         os.environ[ENV_KB] = str(snapshots.current)
         uv_config = uvicorn.Config("faqbot.commands.serve:worker_app", factory=True, workers=args.workers, **config)
-        sock = uv_config.bind_socket()
-        Supervisor(uv_config, sockets=[sock]).run()
+        Supervisor(uv_config, sockets=[_tcp_socket(uv_config.bind_socket())]).run()
     finally:
         snapshots.close()
     return 0
+
+
+def _tcp_socket(sock: socket.socket) -> socket.socket:
+    """The listening socket, marked as TCP so asyncio sets TCP_NODELAY on the connections it accepts.
+
+    uvicorn binds it with protocol 0; asyncio then skips TCP_NODELAY, and every keep-alive response after
+    the first waits ~40 ms for a delayed ACK (Nagle). Marking the protocol fixes that in every worker.
+    """
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
+        return sock
+    return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
 
 
 def worker_app() -> Any:
