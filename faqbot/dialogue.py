@@ -25,6 +25,8 @@ from .text import STOPWORDS, Normaliser, fold, tokens
 
 __all__ = ["Dialogue", "Reply", "ReplyKind"]
 
+NEAR = 0.6
+"""A fallback offers the entries that scored at least this share of the threshold first."""
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -241,7 +243,9 @@ class Dialogue:
         return self._start(turn, self.kb.by_id[ranked[0].entry_id])
 
     def _fallback(self, turn: _Turn) -> Reply:
-        markdown, options = self._with_suggestions(turn, self.kb.fallback.rstrip(), all_questions=False)
+        """Out of scope: say so, offering the nearest questions if any came close, else the suggested ones."""
+        near = [c.entry_id for c in self.ranked(turn) if c.score >= NEAR * self.kb.settings.threshold]
+        markdown, options = self._with_suggestions(turn, self.kb.fallback.rstrip(), all_questions=False, first=near)
         return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn)
 
     # -- flows and answers ---------------------------------------------------------------------------
@@ -274,8 +278,8 @@ class Dialogue:
             return self._answer(turn, entry, entry.answer, entry.related, note)
         step = flow.steps[target]
         turn.state["pending"] = {"kind": "follow_up", "entry": entry.id, "step": step.id, "tries": 0}
-        lead = f"About **{entry.question}** It depends on your situation, so first: " if intro else ""
-        markdown = "\n\n".join(p for p in (note, f"{lead}{step.ask}") if p)
+        lead = f"You asked: **{entry.question}** The answer depends on your situation, so first:" if intro else ""
+        markdown = "\n\n".join(p for p in (note, lead, step.ask) if p)
         return self._reply(ReplyKind.FOLLOW_UP, entry.id, markdown, _labels(step), turn)
 
     def _answer(self, turn: _Turn, entry: Entry, answer: str, related: Sequence[str], note: str = "") -> Reply:
@@ -285,11 +289,13 @@ class Dialogue:
         options = tuple(self.kb.by_id[r].question for r in offered)
         return self._reply(ReplyKind.ANSWER, entry.id, markdown, options, turn)
 
-    def _with_suggestions(self, turn: _Turn, markdown: str, all_questions: bool) -> tuple[str, tuple[str, ...]]:
+    def _with_suggestions(self, turn: _Turn, markdown: str, all_questions: bool,
+                          first: Sequence[str] = ()) -> tuple[str, tuple[str, ...]]:
         if all_questions:
             ids = [e.id for e in self.kb.entries][:MAX_OFFERED]
         else:
-            ids = list(self.kb.suggest or [e.id for e in self.kb.entries])[: self.kb.settings.suggestions]
+            pool = [*first, *(self.kb.suggest or [e.id for e in self.kb.entries])]
+            ids = list(dict.fromkeys(pool))[: self.kb.settings.suggestions]
         if ids and not _has_pending_follow_up(turn.state):
             turn.state["pending"] = {"kind": "choice", "entries": ids, "clarify": False}
         return markdown, tuple(self.kb.by_id[i].question for i in ids)

@@ -6,10 +6,11 @@ wiring — so that a broken knowledge base fails with file:line before the first
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from ._yamlnodes import KnowledgeError, Location, Node, compose, did_you_mean, optional
 
@@ -186,20 +187,20 @@ def bundled_path() -> Path:
 def load(path: Path | str | None = None, *, text: str | None = None) -> KnowledgeBase:
     """Load and validate a knowledge base file (the bundled one when `path` is None)."""
     root = compose(path if path is not None else bundled_path(), text)
-    top = root.fields({"meta", "entries"}, {"version", "matching", "synonyms", "red_flags", "smalltalk", "fallback"})
-    optional(top, "version", lambda n: n.number(1, 1), 1.0)
-    fallback_text, suggest = optional(top, "fallback", _fallback, ("", ()))
-    entries = _entries(top["entries"])
+    top = root.fields(set(_SECTIONS) - _OPTIONAL, set(_SECTIONS))
+    parts = {key: _SECTIONS[key](node) for key, node in top.items()}  # in file order: errors come in order
+    entries = parts["entries"]
     _check_reference_nodes(top, [e.id for e in entries])
+    fallback_text, suggest = parts.get("fallback", ("", ()))
     return KnowledgeBase(
-        meta=_meta(top["meta"]),
+        meta=parts["meta"],
         entries=entries,
-        synonyms=optional(top, "synonyms", _synonyms, MappingProxyType({})),
-        red_flags=optional(top, "red_flags", _red_flags, None),
-        smalltalk=optional(top, "smalltalk", _smalltalk, ()),
+        synonyms=parts.get("synonyms", MappingProxyType({})),
+        red_flags=parts.get("red_flags"),
+        smalltalk=parts.get("smalltalk", ()),
         fallback=fallback_text or DEFAULT_FALLBACK,
         suggest=suggest,
-        settings=optional(top, "matching", _settings, Settings()),
+        settings=parts.get("matching", Settings()),
         path=root.path,
     )
 
@@ -341,6 +342,19 @@ def _unique(node: Node, ids: Iterable[str]) -> None:
             where = items[i].where if i < len(items) else node.where
             raise KnowledgeError(where, f"{node.field}[{i}].id", f"duplicate id {item_id!r}")
         seen.add(item_id)
+
+
+_SECTIONS: dict[str, Callable[[Node], Any]] = {
+    "version": lambda node: node.number(1, 1),
+    "meta": _meta,
+    "matching": _settings,
+    "synonyms": _synonyms,
+    "red_flags": _red_flags,
+    "smalltalk": _smalltalk,
+    "fallback": _fallback,
+    "entries": _entries,
+}
+_OPTIONAL = {"version", "matching", "synonyms", "red_flags", "smalltalk", "fallback"}
 
 
 def _check_reference_nodes(top: dict[str, Node], ids: list[str]) -> None:

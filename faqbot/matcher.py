@@ -24,6 +24,7 @@ whatever the hash seed.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections.abc import Callable, Sequence
@@ -107,6 +108,7 @@ class Matcher:
         self._index(analysed, terms_of)
         self._common = max(1000, int(weights.common * len(self._phrasings)))
         self._spelling_index(normaliser)
+        self._sorted_stems = sorted(t for t in self._idf if " " not in t and len(t) >= 4)
         self._correct: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=65_536)(self._nearest_stems)
 
     # -- building ------------------------------------------------------------------------------------
@@ -164,9 +166,19 @@ class Matcher:
         budget = 1 if len(word) < 8 else 2
         same_start = self._by_initial.get(word[0], [])
         found = process.extractOne(word, same_start, scorer=DamerauLevenshtein.distance, score_cutoff=budget)
-        if found is None:
-            return ()
-        return self._spelled.get(found[0]) or (self._stems[found[0]],)
+        if found is not None:
+            return self._spelled.get(found[0]) or (self._stems[found[0]],)
+        return self._by_prefix(direct)
+
+    def _by_prefix(self, root: str) -> tuple[str, ...]:
+        """A known stem that extends this one or that it extends ("notif" ~ "notifi")."""
+        i = bisect.bisect_left(self._sorted_stems, root)
+        if i < len(self._sorted_stems) and self._sorted_stems[i].startswith(root):
+            return (self._sorted_stems[i],)
+        for cut in range(len(root) - 1, max(3, len(root) - 3), -1):
+            if root[:cut] in self._idf:
+                return (root[:cut],)
+        return ()
 
     # -- matching ------------------------------------------------------------------------------------
 
@@ -210,6 +222,7 @@ class Matcher:
         unknown = sum(self._rarest * w.unknown * (w.chatter if word in CHATTER else 1.0)
                       for word, stems in found.items() if not stems and any(c.isalpha() for c in word))
         extra = [s for stems in found.values() for s in stems[1:]]
+        extra += [self._stems[a + b] for a, b in zip(words, words[1:]) if a + b in self._stems]  # "git hub"
         firsts = [found[word][0] if found[word] else None for word in words]
         terms = dict.fromkeys(self._terms(firsts, words) + extra)
         known = sorted(((t, self._idf[t]) for t in terms if t in self._idf), key=lambda tw: -tw[1])
@@ -249,3 +262,4 @@ class Matcher:
             best.append(((found[0][0] + second * runner_up) / (1 + second), entry, found[0][1]))
         best.sort(key=lambda item: (-item[0], item[1]))
         return [Candidate(self._ids[e], round(100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]
+
