@@ -117,6 +117,7 @@ def create_app(bot: Bot | LiveBot | None = None, *, secret: str | bytes | None =
         Route("/api/chat", chat.info, methods=["GET", "HEAD"]),
         Route("/api/faq", _faq_api, methods=["GET", "HEAD"]),
         Route("/healthz", _healthz, methods=["GET", "HEAD"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET", "HEAD"]),
         Route("/widget.js", _static_file("widget.js"), methods=["GET", "HEAD"]),
         Route("/widget.css", _static_file("widget.css"), methods=["GET", "HEAD"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

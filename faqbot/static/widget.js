@@ -148,7 +148,15 @@
     }
     node.appendChild(body);
     ui.log.appendChild(node);
-    ui.log.scrollTop = ui.log.scrollHeight;
+    reveal(node);
+  }
+
+  // Show a new reply from its first line (a long answer is read from the top), anything else at the bottom.
+  function reveal(node) {
+    var log = ui.log;
+    var top = node.offsetTop - 8; // the log is positioned, so this is within the log
+    var fits = node.offsetHeight <= log.clientHeight - 16;
+    log.scrollTop = node.classList.contains("fb-bot") && !fits ? top : log.scrollHeight;
   }
 
   function add(message) {
@@ -174,6 +182,7 @@
   function setOptions(labels) {
     store.options = labels.filter(function (label) { return typeof label === "string"; });
     renderOptions(store.options);
+    if (ui.log.lastElementChild) reveal(ui.log.lastElementChild); // the log just changed height
     save();
   }
 
@@ -183,7 +192,7 @@
     store.open = true;
     save();
     if (!store.started) start();
-    ui.log.scrollTop = ui.log.scrollHeight;
+    if (ui.log.lastElementChild) reveal(ui.log.lastElementChild);
     if (focus) ui.input.focus();
   }
 
