@@ -19,7 +19,7 @@ from _serve_helpers import Server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("FAQBOT_CHROMIUM", "/usr/bin/chromium")  # Debian's; another path may be given
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 _skipped: list[str] = []
