@@ -140,6 +140,7 @@ class Matcher:
                 by_entry = self._share.setdefault(term, {})
                 by_entry[entry] = by_entry.get(entry, 0.0) + 1.0 / counts[entry]
             self._phrasings.append(_Phrasing(entry, text, " ".join(words), sum(self._idf[t] for t in terms)))
+        self._masses = [p.mass for p in self._phrasings]
         norms = [0.0] * len(self._ids)
         for term, by_entry in self._share.items():
             for entry, fraction in by_entry.items():
@@ -198,8 +199,9 @@ class Matcher:
         if total <= 0 or not any(" " not in term for term, _ in terms):
             return []
         overlap = self._overlap(terms)
+        masses = self._masses
         shortlist = heapq.nlargest(
-            self._weights.shortlist, ((2 * shared / (total + self._phrasings[p].mass), -p) for p, shared in overlap.items())
+            self._weights.shortlist, [(2 * shared / (total + masses[p]), -p) for p, shared in overlap.items()]
         )
         known = sum(weight for _, weight in terms)
         norm = math.sqrt(sum(weight * weight for _, weight in terms) + (total - known) ** 2)
