@@ -115,7 +115,7 @@ def _signals(words: list[str]) -> set[str]:
             if _consume(rest, phrase):
                 found.add(value)
     if not found and len(words) <= 2:
-        found = {_fuzzy(w) for w in words} - {None}  # type: ignore[arg-type]
+        found = {value for value in map(_fuzzy, words) if value is not None}
     if "unsure" in found:
         return {"unsure"}
     return found

@@ -195,7 +195,8 @@ class Dialogue:
         talk = self._smalltalk_intent(turn)
         if talk is None:
             return None
-        markdown, options = talk.reply.rstrip(), ()
+        markdown = talk.reply.rstrip()
+        options: tuple[str, ...] = ()
         if talk is self._help or talk.intent == "greeting":
             markdown, options = self._with_suggestions(turn, markdown, all_questions=talk is self._help)
         return self._keep_pending_question(turn, markdown, options)
@@ -311,7 +312,7 @@ def _labels(step: Step) -> tuple[str, ...]:
 
 def _has_pending_follow_up(state: dict[str, Any]) -> bool:
     pending = state.get("pending")
-    return bool(pending) and pending.get("kind") == "follow_up"
+    return pending is not None and pending.get("kind") == "follow_up"
 
 
 _HANDLERS: list[tuple[str, _Handler]] = [

@@ -216,7 +216,7 @@ def _settings(node: Node) -> Settings:
     return Settings(
         threshold=optional(f, "threshold", lambda n: n.number(0, 100), default.threshold),
         clarify_margin=optional(f, "clarify_margin", lambda n: n.number(0, 100), default.clarify_margin),
-        suggestions=int(optional(f, "suggestions", lambda n: n.number(0, 10), default.suggestions)),
+        suggestions=int(optional(f, "suggestions", lambda n: n.number(0, 10), float(default.suggestions))),
     )
 
 

@@ -128,14 +128,14 @@ def tokens(text: str, limit: int = MAX_CHARS) -> list[str]:
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem, so "exercising", "exercises" and "exercise" count as one word."""
-    return _stemmer().stemWord(word)
+    return str(_stemmer()(word))
 
 
 @lru_cache(maxsize=1)
-def _stemmer() -> "object":
-    import snowballstemmer  # deferred: keeps `import faqbot` fast
+def _stemmer() -> Callable[[str], object]:
+    import snowballstemmer  # type: ignore[import-untyped]  # deferred: keeps `import faqbot` fast
 
-    return snowballstemmer.stemmer("english")
+    return snowballstemmer.stemmer("english").stemWord  # type: ignore[no-any-return]
 
 
 class Normaliser:
