@@ -48,8 +48,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"browser tests skipped: {_skipped[0]}", yellow=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module: playwright's sync API keeps an event loop running while it is open,
+    which would break `asyncio.run` in tests collected after the browser tests."""
     reason = unavailable()
     if reason:
         if os.environ.get("CI"):
