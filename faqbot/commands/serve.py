@@ -101,7 +101,7 @@ def _serve_many(uvicorn: Any, path: str | None, args: argparse.Namespace, config
     os.environ[ENV_ORIGINS] = ",".join(args.allow_origin)
     os.environ[ENV_MAX_MESSAGE] = str(args.max_message)
 
-    class Supervisor(Multiprocess):  # type: ignore[misc]
+    class Supervisor(Multiprocess):
         def handle_hup(self) -> None:
             if snapshots.refresh():
                 super().handle_hup()

@@ -223,6 +223,7 @@
     request("GET").then(function (result) {
       var info = result.data;
       if (result.status !== 200) return;
+      if (typeof info.max_message === "number" && info.max_message > 0) ui.input.maxLength = info.max_message;
       if (!store.disclaimer && typeof info.disclaimer === "string" && info.disclaimer) {
         store.disclaimer = true;
         add({ role: "note", text: info.disclaimer, kind: "disclaimer" });
