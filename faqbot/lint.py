@@ -180,11 +180,15 @@ def _near_identical(bot: Bot, lines: _Lines) -> Iterator[Finding]:
         for number, phrasing in enumerate(entry.phrasings):
             owners.append((index, number))
             texts.append(" ".join(bot.normaliser.words(phrasing)))
-    scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_IDENTICAL)
     for a in range(len(texts)):
-        for b in range(a + 1, len(texts)):
+        # process.extract, not cdist: cdist needs numpy, which faqbot does not depend on.
+        later = texts[a + 1 :]
+        close = process.extract(texts[a], later, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_IDENTICAL,
+                                limit=None)
+        for _text, _score, offset in sorted(close, key=lambda hit: hit[2]):
+            b = a + 1 + offset
             (ia, na), (ib, nb) = owners[a], owners[b]
-            if scores[a][b] and ia != ib:
+            if ia != ib:
                 first, second = bot.kb.entries[ia], bot.kb.entries[ib]
                 where_first = lines.phrasing(ia, first, na)
                 yield Finding(lines.phrasing(ib, second, nb), "warning",

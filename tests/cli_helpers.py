@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_KB = ROOT / "knowledge" / "back_pain.yaml"
-SEED = ROOT.parent / "shared" / "seed" / "exercise-and-lower-back-pain-part-2.txt"
+SEED = ROOT / "tests" / "data" / "seed" / "exercise-and-lower-back-pain-part-2.txt"  # a copy of the source article
 
 MINI_KB = """\
 version: 1
