@@ -67,6 +67,9 @@ class Weights:
     """Weight of an entry's second-best phrasing: two close phrasings are better evidence than one."""
     pairs: float = 0.4
     """Weight of adjacent word pairs relative to single words (0 turns them off)."""
+    pairs_full: float = 20.0
+    """Phrasings per entry (on average) from which pairs get their full weight. Pairs are sparse: with a
+    handful of wordings per entry their counts are noise, with dozens they tell close questions apart."""
     unknown: float = 2.0
     """Weight of a word the knowledge base has never seen, relative to its rarest known word."""
     chatter: float = 0.1
@@ -125,7 +128,8 @@ class Matcher:
         for entry, terms in docs:
             for term in terms:
                 entries_with.setdefault(term, set()).add(entry)
-        n, pair = len(self._ids), self._weights.pairs
+        n, w = len(self._ids), self._weights
+        pair = w.pairs * min(1.0, len(docs) / max(n, 1) / w.pairs_full)
         return {term: (pair if " " in term else 1.0) * math.log(1 + (n + 1) / (len(es) + 0.5))
                 for term, es in entries_with.items()}
 
