@@ -44,7 +44,8 @@ _SINGLE_WORDS = sorted({w for words in _LEXICON.values() for w in words if " " n
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
              "last": -1}
-_NUMBER = re.compile(r"^\s*(?:option|number|no\.?|#)?\s*(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
+_NUMBER = re.compile(r"(?:option|number|no\.?|#)?\s*(\d{1,2})\s*[.)]?", re.IGNORECASE)
+"""Used with `fullmatch` on the stripped reply: no two `\\s*` meet, so a long run of spaces cannot backtrack."""
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 _ORDINAL_FILLER = {"the", "one", "option", "number", "please", "choice", "answer", "question", "st", "nd", "rd", "th"}
 SHORT = 5
@@ -53,7 +54,7 @@ SHORT = 5
 
 def pick_number(text: str, count: int) -> int | None:
     """The 0-based index a reply like "2", "#2", "option 2" or "the second one" picks, if any."""
-    match = _NUMBER.match(text)
+    match = _NUMBER.fullmatch(text.strip())
     if match:
         index = int(match.group(1)) - 1
         return index if 0 <= index < count else None

@@ -1,0 +1,43 @@
+"""Hostile and random messages and states against the bundled knowledge base.
+
+Properties (hypothesis; small by default, thousands of examples with FAQBOT_FUZZ=1, see fuzz_settings):
+
+- any `str` gets a `Reply` of a valid kind, quickly, in every kind of conversation state;
+- saving `reply.state` through JSON and resuming gives exactly the reply that not saving gives;
+- any JSON value, or a real state mutated, is either accepted or refused with `StateError`, never another error.
+
+Below them, regression tests keep the minimal inputs the fuzzers found.
+"""
+
+from __future__ import annotations
+
+import time
+
+import faqbot
+from faqbot import choices
+
+EXERCISE = "Is it safe to exercise when I am in pain?"
+
+
+# -- regressions: minimal inputs found by the fuzzers ------------------------------------------------------
+
+
+def _seconds(call: object, *args: object) -> float:
+    start = time.perf_counter()
+    call(*args)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def test_a_long_run_of_spaces_is_not_read_as_a_number_slowly() -> None:
+    # `^\s*(option|#)?\s*(\d)\s*[.)]?\s*$` backtracked quadratically: 10,000 spaces took seconds.
+    assert _seconds(choices.pick_number, " " * 10_000, 3) < 0.05
+    assert _seconds(choices.pick_number, "1" + " " * 10_000 + "x", 3) < 0.05
+    assert choices.pick_number("  #2 ) \n", 3) == 1
+    assert choices.pick_number("option\t3.", 3) == 2
+    assert choices.pick_number("2 x", 3) is None
+
+
+def test_whitespace_reply_to_offered_questions_is_answered_quickly(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask("how do I bake bread")  # a fallback offers questions: a number would pick one
+    assert _seconds(session.ask, "\t" * 10_000) < 0.5
