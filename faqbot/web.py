@@ -177,7 +177,7 @@ class _ChatApi:
         try:
             session = bot.session(None if token is None else self.signer.loads(token))
         except (TokenError, StateError) as exc:
-            raise ApiError(400, "invalid_state", f"the conversation state is not valid ({exc}); start a new one")
+            raise ApiError(400, "invalid_state", f"the conversation state is not valid ({exc}); start a new one") from None
         reply = session.ask(message)
         return JSONResponse({"kind": str(reply.kind), "entry_id": reply.entry_id, "text": reply.text,
                              "html": reply.html, "options": list(reply.options),
