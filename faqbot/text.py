@@ -117,7 +117,7 @@ def fold(text: str, limit: int = MAX_CHARS) -> str:
     """Lower-case words separated by single spaces, without accents, punctuation or contractions."""
     text = text[:limit]
     for _name, step in _STEPS:
-        text = step(text)
+        text = step(text)[:limit]  # a step may lengthen the text: NFKC turns "\ufdfa" into 18 characters
     return text
 
 

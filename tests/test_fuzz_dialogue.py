@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 import faqbot
-from faqbot import choices
+from faqbot import choices, text
 
 EXERCISE = "Is it safe to exercise when I am in pain?"
 
@@ -41,3 +41,16 @@ def test_whitespace_reply_to_offered_questions_is_answered_quickly(bot: faqbot.B
     session = bot.session()
     session.ask("how do I bake bread")  # a fallback offers questions: a number would pick one
     assert _seconds(session.ask, "\t" * 10_000) < 0.5
+
+
+def test_folding_keeps_to_its_limit_when_normalisation_lengthens_the_text() -> None:
+    # NFKC turns "\ufdfa" into 18 characters: the 2,000-character cut was applied before it only.
+    assert len(text.fold("\ufdfa" * 2_000)) <= text.MAX_CHARS
+    assert len(text.fold("idk " * 1_000)) <= text.MAX_CHARS  # contractions lengthen too
+    assert text.fold("Can't ﬁnd it") == "cannot find it"
+
+
+def test_characters_that_normalise_to_many_are_answered_quickly(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask(EXERCISE)  # a follow-up is pending: the reply is also read as an answer to it
+    assert _seconds(session.ask, "\ufdfa" * 10_000) < 0.5
