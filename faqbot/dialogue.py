@@ -207,11 +207,14 @@ class Dialogue:
         if not self._smalltalk_words.issuperset(turn.plain):
             return None
         words = list(turn.plain)
+        starts: dict[str, list[int]] = {}  # where each word occurs: a phrase is only tried where it could start
+        for i, word in enumerate(words):
+            starts.setdefault(word, []).append(i)
         found = []
         for phrase, talk in self._smalltalk:
-            size = len(phrase)
-            for i in range(len(words) - size + 1):
-                if words[i : i + size] == list(phrase):
+            size, wanted = len(phrase), list(phrase)
+            for i in starts.get(phrase[0], ()):
+                if words[i : i + size] == wanted:
                     found.append((i, talk))
                     words[i : i + size] = [""] * size
         if not found or any(w and w not in STOPWORDS for w in words):
