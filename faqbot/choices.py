@@ -110,10 +110,13 @@ def _signals(words: list[str]) -> set[str]:
     "has" inside "has not" or the "know" inside "do not know" does not also count as a yes.
     """
     rest = list(words)
+    starts: dict[str, list[int]] = {}  # where each word occurs: a phrase is only tried where it could start
+    for i, word in enumerate(rest):
+        starts.setdefault(word, []).append(i)
     found: set[str] = set()
     for value in ("unsure", "no", "yes"):
         for phrase in _PHRASES[value]:
-            if _consume(rest, phrase):
+            if _consume(rest, phrase, starts.get(phrase[0], ())):
                 found.add(value)
     if not found and len(words) <= 2:
         found = {value for value in map(_fuzzy, words) if value is not None}
@@ -122,10 +125,10 @@ def _signals(words: list[str]) -> set[str]:
     return found
 
 
-def _consume(words: list[str], phrase: list[str]) -> bool:
-    """Blank out every occurrence of `phrase` in `words`; whether there was one."""
+def _consume(words: list[str], phrase: list[str], starts: Sequence[int]) -> bool:
+    """Blank out every occurrence of `phrase` in `words`, trying only `starts`; whether there was one."""
     size, hit = len(phrase), False
-    for i in range(len(words) - size + 1):
+    for i in starts:
         if words[i : i + size] == phrase:
             words[i : i + size] = [""] * size
             hit = True

@@ -75,3 +75,17 @@ LONG_SMALL_TALK = {"hi": "hi " * 3_334, "a": "a " * 5_000, "thank-you": "thank y
 def test_long_all_small_talk_messages_are_answered_within_50_ms(bot: faqbot.Bot, message: str) -> None:
     # Every small-talk phrase was compared at every word position: 60-140 ms for these 10,000 characters.
     assert _median_ms(bot, None, message) < 50
+
+
+def test_reading_yes_no_unsure_is_linear_in_the_words() -> None:
+    # Every yes/no/unsure phrase was compared at every word position (about 100 x the words).
+    words = ["x", "not", "sure"] * 3_000
+    assert _seconds(choices._signals, words) < 0.05
+    assert choices._signals(words) == {"unsure"}
+    assert choices._signals(["he", "has", "not"]) == {"no"}
+
+
+def test_long_reply_to_a_follow_up_question_is_answered_within_50_ms(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask(EXERCISE)
+    assert _median_ms(bot, session.state, "x " * 5_000) < 50
