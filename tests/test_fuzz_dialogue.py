@@ -89,3 +89,33 @@ def test_long_reply_to_a_follow_up_question_is_answered_within_50_ms(bot: faqbot
     session = bot.session()
     session.ask(EXERCISE)
     assert _median_ms(bot, session.state, "x " * 5_000) < 50
+
+
+def _deep_list(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+HOSTILE_VALUES = {"deep": _deep_list(100_000), "long-text": "x" * 10_000_000, "huge-number": 10**5_000}
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES.values(), ids=HOSTILE_VALUES.keys())
+def test_state_errors_show_hostile_values_briefly(bot: faqbot.Bot, value: Any) -> None:
+    # The messages held repr(value): a RecursionError for the deep list, a ValueError for the number
+    # (more digits than Python prints) and ten megabytes of text on one line for `faqbot ask --state`.
+    follow_up = {"kind": "follow_up", "entry": "exercise-when-in-pain", "step": "doctor", "tries": 0}
+    states = [
+        {"version": value, "slots": {}, "pending": None},
+        {"version": 1, "slots": {"doctor_advised": value}, "pending": None},
+        {"version": 1, "slots": {}, "pending": {"kind": value}},
+        {"version": 1, "slots": {}, "pending": {**follow_up, "entry": value}},
+        {"version": 1, "slots": {}, "pending": {**follow_up, "step": value}},
+        {"version": 1, "slots": {}, "pending": {**follow_up, "tries": value}},
+        {"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [value], "clarify": False}},
+    ]
+    for state in states:
+        with pytest.raises(faqbot.StateError) as caught:
+            bot.session(state)
+        assert len(str(caught.value)) < 300
