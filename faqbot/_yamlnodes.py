@@ -22,6 +22,9 @@ T = TypeVar("T")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 500_000
+MAX_DEPTH = 100
+"""Deeper nesting is refused before composing: libyaml's composer recurses on the C stack (a crash at some
+30,000 levels) and its scanner slows down quadratically with the depth of flow collections."""
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -174,6 +177,7 @@ def compose(path: Path | str, text: str | None = None) -> Node:
     if text is None:
         text = _read(Path(path))
     try:
+        _check_depth(text, name)
         raw = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -186,6 +190,19 @@ def compose(path: Path | str, text: str | None = None) -> Node:
     if raw is None:
         raise KnowledgeError(Location(name, 1), "", "the file is empty")
     return Node(raw, name, "", [MAX_NODES])
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse collections nested more than MAX_DEPTH deep, reading parser events (which do not recurse)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1
+                raise KnowledgeError(Location(name, line), "", f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _read(path: Path) -> str:

@@ -1,0 +1,47 @@
+"""Loading hostile knowledge-base files: only `KnowledgeError` naming `path:LINE:`, quickly, never code run.
+
+Regression tests keep the minimal files the fuzzers found.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import faqbot
+
+DEEP = {  # text, the line the error names
+    "flow-list": ("[" * 30_000 + "]" * 30_000, 1),
+    "flow-mapping": ("a: " + "{a: " * 30_000 + "1" + "}" * 30_000, 1),
+    "block-list": ("- " * 30_000 + "x", 1),
+    "flow-in-an-answer": ("entries:\n  - id: a\n    question: q?\n    answer: " + "[" * 100_000 + "]" * 100_000, 4),
+}
+
+
+def _load_in_a_subprocess(path: Path) -> subprocess.CompletedProcess[str]:
+    code = "import sys, faqbot\ntry:\n    faqbot.Bot.load(sys.argv[1])\nexcept faqbot.KnowledgeError as exc:\n    print(exc)\n"
+    return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
+
+
+# -- regressions: minimal files found by the fuzzers ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "line"), DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_is_refused_before_it_crashes_or_hangs_the_parser(tmp_path: Path, text: str, line: int) -> None:
+    # libyaml's composer recursed on the C stack: 30,000 levels killed the process (SIGSEGV); 100,000 flow
+    # levels took minutes in its scanner. Run in a subprocess, so that a crash fails this test only.
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = _load_in_a_subprocess(path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{path}:{line}: invalid YAML: nested more than 100 levels deep"), done.stdout
+
+
+def test_nesting_a_real_knowledge_base_needs_is_fine(write_kb: object) -> None:
+    text = "meta: {title: t}\nentries:\n  - id: a\n    question: q?\n    answer: a\n    tags: " + "[" * 10 + "]" * 10
+    path = write_kb(text)  # type: ignore[operator]
+    with pytest.raises(faqbot.KnowledgeError, match=r":6: entries\[0\]\.tags\[0\]: expected text, got a list"):
+        faqbot.Bot.load(path)
