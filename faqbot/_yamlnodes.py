@@ -9,6 +9,7 @@ bomb ("billion laughs") fails fast instead of expanding.
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +108,11 @@ class Node:
         self._check_tag()
         if not isinstance(self.raw, yaml.ScalarNode):
             raise self.error(f"expected a single value, got a {self.kind()}")
-        return _CONSTRUCTOR.construct_object(self.raw)
+        try:
+            return _CONSTRUCTOR.construct_object(self.raw)
+        except (ValueError, IndexError, KeyError):  # `!!int abc`, `!!float ''`, more digits than Python reads
+            tag = self.raw.tag.rsplit(":", 1)[-1]
+            raise self.error(f"cannot read {reprlib.repr(self.raw.value)} as a YAML {tag}") from None
 
     def text(self, *, allow_empty: bool = False) -> str:
         """A string; numbers and booleans are refused so that `answer: yes` is not silently `True`."""
@@ -130,7 +135,10 @@ class Node:
     def number(self, low: float, high: float) -> float:
         if self.kind() not in ("integer", "number"):
             raise self.error(f"expected a number, got a {self.kind()}")
-        value = float(self.scalar())
+        try:
+            value = float(self.scalar())
+        except OverflowError:  # an integer too large for a float
+            raise self.error(f"{reprlib.repr(self.raw.value)} is out of range {low:g}..{high:g}") from None
         if not low <= value <= high:
             raise self.error(f"{value:g} is out of range {low:g}..{high:g}")
         return value

@@ -45,3 +45,26 @@ def test_nesting_a_real_knowledge_base_needs_is_fine(write_kb: object) -> None:
     path = write_kb(text)  # type: ignore[operator]
     with pytest.raises(faqbot.KnowledgeError, match=r":6: entries\[0\]\.tags\[0\]: expected text, got a list"):
         faqbot.Bot.load(path)
+
+
+BUNDLED = Path(__file__).resolve().parent.parent / "knowledge" / "back_pain.yaml"
+UNREADABLE_NUMBERS = {  # old text, new text, the error expected
+    "int-tag": ("version: 1", "version: !!int abc", ":6: version: cannot read 'abc' as a YAML int"),
+    "float-tag": ("threshold: 29", "threshold: !!float abc", ":21: matching.threshold: cannot read 'abc' as a YAML float"),
+    "empty-int": ("threshold: 29", "threshold: !!int", ":21: matching.threshold: cannot read '' as a YAML int"),
+    "more-digits-than-python-reads": ("version: 1", "version: 1" + "0" * 5_000, ":6: version: cannot read '1000"),
+    "too-large-for-a-float": ("threshold: 29", "threshold: 1" + "0" * 400, ":21: matching.threshold: '1000"),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "error"), UNREADABLE_NUMBERS.values(), ids=UNREADABLE_NUMBERS.keys())
+def test_numbers_python_cannot_read_are_knowledge_errors(tmp_path: Path, old: str, new: str, error: str) -> None:
+    # These raised ValueError, IndexError or OverflowError from the YAML constructor or float().
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "kb.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(faqbot.KnowledgeError) as caught:
+        faqbot.Bot.load(path)
+    assert str(caught.value).startswith(f"{path}{error}")
+    assert len(str(caught.value)) < 200
