@@ -23,6 +23,8 @@ T = TypeVar("T")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 500_000
+MAX_ALIASED = 10_000
+"""Nodes that aliases may repeat (or as many as the document has, if more); beyond that it is an alias bomb."""
 MAX_DEPTH = 100
 """Deeper nesting is refused before composing: libyaml's composer recurses on the C stack (a crash at some
 30,000 levels) and its scanner slows down quadratically with the depth of flow collections."""
@@ -197,6 +199,7 @@ def compose(path: Path | str, text: str | None = None) -> Node:
         raise KnowledgeError(Location(name, 1), "", "invalid YAML: nested too deeply") from None
     if raw is None:
         raise KnowledgeError(Location(name, 1), "", "the file is empty")
+    _check_aliases(raw, name)
     return Node(raw, name, "", [MAX_NODES])
 
 
@@ -211,6 +214,46 @@ def _check_depth(text: str, name: str) -> None:
                 raise KnowledgeError(Location(name, line), "", f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+def _check_aliases(root: yaml.Node, name: str) -> None:
+    """Refuse a node that contains itself, or aliases repeating more than MAX_ALIASED nodes in all.
+
+    Composing does not expand aliases (a repeated node is the same object), so a small file can stand for a
+    huge document; this sums what each repetition stands for without expanding anything.
+    """
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    repeated, worst = 0, (0, root)
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        children = _children(node)
+        if closing:
+            open_nodes.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(child)] for child in children)
+        elif id(node) in size:  # met again: through an alias
+            repeated += size[id(node)]
+            worst = max(worst, (size[id(node)], node), key=lambda item: item[0])
+        elif id(node) in open_nodes:
+            raise KnowledgeError(_at(name, node), "", "invalid YAML: an alias refers to a node that contains it")
+        else:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children))
+    if repeated > max(MAX_ALIASED, len(size)):
+        raise KnowledgeError(_at(name, worst[1]), "", f"aliases repeat {repeated:,} nodes in a document of "
+                             f"{len(size):,} (an alias bomb?); write the values out instead")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _at(name: str, node: yaml.Node) -> Location:
+    return Location(name, node.start_mark.line + 1 if node.start_mark else 1)
 
 
 def _read(path: Path) -> str:

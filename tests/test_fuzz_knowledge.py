@@ -6,6 +6,7 @@ Regression tests keep the minimal files the fuzzers found.
 from __future__ import annotations
 
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -68,3 +69,38 @@ def test_numbers_python_cannot_read_are_knowledge_errors(tmp_path: Path, old: st
         faqbot.Bot.load(path)
     assert str(caught.value).startswith(f"{path}{error}")
     assert len(str(caught.value)) < 200
+
+
+def _with_synonyms(lines: str) -> str:
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert "\nsynonyms:\n" in text
+    return text.replace("\nsynonyms:\n", "\nsynonyms:\n" + lines, 1)
+
+
+def test_an_alias_bomb_under_the_node_budget_is_refused_at_once(tmp_path: Path) -> None:
+    # 400 aliases of a 1,000-word list: a 10 kB file standing for 400,000 synonyms loaded, in about 4 s.
+    path = tmp_path / "kb.yaml"
+    words = ", ".join(["abc def"] * 1_000)
+    path.write_text(_with_synonyms(f"  zz: &w [{words}]\n" + "".join(f"  z{i}: *w\n" for i in range(400))))
+    start = time.perf_counter()
+    with pytest.raises(faqbot.KnowledgeError, match=r"^.*kb\.yaml:\d+: aliases repeat 400,400 nodes .*alias bomb"):
+        faqbot.Bot.load(path)
+    assert time.perf_counter() - start < 1
+
+
+def test_a_node_that_contains_itself_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "kb.yaml"
+    path.write_text("meta: &m\n  title: *m\nentries: []\n")
+    with pytest.raises(faqbot.KnowledgeError, match=r"kb\.yaml:1: invalid YAML: an alias refers to a node that contains it"):
+        faqbot.Bot.load(path)
+
+
+def test_aliases_that_share_a_little_still_load(tmp_path: Path) -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+    text = text.replace("related: [safe-exercises, risk-of-injury, recommended-exercises]",
+                        "related: &related [safe-exercises, risk-of-injury, recommended-exercises]", 1)
+    text = text.replace("related: [recommended-exercises, stop-if-painful]", "related: *related")
+    path = tmp_path / "kb.yaml"
+    path.write_text(text)
+    bot = faqbot.Bot.load(path)
+    assert bot.kb.entry("recovery-setback").related == ("safe-exercises", "risk-of-injury", "recommended-exercises")
