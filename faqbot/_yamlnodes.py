@@ -193,6 +193,12 @@ def compose(path: Path | str, text: str | None = None) -> Node:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise KnowledgeError(Location(name, line), "", f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses, e.g. NUL: its line, in one line
+        where = Location(name, _line_at(text, exc.position))
+        raise KnowledgeError(where, "", f"invalid YAML: {str(exc).splitlines()[0]}") from None
+    except UnicodeEncodeError as exc:  # text given in memory with a lone surrogate, which libyaml cannot take
+        where = Location(name, text.count("\n", 0, exc.start) + 1)
+        raise KnowledgeError(where, "", f"not UTF-8 text ({exc.reason} at character {exc.start})") from None
     except yaml.YAMLError as exc:
         raise KnowledgeError(Location(name, 1), "", f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -256,6 +262,13 @@ def _at(name: str, node: yaml.Node) -> Location:
     return Location(name, node.start_mark.line + 1 if node.start_mark else 1)
 
 
+def _line_at(text: str, position: int) -> int:
+    """The line of a reader error's position: libyaml counts UTF-8 bytes, pure-Python PyYAML characters."""
+    if _Loader is yaml.SafeLoader:
+        return text.count("\n", 0, position) + 1
+    return text.encode("utf-8", "surrogatepass").count(b"\n", 0, position) + 1
+
+
 def _read(path: Path) -> str:
     where = Location(str(path), 1)
     try:
@@ -267,6 +280,7 @@ def _read(path: Path) -> str:
     except IsADirectoryError:
         raise KnowledgeError(where, "", "is a directory, expected a YAML file") from None
     except UnicodeDecodeError as exc:
+        where = Location(str(path), path.read_bytes().count(b"\n", 0, exc.start) + 1)
         raise KnowledgeError(where, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise KnowledgeError(where, "", f"cannot read: {exc.strerror}") from None

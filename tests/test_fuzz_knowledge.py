@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import faqbot
+from faqbot import knowledge
 
 DEEP = {  # text, the line the error names
     "flow-list": ("[" * 30_000 + "]" * 30_000, 1),
@@ -104,3 +105,29 @@ def test_aliases_that_share_a_little_still_load(tmp_path: Path) -> None:
     path.write_text(text)
     bot = faqbot.Bot.load(path)
     assert bot.kb.entry("recovery-setback").related == ("safe-exercises", "risk-of-injury", "recommended-exercises")
+
+
+BAD_CHARACTERS = {  # bytes written instead of "threshold: 29" on line 21, the error expected
+    "nul": (b"threshold: 29\x00", ":21: invalid YAML: unacceptable character #x0000: control characters are not allowed"),
+    "bell": (b"threshold: \x0729", ":21: invalid YAML: unacceptable character #x0007"),
+    "invalid-utf8": (b"threshold: \xff29", ":21: not UTF-8 text (invalid start byte at byte "),
+    "lone-surrogate-bytes": (b"threshold: \xed\xa0\x8029", ":21: not UTF-8 text (invalid continuation byte at byte "),
+}
+
+
+@pytest.mark.parametrize(("bad", "error"), BAD_CHARACTERS.values(), ids=BAD_CHARACTERS.keys())
+def test_a_character_yaml_refuses_is_reported_on_its_line_in_one_line(tmp_path: Path, bad: bytes, error: str) -> None:
+    # These were all reported on line 1, and libyaml's message ran over two lines.
+    path = tmp_path / "kb.yaml"
+    path.write_bytes(BUNDLED.read_bytes().replace(b"threshold: 29", bad, 1))
+    with pytest.raises(faqbot.KnowledgeError) as caught:
+        faqbot.Bot.load(path)
+    assert str(caught.value).startswith(f"{path}{error}")
+    assert "\n" not in str(caught.value)
+
+
+def test_text_in_memory_with_a_lone_surrogate_is_a_knowledge_error() -> None:
+    # knowledge.load(text=...) raised UnicodeEncodeError from libyaml.
+    text = BUNDLED.read_text(encoding="utf-8").replace("threshold: 29", "threshold: \ud80029", 1)
+    with pytest.raises(faqbot.KnowledgeError, match=r"^kb\.yaml:21: not UTF-8 text \(surrogates not allowed"):
+        knowledge.load("kb.yaml", text=text)
