@@ -110,8 +110,8 @@ class Node:
         self._check_tag()
         if not isinstance(self.raw, yaml.ScalarNode):
             raise self.error(f"expected a single value, got a {self.kind()}")
-        try:
-            return _CONSTRUCTOR.construct_object(self.raw)
+        try:  # the tag's own constructor: `construct_object` would keep every node it is given, for good
+            return _CONSTRUCTOR.yaml_constructors[self.raw.tag](_CONSTRUCTOR, self.raw)
         except (ValueError, IndexError, KeyError):  # `!!int abc`, `!!float ''`, more digits than Python reads
             tag = self.raw.tag.rsplit(":", 1)[-1]
             raise self.error(f"cannot read {reprlib.repr(self.raw.value)} as a YAML {tag}") from None

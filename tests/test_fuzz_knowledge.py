@@ -5,12 +5,14 @@ Regression tests keep the minimal files the fuzzers found.
 
 from __future__ import annotations
 
+import gc
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 import faqbot
 from faqbot import knowledge
@@ -131,3 +133,18 @@ def test_text_in_memory_with_a_lone_surrogate_is_a_knowledge_error() -> None:
     text = BUNDLED.read_text(encoding="utf-8").replace("threshold: 29", "threshold: \ud80029", 1)
     with pytest.raises(faqbot.KnowledgeError, match=r"^kb\.yaml:21: not UTF-8 text \(surrogates not allowed"):
         knowledge.load("kb.yaml", text=text)
+
+
+def _live_yaml_nodes() -> int:
+    gc.collect()
+    return sum(isinstance(o, yaml.Node) for o in gc.get_objects())
+
+
+def test_loading_keeps_nothing_of_the_file_it_read() -> None:
+    # A shared YAML constructor kept every scalar node it read: each load leaked the file's nodes (a serve
+    # reloading on SIGHUP, `faqbot check` over many files), and loads slowed as the heap grew.
+    faqbot.Bot.load(BUNDLED)
+    before = _live_yaml_nodes()
+    for _ in range(3):
+        faqbot.Bot.load(BUNDLED)
+    assert _live_yaml_nodes() == before
