@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .knowledge import KnowledgeBase
-from .text import CHATTER, STOPWORDS, Normaliser, stem
+from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, stem
 
 __all__ = ["Candidate", "Matcher", "Weights"]
 
@@ -74,6 +74,8 @@ class Weights:
     """Weight of a word the knowledge base has never seen, relative to its rarest known word."""
     chatter: float = 0.1
     """The same for an unknown everyday word (`text.CHATTER`): "honestly", "weeks", "my mum"."""
+    vague: float = 0.3
+    """Weight of a known vague word (`text.VAGUE`: "best", "good", "need") relative to other words."""
     support: float = 0.2
     support_cap: float = 4.0
     """Shared evidence, in units of the rarest word, at which the support bonus is full."""
@@ -130,8 +132,9 @@ class Matcher:
                 entries_with.setdefault(term, set()).add(entry)
         n, w = len(self._ids), self._weights
         pair = w.pairs * min(1.0, len(docs) / max(n, 1) / w.pairs_full)
-        return {term: (pair if " " in term else 1.0) * math.log(1 + (n + 1) / (len(es) + 0.5))
-                for term, es in entries_with.items()}
+        vague = {stem(word) for word in VAGUE}
+        return {term: (pair if " " in term else w.vague if term in vague else 1.0)
+                * math.log(1 + (n + 1) / (len(es) + 0.5)) for term, es in entries_with.items()}
 
     def _index(self, analysed: list[tuple[int, str, list[str]]], terms_of: list[list[str]]) -> None:
         self._phrasings: list[_Phrasing] = []

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-__all__ = ["CHATTER", "Normaliser", "STOPWORDS", "fold", "stem", "tokens"]
+__all__ = ["CHATTER", "VAGUE", "Normaliser", "STOPWORDS", "fold", "stem", "tokens"]
 
 MAX_CHARS = 2000
 """Messages are cut to this many characters before matching: no FAQ question is longer."""
@@ -63,6 +63,15 @@ old young age aged older elderly someone's her's his
 is not thereby out of its depth, so the matcher barely counts them against a match when they are unknown."""
 
 
+VAGUE = frozenset("""
+good better best great nice fine bad worse worst decent proper right wrong okay ideal perfect top
+need needs needed want wants wanted help helps helped helpful like likes work works useful thing things stuff
+way ways option options idea ideas tip tips advice any anything something
+""".split())
+"""Words that judge or ask without naming a topic ("what's the best …", "any good …"): a knowledge base may
+use them in only a few wordings, which makes them look rare, but a match on them alone means little."""
+
+
 def _nfkc_casefold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
@@ -105,11 +114,20 @@ def _expand_word(word: str) -> str:
     return _SPLIT_APOSTROPHE.sub(" ", word)
 
 
+_NUMBER_UNIT = re.compile(r"(?<=\d)(?=[^\W\d_])(?!(?:st|nd|rd|th)\b)")
+
+
+def _split_numbers(text: str) -> str:
+    """ "10kg" → "10 kg", "39c" → "39 c" (but "2nd" stays), so that units read as words."""
+    return _NUMBER_UNIT.sub(" ", text)
+
+
 _STEPS: list[tuple[str, Callable[[str], str]]] = [
     ("casefold", _nfkc_casefold),
     ("strip_accents", _strip_accents),
     ("drop_controls", _drop_controls),
     ("contractions", _expand_contractions),
+    ("split_numbers", _split_numbers),
 ]
 
 

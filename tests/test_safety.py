@@ -15,9 +15,11 @@ PHRASINGS = {
     "both-legs": ["both my legs have gone weak", "my legs keep giving way", "I can't feel my legs"],
     "fever": ["back pain and a fever", "I have a temperature of 39", "shivering with night sweats"],
     "trauma": ["fell off a ladder yesterday", "hurt my back in a car accident", "came off my motorbike"],
-    "weight-loss": ["losing weight without trying", "lost a stone for no reason", "unexplained weight loss"],
+    "weight-loss": ["losing weight without trying", "lost a stone for no reason", "unexplained weight loss",
+                    "dropped 10kg for no reason"],
     "cancer": ["I had breast cancer five years ago", "history of prostate cancer", "I'm on chemo"],
-    "night-pain": ["the pain at night is unbearable", "it wakes me up every night", "can't sleep because of the pain"],
+    "night-pain": ["the pain at night is unbearable", "it wakes me up every night", "can't sleep because of the pain",
+                   "constant and worst at nite"],
     "chest-pain": ["chest pain and back pain", "tightness in my chest", "pain in my chest"],
 }
 NOT_RED_FLAGS = [

@@ -17,6 +17,7 @@ from faqbot.text import Normaliser, fold, stem
         ("shouldnt", "should not"),
         ("tab\tand\x00control", "tab and control"),
         ("ＦＵＬＬ ｗｉｄｔｈ", "full width"),
+        ("lost 10kg, 39C fever, the 2nd one", "lost 10 kg 39 c fever the 2nd one"),
     ],
 )
 def test_fold(text: str, expected: str) -> None:
