@@ -1,21 +1,264 @@
 """Loading hostile knowledge-base files: only `KnowledgeError` naming `path:LINE:`, quickly, never code run.
 
-Regression tests keep the minimal files the fuzzers found.
+The fuzzers take the bundled knowledge base and mutate it (delete a line or a key, replace a value by a list,
+mapping, number, boolean or null, duplicate an id, break the indentation, insert huge strings, tags such as
+`!!python/object/apply:os.system`, aliases, junk bytes), or write YAML-ish text from scratch. A mutation may
+still be a valid knowledge base: loading it is then fine. Every load must take under 2 s, and the payloads
+would create a marker file if they ever ran: it must not exist afterwards.
+
+Below them, regression tests keep the minimal files the fuzzers found.
 """
 
 from __future__ import annotations
 
 import gc
+import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 import faqbot
 from faqbot import knowledge
+from fuzz_settings import READABLE_FAILURES, fuzz
+
+pytestmark = READABLE_FAILURES
+
+BUNDLED = Path(__file__).resolve().parent.parent / "knowledge" / "back_pain.yaml"
+LINES = BUNDLED.read_text(encoding="utf-8").splitlines(keepends=True)
+IDS = re.findall(r"^  - id: (\S+)$", "".join(LINES), re.MULTILINE)
+MARKER = "faqbot-pwned"
+MAX_SECONDS = 2.0
+
+
+def _payloads(marker: Path) -> list[str]:
+    """Values that would run code, or build Python objects, under an unsafe YAML loader."""
+    return [
+        f"!!python/object/apply:os.system ['touch {marker}']",
+        f"!!python/object/apply:subprocess.call [['touch', '{marker}']]",
+        f"!!python/object/new:subprocess.Popen [['touch', '{marker}']]",
+        f"!!python/object/apply:builtins.exec [\"open('{marker}', 'w')\"]",
+        f"!!python/object/apply:builtins.open ['{marker}', 'w']",
+        "!!python/name:os.system", "!!python/module:os", "!!python/object:builtins.object {}",
+        "!!python/tuple [1, 2]", "!!binary aGVsbG8=", "!!set {a, b}", "!!omap [a: 1]", "!!timestamp 2001-12-14",
+        "!custom x", "!<tag:example.com,2000:x> y",
+    ]
+
+
+def _values(marker: Path) -> list[str]:
+    return [
+        "[1, 2]", "[]", "{a: 1}", "{}", "42", "-1", "0", "3.5", "1e400", ".nan", "-.inf", "0x1F", "0o7", "1_000",
+        "true", "no", "on", "null", "~", "''", '""', "' '", "2001-12-14", "=", "<<: *a", "&a x", "*a", "*undefined",
+        "[[[[[[[[[[]]]]]]]]]]", "|\n  text", ">-", '"' + "x" * 100_000 + '"', "x" * 20_000, "'\\ud800'",
+        '"\\ud800"', '"\\0\\x1b"', "\u202e\u200f", "🤕" * 100, *_payloads(marker),
+    ]
+
+
+Mutation = Callable[[list[str]], list[str]]
+
+
+def _key_line(line: str) -> re.Match[str] | None:
+    return re.match(r"^(\s*(?:-\s+)?[\w-]+:)(.*)$", line.rstrip("\n"))
+
+
+def _delete_line(i: int) -> Mutation:
+    return lambda lines: lines[: i % len(lines)] + lines[i % len(lines) + 1 :]
+
+
+def _delete_key(i: int) -> Mutation:
+    """Delete a `key:` line and everything indented below it."""
+    def apply(lines: list[str]) -> list[str]:
+        start = i % len(lines)
+        indent = len(lines[start]) - len(lines[start].lstrip())
+        end = start + 1
+        while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+            end += 1
+        return lines[:start] + lines[end:]
+    return apply
+
+
+def _replace_value(i: int, value: str) -> Mutation:
+    def apply(lines: list[str]) -> list[str]:
+        at = i % len(lines)
+        found = _key_line(lines[at])
+        if found is None:
+            return lines
+        return [*lines[:at], f"{found.group(1)} {value}\n", *lines[at + 1 :]]
+    return apply
+
+
+def _duplicate_id(i: int, j: int) -> Mutation:
+    def apply(lines: list[str]) -> list[str]:
+        at = [n for n, line in enumerate(lines) if re.match(r"^\s*-?\s*id: ", line)]
+        if not at:
+            return lines
+        n = at[i % len(at)]
+        return [*lines[:n], re.sub(r"id: .*", f"id: {IDS[j % len(IDS)]}", lines[n]), *lines[n + 1 :]]
+    return apply
+
+
+def _indent(i: int, spaces: int) -> Mutation:
+    def apply(lines: list[str]) -> list[str]:
+        at = i % len(lines)
+        line = lines[at].lstrip(" ") if spaces < 0 else " " * spaces + lines[at]
+        return [*lines[:at], line, *lines[at + 1 :]]
+    return apply
+
+
+def _insert(i: int, text: str) -> Mutation:
+    def apply(lines: list[str]) -> list[str]:
+        at = i % len(lines)
+        column = len(lines[at]) // 2
+        return [*lines[:at], lines[at][:column] + text + lines[at][column:], *lines[at + 1 :]]
+    return apply
+
+
+def _copy_line(i: int, j: int) -> Mutation:
+    return lambda lines: [*lines[: i % len(lines)], lines[j % len(lines)], *lines[i % len(lines) :]]
+
+
+def _mutations(marker: Path) -> st.SearchStrategy[Mutation]:
+    line = st.integers(0, 10 * len(LINES))
+    return st.one_of(
+        st.builds(_delete_line, line),
+        st.builds(_delete_key, line),
+        st.builds(_replace_value, line, st.sampled_from(_values(marker)) | st.text(max_size=20)),
+        st.builds(_duplicate_id, line, line),
+        st.builds(_indent, line, st.integers(-1, 5)),
+        st.builds(_insert, line, st.sampled_from(["'", '"', "[", "{", ":", ": ", "#", "&x ", "*x", "!", "|", "\t",
+                                                  "- ", "? ", "---\n", "...\n", "%YAML 1.1\n", "\\"]) | st.text(max_size=8)),
+        st.builds(_copy_line, line, line),
+    )
+
+
+def _load(path: Path, marker: Path) -> faqbot.KnowledgeError | None:
+    """Load `path`: fine (None), or a `KnowledgeError` naming `path:LINE:`; quickly; the marker never appears."""
+    start = time.perf_counter()
+    try:
+        faqbot.Bot.load(path)
+        return None
+    except faqbot.KnowledgeError as exc:
+        assert re.match(rf"{re.escape(str(path))}:[1-9][0-9]*: \S", str(exc)), str(exc)[:300]
+        assert exc.where.line >= 1 and "\n" not in str(exc)
+        return exc
+    finally:
+        assert time.perf_counter() - start < MAX_SECONDS
+        assert not marker.exists(), "a YAML payload ran code"
+
+
+def test_mutated_knowledge_bases_load_or_fail_with_a_location(tmp_path: Path) -> None:
+    marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
+
+    @fuzz(80, heavy=3000)
+    @given(changes=st.lists(_mutations(marker), min_size=1, max_size=4))
+    def mutate(changes: list[Mutation]) -> None:
+        lines = list(LINES)
+        for change in changes:
+            lines = change(lines)
+        path.write_text("".join(lines), encoding="utf-8")
+        _load(path, marker)
+
+    mutate()
+
+
+def test_mutated_bytes_load_or_fail_with_a_location(tmp_path: Path) -> None:
+    """Junk bytes, invalid UTF-8, NULs, byte-order marks and cuts anywhere in the file."""
+    marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
+    original = BUNDLED.read_bytes()
+    junk = st.sampled_from([b"\xff", b"\xfe\xff", b"\xed\xa0\x80", b"\x00", b"\xef\xbb\xbf", b"\xc3", b"\x80",
+                            b"\xf4\x90\x80\x80", b"\x1b[31m", b"\x85", b"\xe2\x80\xa8", b"\r", bytes(range(256))])
+    change = st.tuples(st.integers(0, len(original)), st.sampled_from(["insert", "replace", "cut"]),
+                       junk | st.binary(min_size=1, max_size=16))
+
+    @fuzz(60, heavy=2000)
+    @given(changes=st.lists(change, min_size=1, max_size=4))
+    def corrupt(changes: list[tuple[int, str, bytes]]) -> None:
+        data = bytearray(original)
+        for at, how, junk_bytes in changes:
+            if how == "insert":
+                data[at:at] = junk_bytes
+            elif how == "replace":
+                data[at : at + len(junk_bytes)] = junk_bytes
+            else:
+                del data[at : at + 8 * len(junk_bytes)]
+        path.write_bytes(bytes(data))
+        _load(path, marker)
+
+    corrupt()
+
+
+def test_yaml_ish_text_loads_or_fails_with_a_location(tmp_path: Path) -> None:
+    """Text written from YAML's own tokens, the knowledge base's keys and tag payloads."""
+    marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
+    tokens = st.sampled_from([
+        "- ", ": ", "\n", "  ", "    ", "[", "]", "{", "}", ", ", "&a ", "*a", "&b ", "*b", "!!str ", "!!int ", "? ",
+        "---\n", "...\n", "'", '"', "#", "|\n", ">\n", "<<: ", "%TAG ! tag:x,2000:\n", "meta", "title", "entries",
+        "id", "question", "answer", "follow_up", "steps", "variants", "red_flags", "signs", "patterns", "x",
+        "yes", "1", "1.5", "null", *_payloads(marker),
+    ])
+    text = st.lists(tokens | st.text(max_size=5), max_size=60).map("".join)
+
+    @fuzz(150, heavy=5000)
+    @given(text=text)
+    def write(text: str) -> None:
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        _load(path, marker)
+
+    write()
+
+
+HOSTILE_FILES: dict[str, Callable[[Path], str | bytes]] = {
+    "empty": lambda m: "",
+    "only-comments": lambda m: "# nothing here\n",
+    "only-a-bom": lambda m: b"\xef\xbb\xbf",
+    "empty-document": lambda m: "---\n...\n",
+    "two-documents": lambda m: "meta: {title: a}\n---\nmeta: {title: b}\n",
+    "a-list": lambda m: "- a\n- b\n",
+    "a-number": lambda m: "42\n",
+    "binary-junk": lambda m: bytes(range(256)) * 64,
+    "utf-16": lambda m: "meta: {title: a}\n".encode("utf-16"),
+    "huge-string": lambda m: "".join(LINES).replace("Is it safe to exercise when I am in pain?", "x" * 15_000_000, 1),
+    "huge-file": lambda m: "# " + "x" * (21 * 2**20) + "\n",
+    "deep-nesting": lambda m: "meta: " + "[" * 10_000 + "]" * 10_000,
+    "billion-laughs": lambda m: "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
+        f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdefgh", "bcdefghi")),
+    "billion-laughs-in-synonyms": lambda m: "".join(LINES).replace("\nsynonyms:\n", "\nsynonyms:\n  a: &a [lol,lol,lol,lol]\n" + "".join(
+        f"  {n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdefgh", "bcdefghi")), 1),
+    "python-tags-everywhere": lambda m: "".join(LINES).replace("version: 1", f"version: {_payloads(m)[0]}").replace(
+        "  threshold: 29", f"  threshold: {_payloads(m)[1]}").replace("    answer: |", f"    x: {_payloads(m)[3]}\n    answer: |"),
+    "python-tag-as-a-key": lambda m: f"? {_payloads(m)[0]}\n: x\n",
+    "python-tag-on-an-entry": lambda m: "".join(LINES).replace("  - id: risk-of-injury", f"  - !!python/object/apply:os.system ['touch {m}']\n    id: risk-of-injury", 1),
+    "merge-key": lambda m: "".join(LINES).replace("meta:\n", "base: &b {title: t}\nmeta:\n  <<: *b\n", 1),
+    "duplicate-entry-id": lambda m: "".join(LINES).replace("  - id: risk-of-injury", "  - id: exercise-when-in-pain", 1),
+    "duplicate-key": lambda m: "".join(LINES).replace("version: 1", "version: 1\nversion: 1", 1),
+    "undefined-alias": lambda m: "meta: *nowhere\n",
+}
+
+
+@pytest.mark.parametrize("make", HOSTILE_FILES.values(), ids=HOSTILE_FILES.keys())
+def test_hostile_files_fail_with_a_location(tmp_path: Path, make: Callable[[Path], str | bytes]) -> None:
+    marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
+    content = make(marker)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    error = _load(path, marker)
+    assert error is not None or make is HOSTILE_FILES["huge-string"]  # 15 MB of question is valid, if silly
+
+
+def test_a_directory_or_a_missing_file_fails_with_a_location(tmp_path: Path) -> None:
+    for path in (tmp_path, tmp_path / "missing.yaml"):
+        assert _load(path, tmp_path / MARKER) is not None
+
+
+# -- regressions: minimal files found by the fuzzers ----------------------------------------------------------
+
 
 DEEP = {  # text, the line the error names
     "flow-list": ("[" * 30_000 + "]" * 30_000, 1),
@@ -51,7 +294,6 @@ def test_nesting_a_real_knowledge_base_needs_is_fine(write_kb: object) -> None:
         faqbot.Bot.load(path)
 
 
-BUNDLED = Path(__file__).resolve().parent.parent / "knowledge" / "back_pain.yaml"
 UNREADABLE_NUMBERS = {  # old text, new text, the error expected
     "int-tag": ("version: 1", "version: !!int abc", ":6: version: cannot read 'abc' as a YAML int"),
     "float-tag": ("threshold: 29", "threshold: !!float abc", ":21: matching.threshold: cannot read 'abc' as a YAML float"),
