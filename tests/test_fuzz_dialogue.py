@@ -133,11 +133,17 @@ def test_any_message_gets_a_valid_reply_quickly(bot: faqbot.Bot, states: dict[st
 # -- saving and resuming ---------------------------------------------------------------------------------------
 
 
-def _conversation(real_questions: list[str]) -> st.SearchStrategy[list[str]]:
-    message = st.one_of(
-        st.sampled_from(real_questions), st.sampled_from(YES_NO_UNSURE), st.integers(-1, 12).map(str),
-        st.sampled_from(SMALL_TALK), st.sampled_from(RED_FLAGS), st.text(max_size=30), messages,
-    )
+def _conversation(bot: faqbot.Bot, real_questions: list[str]) -> st.SearchStrategy[list[str]]:
+    """Conversations that mostly make sense (questions, flows answered), with the odd strange message."""
+    flows = [p for e in bot.kb.entries if e.follow_up is not None for p in e.phrasings]
+    kinds = {
+        "flow": (3, st.sampled_from(flows)), "question": (4, st.sampled_from(real_questions)),
+        "answer": (5, st.sampled_from(YES_NO_UNSURE)), "number": (2, st.integers(-1, 12).map(str)),
+        "small talk": (2, st.sampled_from(SMALL_TALK)), "red flag": (1, st.sampled_from(RED_FLAGS)),
+        "text": (1, st.text(max_size=30)), "hostile": (1, messages),
+    }
+    weighted = [name for name, (weight, _) in kinds.items() for _ in range(weight)]
+    message = st.sampled_from(weighted).flatmap(lambda name: kinds[name][1])
     return st.lists(message, min_size=1, max_size=12)
 
 
@@ -150,7 +156,7 @@ def test_saving_and_resuming_gives_the_same_next_reply(bot: faqbot.Bot, real_que
     message exactly as the session that never stopped (kind, entry, Markdown, options and state)."""
 
     @fuzz(60, heavy=2000)
-    @given(conversation=_conversation(real_questions))
+    @given(conversation=_conversation(bot, real_questions))
     def resume(conversation: list[str]) -> None:
         straight = bot.session()
         saved: dict[str, Any] | None = None
@@ -174,7 +180,7 @@ def test_a_bot_is_unchanged_by_the_conversations_it_has(bot: faqbot.Bot, real_qu
     before = replay()
 
     @fuzz(30, heavy=500)
-    @given(conversation=_conversation(real_questions))
+    @given(conversation=_conversation(bot, real_questions))
     def chat(conversation: list[str]) -> None:
         session = bot.session()
         for message in conversation:
