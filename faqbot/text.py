@@ -16,6 +16,8 @@ __all__ = ["CHATTER", "VAGUE", "Normaliser", "STOPWORDS", "fold", "stem", "token
 
 MAX_CHARS = 2000
 """Messages are cut to this many characters before matching: no FAQ question is longer."""
+MAX_CACHED_WORD = 40
+"""Longer words are not cached: no real word is that long, and junk must not fill the caches' memory."""
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _CONTRACTIONS = {
@@ -97,8 +99,11 @@ def _expand_contractions(text: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=65_536)
 def _expand_word(word: str) -> str:
+    return _expand_cached(word) if len(word) <= MAX_CACHED_WORD else _expand(word)
+
+
+def _expand(word: str) -> str:
     if word in _CONTRACTIONS:
         return _CONTRACTIONS[word]
     bare = word.replace("'", "")
@@ -113,6 +118,8 @@ def _expand_word(word: str) -> str:
             return word[: -len(suffix)] + expansion
     return _SPLIT_APOSTROPHE.sub(" ", word)
 
+
+_expand_cached = lru_cache(maxsize=65_536)(_expand)
 
 _NUMBER_UNIT = re.compile(r"(?<=\d)(?=[^\W\d_])(?!(?:st|nd|rd|th)\b)")
 
@@ -143,10 +150,16 @@ def tokens(text: str, limit: int = MAX_CHARS) -> list[str]:
     return fold(text, limit).split()
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem, so "exercising", "exercises" and "exercise" count as one word."""
+    return _stem_cached(word) if len(word) <= MAX_CACHED_WORD else _stem(word)
+
+
+def _stem(word: str) -> str:
     return str(_stemmer()(word))
+
+
+_stem_cached = lru_cache(maxsize=200_000)(_stem)
 
 
 @lru_cache(maxsize=1)

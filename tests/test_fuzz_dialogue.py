@@ -382,3 +382,18 @@ def test_state_errors_show_hostile_values_briefly(bot: faqbot.Bot, value: Any) -
         with pytest.raises(faqbot.StateError) as caught:
             bot.session(state)
         assert len(str(caught.value)) < 300
+
+
+def _distinct_long_words(count: int) -> list[str]:
+    return [f"{i:05d}".translate(str.maketrans("0123456789", "abcdefghij")) * 400 for i in range(count)]
+
+
+def test_junk_words_do_not_fill_the_normaliser_caches(bot: faqbot.Bot) -> None:
+    # Every distinct word was cached, however long: 2,000-character junk words, one per web request, filled
+    # the contraction and stem caches (265,000 entries) with about a gigabyte.
+    bot.session().ask("warm up the caches")
+    before = (text._expand_cached.cache_info().currsize, text._stem_cached.cache_info().currsize)
+    for word in _distinct_long_words(50):
+        bot.session().ask(word)
+    assert (text._expand_cached.cache_info().currsize, text._stem_cached.cache_info().currsize) == before
+    assert text.stem("x" * 2_000) == text.stem("x" * 2_000)
