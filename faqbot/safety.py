@@ -19,7 +19,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from .knowledge import RedFlag, RedFlags
-from .text import Normaliser
+from .text import MAX_CACHED_WORD, Normaliser
 
 __all__ = ["Screen", "SCREEN_CHARS"]
 
@@ -80,7 +80,7 @@ class Screen:
     def _hits(self, words: Sequence[str]) -> set[int]:
         hits: set[int] = set()
         for i, word in enumerate(words):
-            hits |= self._word_hits(word)
+            hits |= self._word_hits(word) if len(word) <= MAX_CACHED_WORD else self._token_hits(word)
             for index, alt in self._phrases.get(word, ()):
                 if _phrase_at(alt, words, i):
                     hits.add(index)

@@ -397,3 +397,13 @@ def test_junk_words_do_not_fill_the_normaliser_caches(bot: faqbot.Bot) -> None:
         bot.session().ask(word)
     assert (text._expand_cached.cache_info().currsize, text._stem_cached.cache_info().currsize) == before
     assert text.stem("x" * 2_000) == text.stem("x" * 2_000)
+
+
+def test_junk_words_do_not_fill_the_red_flag_cache(bot: faqbot.Bot) -> None:
+    # The screen cached its verdict on every distinct word, however long (65,536 of them per bot).
+    hits = bot.screen._word_hits.cache_info  # type: ignore[attr-defined]
+    before = hits().currsize
+    for word in _distinct_long_words(50):
+        bot.session().ask(word)
+    assert hits().currsize == before
+    assert bot.session().ask("numbness in my groin " + "x" * 2_000).kind == "urgent"
