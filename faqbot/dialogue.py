@@ -96,10 +96,8 @@ class Dialogue:
         self._normaliser = normaliser
         self._matcher = matcher
         self._screen = screen
-        self._smalltalk = sorted(
-            ((tuple(fold(p).split()), talk) for talk in kb.smalltalk for p in talk.patterns if fold(p)),
-            key=lambda item: -len(item[0]),
-        )
+        phrases = [(tuple(fold(p).split()), talk) for talk in kb.smalltalk for p in talk.patterns]
+        self._smalltalk = sorted(((words, talk) for words, talk in phrases if words), key=lambda item: -len(item[0]))
         self._help = next((t for t in kb.smalltalk if t.intent == "help"), None)
         self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS
 

@@ -407,3 +407,12 @@ def test_junk_words_do_not_fill_the_red_flag_cache(bot: faqbot.Bot) -> None:
         bot.session().ask(word)
     assert hits().currsize == before
     assert bot.session().ask("numbness in my groin " + "x" * 2_000).kind == "urgent"
+
+
+def test_a_small_talk_pattern_without_words_matches_nothing(write_kb: Callable[[str], Path]) -> None:
+    # "' '" folds to a blank: an empty phrase raised IndexError (before, it matched every message of
+    # small-talk words, so that "the" was a greeting).
+    path = write_kb("meta: {title: t}\nsmalltalk:\n  greeting: {patterns: [\"' '\", '!!', hi], reply: Hello!}\n"
+                    "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
+    bot = faqbot.Bot.load(path)
+    assert [bot.session().ask(m).kind for m in ("hi", "the", "hi there")] == ["smalltalk", "fallback", "smalltalk"]
