@@ -188,8 +188,11 @@ class Normaliser:
             sizes.sort(reverse=True)
 
     def single_words(self) -> dict[str, tuple[str, ...]]:
-        """Synonyms that are one word, e.g. {"gym": ("exercise",)}: the matcher corrects typos towards them."""
-        return {key[0]: target for key, target in self._table.items() if len(key) == 1}
+        """Synonyms that are one word, e.g. {"gym": ("exercise",)}: the matcher corrects typos towards them.
+
+        A synonym whose canonical form has no words (`"!": [first]`) is left out: there is nothing to correct to.
+        """
+        return {key[0]: target for key, target in self._table.items() if len(key) == 1 and target}
 
     def words(self, text: str, limit: int = MAX_CHARS) -> list[str]:
         """Folded words with synonyms replaced by their canonical form."""

@@ -416,3 +416,12 @@ def test_a_small_talk_pattern_without_words_matches_nothing(write_kb: Callable[[
                     "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
     bot = faqbot.Bot.load(path)
     assert [bot.session().ask(m).kind for m in ("hi", "the", "hi there")] == ["smalltalk", "fallback", "smalltalk"]
+
+
+def test_a_synonym_with_no_words_to_map_to_is_harmless(write_kb: Callable[[str], Path]) -> None:
+    # "!" folds to nothing: the matcher "corrected" the typo "firsx" towards "first" and then looked up a
+    # stem it never had (KeyError).
+    path = write_kb("meta: {title: t}\nsynonyms:\n  '!': [first]\n"
+                    "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
+    bot = faqbot.Bot.load(path)
+    assert [bot.session().ask(m).kind for m in ("firsx", "first", "how do I start")] == ["fallback", "fallback", "answer"]
