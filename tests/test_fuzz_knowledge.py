@@ -12,12 +12,14 @@ Below them, regression tests keep the minimal files the fuzzers found.
 from __future__ import annotations
 
 import gc
+import json
 import re
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -25,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import faqbot
-from faqbot import knowledge
+from faqbot import knowledge, lint
 from fuzz_settings import READABLE_FAILURES, fuzz
 
 pytestmark = READABLE_FAILURES
@@ -211,6 +213,99 @@ def test_yaml_ish_text_loads_or_fails_with_a_location(tmp_path: Path) -> None:
         _load(path, marker)
 
     write()
+
+
+class _Draw:
+    """Random choices drawn from hypothesis data, so that failures shrink."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+
+    def choice(self, options: list[Any]) -> Any:
+        return self.data.draw(st.sampled_from(options))
+
+    def count(self, low: int, high: int) -> int:
+        return self.data.draw(st.integers(low, high))
+
+    def maybe(self) -> bool:
+        return self.data.draw(st.booleans())
+
+    def text(self, most: int = 4) -> str:
+        return " ".join(self.choice(KB_WORDS) for _ in range(self.count(1, most))).strip() or "x"
+
+
+KB_WORDS = ["back", "pain", "exercise", "safe", "yes", "no", "not", "sure", "a", "the", "hi", "thanks", "first",
+            "!", "?", "' '", "_", "*", "|", "numb*", "leg|legs", "cannot_feel", "é", "ß", "\ufdfa", "1", "10kg",
+            "🤕", "\u202e", "can't", "idk", "option", "#1", "one", "x"]
+KB_MESSAGES = ["hi", "yes", "no", "1", "2", "3", "not sure", "", "!", "thanks", "help", "option 2", "the second one",
+               "back pain", "numb leg", "x", "maybe", "two", "first", "firsx", "🤕", "10kg", " " * 3_000, "hi " * 500]
+
+
+def _flow(draw: _Draw, ids: list[str]) -> dict[str, Any]:
+    steps = [f"s{k}" for k in range(draw.count(1, 3))]
+    variants = [f"v{k}" for k in range(draw.count(1, 3))]
+    made = []
+    for step in steps:
+        values = ["yes", "no", "unsure"] if draw.maybe() else list(dict.fromkeys(
+            draw.choice(["yes", "no", "unsure", "maybe", "1", "two", "a b"]) for _ in range(draw.count(2, 4))))
+        made.append({"id": step, "ask": draw.text(), "slot": draw.choice(["slot1", "slot2", "doctor_advised"]),
+                     "options": [{"value": v, "label": draw.text(2), "says": [draw.text(2)]} for v in values],
+                     "next": {v: draw.choice(steps + variants) for v in values}})
+    return {"start": draw.choice(steps), "steps": made,
+            "variants": [{"id": v, "title": draw.text(), "answer": draw.text(6),
+                          **({"related": [draw.choice(ids)]} if draw.maybe() else {})} for v in variants]}
+
+
+def _knowledge_base(draw: _Draw) -> dict[str, Any]:
+    ids = list(dict.fromkeys(draw.choice(["a", "b", "c-1", "d_2"]) for _ in range(draw.count(1, 4))))
+    entries = []
+    for entry_id in ids:
+        entry: dict[str, Any] = {"id": entry_id, "question": draw.text(), "answer": draw.text(8),
+                                 "alternates": [draw.text() for _ in range(draw.count(0, 3))]}
+        if draw.maybe():
+            entry["related"] = [draw.choice(ids) for _ in range(draw.count(1, 2))]
+        if draw.maybe():
+            entry["follow_up"] = _flow(draw, ids)
+        entries.append(entry)
+    kb: dict[str, Any] = {"meta": {"title": draw.text()}, "entries": entries,
+                          "matching": {"threshold": draw.choice([0, 1, 29, 99, 100]),
+                                       "clarify_margin": draw.choice([0, 4, 100]), "suggestions": draw.count(0, 10)},
+                          "synonyms": {draw.text(2): [draw.text(2) for _ in range(draw.count(0, 3))]
+                                       for _ in range(draw.count(0, 3))}}
+    if draw.maybe():
+        kb["red_flags"] = {"message": draw.text(), "source": draw.text(), "signs": [
+            {"id": f"r{k}", "label": draw.text(), "patterns": [draw.text(3)]} for k in range(draw.count(0, 3))]}
+    if draw.maybe():
+        kb["smalltalk"] = {intent: {"patterns": [draw.text(2) for _ in range(draw.count(0, 3))], "reply": draw.text()}
+                           for intent in ("greeting", "thanks", "help") if draw.maybe()}
+    if draw.maybe():
+        kb["fallback"] = {"text": draw.text(), "suggest": [draw.choice(ids)]}
+    return kb
+
+
+def test_knowledge_bases_built_from_random_parts_answer_any_conversation(tmp_path: Path) -> None:
+    """Odd but valid content (words that fold to nothing, flows that loop, slots shared between steps,
+    thresholds of 0 or 100) loads and then answers every message; invalid content is a located error."""
+    marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
+
+    @fuzz(40, heavy=1500)
+    @given(data=st.data())
+    def build(data: st.DataObject) -> None:
+        draw = _Draw(data)
+        kb = _knowledge_base(draw)
+        path.write_text(yaml.safe_dump(kb, allow_unicode=True), encoding="utf-8")
+        if _load(path, marker) is not None:
+            return
+        bot = faqbot.Bot.load(path)
+        session = bot.session()
+        for message in [e["question"] for e in kb["entries"]] + [draw.choice(KB_MESSAGES) for _ in range(8)]:
+            reply = session.ask(message)
+            assert str(reply.kind) in {str(kind) for kind in faqbot.ReplyKind}
+            assert reply.text is not None and reply.html is not None
+            session = bot.session(json.loads(json.dumps(reply.state)))
+        assert all(str(finding) for finding in lint.check(bot))
+
+    build()
 
 
 HOSTILE_FILES: dict[str, Callable[[Path], str | bytes]] = {
