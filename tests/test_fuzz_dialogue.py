@@ -99,10 +99,11 @@ def test_any_message_gets_a_valid_reply_quickly(bot: faqbot.Bot, states: dict[st
     """Any `str`, in any kind of conversation state, gets a valid `Reply`; `ask` never raises.
 
     The 50 ms bound is measured per call with `time.perf_counter` around `session.ask` alone. To hold on a
-    loaded 2-core CI machine it is checked as the median over all examples (< 50 ms), with every single
-    call under 500 ms; hypothesis' own deadline is off.
+    loaded 2-core CI machine it is checked as the median over all examples, and over the long messages
+    (5,000 characters or more) alone, both < 50 ms, with every single call under 500 ms; hypothesis' own
+    deadline is off.
     """
-    timings: list[float] = []
+    timings: list[tuple[float, int]] = []
 
     @fuzz(300, heavy=5000)
     @given(message=messages, state=st.sampled_from(sorted(states)))
@@ -122,12 +123,15 @@ def test_any_message_gets_a_valid_reply_quickly(bot: faqbot.Bot, states: dict[st
         start = time.perf_counter()
         reply = session.ask(message)
         elapsed = time.perf_counter() - start
-        timings.append(elapsed)
+        timings.append((elapsed, len(message)))
         assert elapsed < MAX_MS / 1000, f"{1000 * elapsed:.0f} ms"
         _check_reply(bot, reply)
 
     ask()
-    assert 1000 * statistics.median(timings) < MEDIAN_MS
+    long = [seconds for seconds, size in timings if size >= 5_000]
+    assert len(long) >= 10
+    assert 1000 * statistics.median(seconds for seconds, _ in timings) < MEDIAN_MS
+    assert 1000 * statistics.median(long) < MEDIAN_MS
 
 
 # -- saving and resuming ---------------------------------------------------------------------------------------
