@@ -105,7 +105,7 @@ def test_any_message_gets_a_valid_reply_quickly(bot: faqbot.Bot, states: dict[st
     """
     timings: list[tuple[float, int]] = []
 
-    @fuzz(300, heavy=5000)
+    @fuzz(200, heavy=5000)
     @given(message=messages, state=st.sampled_from(sorted(states)))
     @example(message=" " * 10_000, state="questions offered by the fallback")
     @example(message="\t\n" * 5_000, state="follow-up, first step")

@@ -157,7 +157,7 @@ def _load(path: Path, marker: Path) -> faqbot.KnowledgeError | None:
 def test_mutated_knowledge_bases_load_or_fail_with_a_location(tmp_path: Path) -> None:
     marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
 
-    @fuzz(80, heavy=3000)
+    @fuzz(50, heavy=3000)
     @given(changes=st.lists(_mutations(marker), min_size=1, max_size=4))
     def mutate(changes: list[Mutation]) -> None:
         lines = list(LINES)
@@ -206,7 +206,7 @@ def test_yaml_ish_text_loads_or_fails_with_a_location(tmp_path: Path) -> None:
     ])
     text = st.lists(tokens | st.text(max_size=5), max_size=60).map("".join)
 
-    @fuzz(150, heavy=5000)
+    @fuzz(100, heavy=5000)
     @given(text=text)
     def write(text: str) -> None:
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
@@ -288,7 +288,7 @@ def test_knowledge_bases_built_from_random_parts_answer_any_conversation(tmp_pat
     thresholds of 0 or 100) loads and then answers every message; invalid content is a located error."""
     marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
 
-    @fuzz(40, heavy=1500)
+    @fuzz(25, heavy=1500)
     @given(data=st.data())
     def build(data: st.DataObject) -> None:
         draw = _Draw(data)
