@@ -2,8 +2,9 @@
 
 The knowledge base is read from `yaml.compose` nodes rather than from `safe_load` output so that every
 error can name the file, the line and the field. Composing never constructs Python objects from tags, so
-`!!python/object` and friends cannot run code; aliases are followed under a node budget so that an alias
-bomb ("billion laughs") fails fast instead of expanding.
+`!!python/object` and friends cannot run code. Nesting depth is checked before composing (libyaml's composer
+recurses in C), and what aliases repeat is counted right after, so that deep nesting or an alias bomb
+("billion laughs") fails fast instead of expanding; reading then stays under a node budget.
 """
 
 from __future__ import annotations
