@@ -235,7 +235,7 @@ def _huge(bot: faqbot.Bot) -> st.SearchStrategy[Any]:
 def _mutation(bot: faqbot.Bot) -> st.SearchStrategy[Callable[[dict[str, Any]], None]]:
     """One change to a real state: delete a key, or replace a value with another JSON value, an unknown
     id, a value of the wrong type or a huge one."""
-    wrong = st.one_of(json_values, _huge(bot), st.sampled_from([
+    wrong: st.SearchStrategy[Any] = st.one_of(json_values, _huge(bot), st.sampled_from([
         "no-such-entry", "exercise-when-in-pain", "doctor", "pain-source", "not-advised", "choice", "follow_up",
         "yes", "maybe", "", " ", True, False, 0, 1, 5, 6, -1, 1.0, None, [], {}, [None], ["safe-exercises"] * 11,
     ]))
