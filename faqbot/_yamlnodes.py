@@ -273,15 +273,17 @@ def _line_at(text: str, position: int) -> int:
 def _read(path: Path) -> str:
     where = Location(str(path), 1)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        with path.open("rb") as file:  # read with a cap: a device or pipe reports no size
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
             raise KnowledgeError(where, "", f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise KnowledgeError(where, "", "no such file") from None
     except IsADirectoryError:
         raise KnowledgeError(where, "", "is a directory, expected a YAML file") from None
     except UnicodeDecodeError as exc:
-        where = Location(str(path), path.read_bytes().count(b"\n", 0, exc.start) + 1)
+        where = Location(str(path), exc.object.count(b"\n", 0, exc.start) + 1)
         raise KnowledgeError(where, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise KnowledgeError(where, "", f"cannot read: {exc.strerror}") from None

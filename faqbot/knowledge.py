@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ._yamlnodes import KnowledgeError, Location, Node, compose, did_you_mean, optional
+from .text import fold
 
 __all__ = [
     "Entry", "Flow", "KnowledgeBase", "KnowledgeError", "Location", "Meta", "Option", "RedFlag",
@@ -221,7 +222,30 @@ def _settings(node: Node) -> Settings:
 
 
 def _synonyms(node: Node) -> Mapping[str, tuple[str, ...]]:
-    return MappingProxyType({key: value.texts() for key, value in node.pairs()})
+    found = {}
+    for key, value in node.pairs():
+        if not fold(key):
+            raise value.error("a synonym needs a word to stand for (this one has only punctuation)")
+        found[key] = _words(value)
+    return MappingProxyType(found)
+
+
+def _words(node: Node) -> tuple[str, ...]:
+    """A list of phrases each with at least one word: one of mere punctuation would match nothing or anything."""
+    for item in node.items():
+        if not fold(item.text()):
+            raise item.error(f"{item.text()!r} has no words (only punctuation or spaces)")
+    return node.texts()
+
+
+def _pattern(node: Node) -> str:
+    """A red-flag pattern whose every alternative has a word (see `safety`): an empty one would widen it."""
+    pattern = node.text()
+    for group in pattern.split():
+        for alternative in group.split("|"):
+            if not fold(alternative.rstrip("*").replace("_", " ")):
+                raise node.error(f"{alternative!r} in pattern {pattern!r} has no words")
+    return pattern
 
 
 def _fallback(node: Node) -> tuple[str, tuple[str, ...]]:
@@ -234,7 +258,8 @@ def _red_flags(node: Node) -> RedFlags:
     signs = []
     for item in f["signs"].items():
         s = item.fields({"id", "label", "patterns"}, set())
-        signs.append(RedFlag(s["id"].text(), s["label"].text(), s["patterns"].texts(), item.where))
+        patterns = tuple(_pattern(p) for p in s["patterns"].items())
+        signs.append(RedFlag(s["id"].text(), s["label"].text(), patterns, item.where))
     _unique(f["signs"], [s.id for s in signs])
     return RedFlags(f["message"].text(), f["source"].text(), tuple(signs))
 
@@ -243,7 +268,7 @@ def _smalltalk(node: Node) -> tuple[Smalltalk, ...]:
     found = []
     for intent, value in node.pairs():
         f = value.fields({"patterns", "reply"}, set())
-        found.append(Smalltalk(intent, f["patterns"].texts(), f["reply"].text(), value.where))
+        found.append(Smalltalk(intent, _words(f["patterns"]), f["reply"].text(), value.where))
     return tuple(found)
 
 

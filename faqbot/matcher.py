@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .knowledge import KnowledgeBase
-from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, stem
+from .text import CHATTER, MAX_CACHED_WORD, STOPWORDS, VAGUE, Normaliser, stem
 
 __all__ = ["Candidate", "Matcher", "Weights"]
 
@@ -227,7 +227,7 @@ class Matcher:
     def _query_terms(self, words: Sequence[str]) -> tuple[list[tuple[str, float]], float]:
         """Known terms, rarest first, with their weights; and the total weight, unknown words included."""
         w = self._weights
-        found = {word: (self._stems[word],) if word in self._stems else self._correct(word) for word in words}
+        found = {word: self._known_stems(word) for word in words}
         unknown = sum(self._rarest * w.unknown * (w.chatter if word in CHATTER else 1.0)
                       for word, stems in found.items() if not stems and any(c.isalpha() for c in word))
         extra = [s for stems in found.values() for s in stems[1:]]
@@ -236,6 +236,12 @@ class Matcher:
         terms = dict.fromkeys(self._terms(firsts, words) + extra)
         known = sorted(((t, self._idf[t]) for t in terms if t in self._idf), key=lambda tw: -tw[1])
         return known, sum(weight for _, weight in known) + unknown
+
+    def _known_stems(self, word: str) -> tuple[str, ...]:
+        if word in self._stems:
+            return (self._stems[word],)
+        # Only words of a sensible length are cached: distinct junk words would fill the cache.
+        return self._correct(word) if len(word) <= MAX_CACHED_WORD else self._nearest_stems(word)
 
     def _overlap(self, terms: list[tuple[str, float]]) -> dict[int, float]:
         """Shared weight per phrasing; common terms (after rarer ones) only add to candidates found already."""

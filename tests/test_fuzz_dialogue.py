@@ -28,6 +28,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import faqbot
+from faqbot import knowledge
 from faqbot import choices, text
 from fuzz_settings import READABLE_FAILURES, fuzz, json_values, messages
 
@@ -415,17 +416,30 @@ def test_junk_words_do_not_fill_the_red_flag_cache(bot: faqbot.Bot) -> None:
 
 def test_a_small_talk_pattern_without_words_matches_nothing(write_kb: Callable[[str], Path]) -> None:
     # "' '" folds to a blank: an empty phrase raised IndexError (before, it matched every message of
-    # small-talk words, so that "the" was a greeting).
+    # small-talk words, so that "the" was a greeting). A file with one is refused at load; a knowledge
+    # base built in code still gets harmless behaviour.
     path = write_kb("meta: {title: t}\nsmalltalk:\n  greeting: {patterns: [\"' '\", '!!', hi], reply: Hello!}\n"
                     "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
-    bot = faqbot.Bot.load(path)
+    with pytest.raises(faqbot.KnowledgeError, match="has no words"):
+        faqbot.Bot.load(path)
+    bot = faqbot.Bot(knowledge.KnowledgeBase(
+        meta=knowledge.Meta(title="t"),
+        entries=(knowledge.Entry(id="a", question="How do I start?", answer="Begin."),),
+        smalltalk=(knowledge.Smalltalk("greeting", ("' '", "!!", "hi"), "Hello!"),),
+    ))
     assert [bot.session().ask(m).kind for m in ("hi", "the", "hi there")] == ["smalltalk", "fallback", "smalltalk"]
 
 
 def test_a_synonym_with_no_words_to_map_to_is_harmless(write_kb: Callable[[str], Path]) -> None:
     # "!" folds to nothing: the matcher "corrected" the typo "firsx" towards "first" and then looked up a
-    # stem it never had (KeyError).
+    # stem it never had (KeyError). A file with one is refused at load; one built in code is harmless.
     path = write_kb("meta: {title: t}\nsynonyms:\n  '!': [first]\n"
                     "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
-    bot = faqbot.Bot.load(path)
+    with pytest.raises(faqbot.KnowledgeError, match="needs a word"):
+        faqbot.Bot.load(path)
+    bot = faqbot.Bot(knowledge.KnowledgeBase(
+        meta=knowledge.Meta(title="t"),
+        entries=(knowledge.Entry(id="a", question="How do I start?", answer="Begin."),),
+        synonyms={"!": ("first",)},
+    ))
     assert [bot.session().ask(m).kind for m in ("firsx", "first", "how do I start")] == ["fallback", "fallback", "answer"]

@@ -123,6 +123,11 @@ def test_flow_with_yes_no_keys_loads_as_words(write_kb: WriteKb) -> None:
         (FLOW.replace(", unsure: other-answer", ""), "no next step for option 'unsure'"),
         (FLOW.replace("next: {yes", "next: {maybe: other-answer, yes"), "'maybe' is not one of this step's options"),
         (MINIMAL.replace("id: first", "id: first one"), "'first one' is not a slug"),
+        (MINIMAL + "smalltalk:\n  greeting: {patterns: [hi, '!!'], reply: Hello}\n",
+         "smalltalk.greeting.patterns[1]: '!!' has no words"),
+        (MINIMAL + "synonyms:\n  first: [one, '...']\n", "synonyms.first[1]: '...' has no words"),
+        (MINIMAL + "red_flags:\n  message: Go.\n  source: S\n  signs:\n    - id: x\n      label: x\n"
+                   "      patterns: ['numb* !!|groin']\n", "'!!' in pattern 'numb* !!|groin' has no words"),
     ],
 )
 def test_broken_knowledge_base_names_line_and_field(write_kb: WriteKb, text: str, expected: str) -> None:
@@ -165,6 +170,12 @@ def test_missing_file_and_binary_file(tmp_path: Path) -> None:
     junk.write_bytes(b"\xff\xfe\x00binary")
     with pytest.raises(faqbot.KnowledgeError, match="not UTF-8"):
         knowledge.load(junk)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_file_is_refused_not_read_forever() -> None:
+    with pytest.raises(faqbot.KnowledgeError, match="larger than"):
+        knowledge.load("/dev/zero")
 
 
 def test_knowledge_error_is_a_value_error_with_location(write_kb: WriteKb) -> None:
