@@ -28,8 +28,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import faqbot
-from faqbot import knowledge
-from faqbot import choices, text
+from faqbot import choices, knowledge, text
 from fuzz_settings import READABLE_FAILURES, fuzz, json_values, messages
 
 pytestmark = READABLE_FAILURES
