@@ -273,9 +273,8 @@ def _line_at(text: str, position: int) -> int:
 def _read(path: Path) -> str:
     where = Location(str(path), 1)
     try:
-        with path.open("rb") as file:  # read with a cap: a device or pipe reports no size
-            data = file.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
+        data = _read_capped(path)
+        if data is None:
             raise KnowledgeError(where, "", f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
         return data.decode("utf-8")
     except FileNotFoundError:
@@ -287,6 +286,19 @@ def _read(path: Path) -> str:
         raise KnowledgeError(where, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise KnowledgeError(where, "", f"cannot read: {exc.strerror}") from None
+
+
+def _read_capped(path: Path) -> bytes | None:
+    """The file's bytes, or None past `MAX_FILE_BYTES`; read in chunks, as a device or pipe has no size."""
+    chunks: list[bytes] = []
+    size = 0
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 16):
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def optional(fields: dict[str, Node], key: str, read: Callable[[Node], T], default: T) -> T:
