@@ -413,6 +413,12 @@ def test_junk_words_do_not_fill_the_red_flag_cache(bot: faqbot.Bot) -> None:
     assert bot.session().ask("numbness in my groin " + "x" * 2_000).kind == "urgent"
 
 
+def _one_entry_bot(**parts: Any) -> faqbot.Bot:
+    """A knowledge base built in code, which skips the file checks that refuse wordless patterns."""
+    entry = knowledge.Entry(id="a", question="How do I start?", answer="Begin.")
+    return faqbot.Bot(knowledge.KnowledgeBase(meta=knowledge.Meta(title="t"), entries=(entry,), **parts))
+
+
 def test_a_small_talk_pattern_without_words_matches_nothing(write_kb: Callable[[str], Path]) -> None:
     # "' '" folds to a blank: an empty phrase raised IndexError (before, it matched every message of
     # small-talk words, so that "the" was a greeting). A file with one is refused at load; a knowledge
@@ -421,11 +427,7 @@ def test_a_small_talk_pattern_without_words_matches_nothing(write_kb: Callable[[
                     "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
     with pytest.raises(faqbot.KnowledgeError, match="has no words"):
         faqbot.Bot.load(path)
-    bot = faqbot.Bot(knowledge.KnowledgeBase(
-        meta=knowledge.Meta(title="t"),
-        entries=(knowledge.Entry(id="a", question="How do I start?", answer="Begin."),),
-        smalltalk=(knowledge.Smalltalk("greeting", ("' '", "!!", "hi"), "Hello!"),),
-    ))
+    bot = _one_entry_bot(smalltalk=(knowledge.Smalltalk("greeting", ("' '", "!!", "hi"), "Hello!"),))
     assert [bot.session().ask(m).kind for m in ("hi", "the", "hi there")] == ["smalltalk", "fallback", "smalltalk"]
 
 
@@ -436,9 +438,5 @@ def test_a_synonym_with_no_words_to_map_to_is_harmless(write_kb: Callable[[str],
                     "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
     with pytest.raises(faqbot.KnowledgeError, match="needs a word"):
         faqbot.Bot.load(path)
-    bot = faqbot.Bot(knowledge.KnowledgeBase(
-        meta=knowledge.Meta(title="t"),
-        entries=(knowledge.Entry(id="a", question="How do I start?", answer="Begin."),),
-        synonyms={"!": ("first",)},
-    ))
+    bot = _one_entry_bot(synonyms={"!": ("first",)})
     assert [bot.session().ask(m).kind for m in ("firsx", "first", "how do I start")] == ["fallback", "fallback", "answer"]
