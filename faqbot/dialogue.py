@@ -8,7 +8,6 @@ behaves exactly like one that never stopped, and one `Bot` serves any number of 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from . import choices, render
-from .knowledge import Entry, KnowledgeBase, Option, Step
+from .knowledge import Entry, KnowledgeBase, Option, Smalltalk, Step
 from .matcher import Candidate, Matcher
 from .safety import SCREEN_CHARS, Screen
 from .state import MAX_OFFERED, copy_state
@@ -69,7 +68,10 @@ class Reply:
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": str(self.kind), "entry_id": self.entry_id, "text": self.text, "markdown": self.markdown,
-                "options": list(self.options), "state": copy.deepcopy(self.state)}
+                "options": list(self.options), "state": copy_state(self.state)}
+
+
+_UNSET = object()
 
 
 @dataclass
@@ -78,11 +80,13 @@ class _Turn:
 
     text: str
     plain: list[str]
-    """The folded words, as typed (small talk and option answers are read from these)."""
+    """The folded words, as typed (small talk is read from these)."""
     words: list[str]
     """The same with synonyms applied (red flags and matching read these)."""
     state: dict[str, Any]
     candidates: list[Candidate] | None = None
+    talk: Smalltalk | None | object = _UNSET
+    """The small-talk intent of the message, once it has been looked for."""
 
 
 _Handler = Callable[["Dialogue", _Turn], "Reply | None"]
@@ -199,7 +203,13 @@ class Dialogue:
             markdown, options = self._with_suggestions(turn, markdown, all_questions=talk is self._help)
         return self._keep_pending_question(turn, markdown, options)
 
-    def _smalltalk_intent(self, turn: _Turn) -> Any:
+    def _smalltalk_intent(self, turn: _Turn) -> Smalltalk | None:
+        """The small-talk intent of a message made only of small-talk phrases (looked for once per turn)."""
+        if turn.talk is _UNSET:
+            turn.talk = self._find_smalltalk(turn)
+        return turn.talk  # type: ignore[return-value]
+
+    def _find_smalltalk(self, turn: _Turn) -> Smalltalk | None:
         if not any(c.isalnum() for c in turn.text):
             return self._help
         if not self._smalltalk_words.issuperset(turn.plain):

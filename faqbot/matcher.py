@@ -90,7 +90,6 @@ class _Phrasing:
     entry: int
     text: str
     surface: str
-    mass: float
 
 
 class Matcher:
@@ -138,6 +137,8 @@ class Matcher:
 
     def _index(self, analysed: list[tuple[int, str, list[str]]], terms_of: list[list[str]]) -> None:
         self._phrasings: list[_Phrasing] = []
+        self._masses: list[float] = []
+        """Each phrasing's total term weight (a plain list: the shortlist reads it for every candidate)."""
         self._postings: dict[str, list[int]] = {}
         self._share: dict[str, dict[int, float]] = {}
         counts = [len(e.phrasings) for e in self._kb.entries]
@@ -146,8 +147,8 @@ class Matcher:
                 self._postings.setdefault(term, []).append(len(self._phrasings))
                 by_entry = self._share.setdefault(term, {})
                 by_entry[entry] = by_entry.get(entry, 0.0) + 1.0 / counts[entry]
-            self._phrasings.append(_Phrasing(entry, text, " ".join(words), sum(self._idf[t] for t in terms)))
-        self._masses = [p.mass for p in self._phrasings]
+            self._phrasings.append(_Phrasing(entry, text, " ".join(words)))
+            self._masses.append(sum(self._idf[t] for t in terms))
         norms = [0.0] * len(self._ids)
         for term, by_entry in self._share.items():
             for entry, fraction in by_entry.items():
