@@ -89,7 +89,8 @@ class Weights:
 class _Phrasing:
     entry: int
     text: str
-    surface: str
+    sorted_words: str
+    """Its normalised words in sorted order, for the token-sort comparison."""
 
 
 class Matcher:
@@ -147,7 +148,7 @@ class Matcher:
                 self._postings.setdefault(term, []).append(len(self._phrasings))
                 by_entry = self._share.setdefault(term, {})
                 by_entry[entry] = by_entry.get(entry, 0.0) + 1.0 / counts[entry]
-            self._phrasings.append(_Phrasing(entry, text, " ".join(words)))
+            self._phrasings.append(_Phrasing(entry, text, " ".join(sorted(words))))
             self._masses.append(sum(self._idf[t] for t in terms))
         norms = [0.0] * len(self._ids)
         for term, by_entry in self._share.items():
@@ -211,18 +212,24 @@ class Matcher:
         shortlist = heapq.nlargest(
             self._weights.shortlist, [(2 * shared / (total + masses[p]), -p) for p, shared in overlap.items()]
         )
+        phrasings = [self._phrasings[-neg] for _, neg in shortlist]
+        # One call compares the message with every shortlisted phrasing (token-sort ratio: both sides are
+        # stored with their words sorted).
+        similar = process.extract(" ".join(sorted(words)), [ph.sorted_words for ph in phrasings],
+                                  scorer=fuzz.ratio, processor=None, limit=None)
         known = sum(weight for _, weight in terms)
         norm = math.sqrt(sum(weight * weight for _, weight in terms) + (total - known) ** 2)
-        surface = " ".join(words)
+        w = self._weights
         by_entry: dict[int, list[tuple[float, int]]] = {}
         evidence: dict[int, float] = {}
-        for f1, neg in shortlist:
-            p = -neg
-            entry = self._phrasings[p].entry
+        for _, ratio, i in similar:
+            f1, neg = shortlist[i]
+            entry, shared = phrasings[i].entry, overlap[-neg]
             if entry not in evidence:
                 evidence[entry] = self._entry_cosine(entry, terms, norm)
-            score = self._score(f1, evidence[entry], overlap[p], total, surface, self._phrasings[p].surface)
-            by_entry.setdefault(entry, []).append((score, p))
+            score = w.overlap * f1 + w.entry * evidence[entry] + w.surface * (ratio / 100) * shared / total
+            support = min(shared / self._rarest, w.support_cap) / w.support_cap
+            by_entry.setdefault(entry, []).append(((score + w.support * support) / (1 + w.support), -neg))
         return self._best(by_entry, limit)
 
     def _query_terms(self, words: Sequence[str]) -> tuple[list[tuple[str, float]], float]:
@@ -261,13 +268,6 @@ class Matcher:
     def _entry_cosine(self, entry: int, terms: list[tuple[str, float]], norm: float) -> float:
         dot = sum(weight * self._share[term].get(entry, 0.0) for term, weight in terms)
         return min(1.0, self._weights.entry_scale * dot / (norm * self._entry_norm[entry]))
-
-    def _score(self, f1: float, entry: float, shared: float, total: float, surface: str, other: str) -> float:
-        w = self._weights
-        similarity = fuzz.token_sort_ratio(surface, other) / 100
-        score = w.overlap * f1 + w.entry * entry + w.surface * similarity * shared / total
-        support = min(shared / self._rarest, w.support_cap) / w.support_cap
-        return (score + w.support * support) / (1 + w.support)
 
     def _best(self, by_entry: dict[int, list[tuple[float, int]]], limit: int) -> list[Candidate]:
         second = self._weights.second
