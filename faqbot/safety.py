@@ -53,6 +53,13 @@ class Screen:
             if len(alt.words) > 1:
                 self._phrases.setdefault(alt.words[0], []).append((i, alt))
         self._word_hits: Callable[[str], frozenset[int]] = lru_cache(maxsize=65_536)(self._token_hits)
+        # Most messages hit an alternative or two ("back", "pain") and no whole pattern, so a pattern is
+        # only checked when its first group is hit.
+        self._triggered_by: dict[int, list[tuple[int, list[frozenset[int]]]]] = {}
+        for n, (_, patterns) in enumerate(self._signs):
+            for groups in patterns:
+                for alt in groups[0] if groups else ():
+                    self._triggered_by.setdefault(alt, []).append((n, groups))
 
     def _compile(self, pattern: str) -> list[frozenset[int]]:
         """A pattern as the sets of alternative ids of its groups: it matches when every set is hit."""
@@ -89,10 +96,9 @@ class Screen:
     def signs(self, words: Sequence[str]) -> list[RedFlag]:
         """The red flags among these normalised words (`Normaliser.words`), in knowledge-base order."""
         hits = self._hits(words)
-        if not hits:
-            return []
-        return [sign for sign, patterns in self._signs
-                if any(all(not group.isdisjoint(hits) for group in groups) for groups in patterns)]
+        found = {n for alt in hits for n, groups in self._triggered_by.get(alt, ())
+                 if all(not group.isdisjoint(hits) for group in groups)}
+        return [self._signs[n][0] for n in sorted(found)]
 
     def screen(self, text: str) -> list[RedFlag]:
         """The red flags this message shows (empty when none)."""

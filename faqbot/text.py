@@ -29,6 +29,8 @@ _CONTRACTIONS = {
 }
 _NOT_FORMS = ("dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt",
               "shouldnt", "wouldnt", "couldnt", "mustnt", "neednt", "aint")
+_BARE_CONTRACTIONS = frozenset(_CONTRACTIONS) | frozenset(_NOT_FORMS)
+"""The words without an apostrophe that expand ("cant", "dont"): every other such word is kept as it is."""
 _SUFFIXES = {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "'s": ""}
 _NON_WORD = re.compile(r"[^\w']+|_+")
 _SPLIT_APOSTROPHE = re.compile(r"'+")
@@ -92,11 +94,8 @@ def _drop_controls(text: str) -> str:
 
 
 def _expand_contractions(text: str) -> str:
-    words = []
-    for word in _NON_WORD.sub(" ", text.translate(_APOSTROPHES)).split():
-        word = word.strip("'")
-        words.append(_expand_word(word))
-    return " ".join(words)
+    words = _NON_WORD.sub(" ", text.translate(_APOSTROPHES)).split()
+    return " ".join([_expand_word(w.strip("'")) if "'" in w or w in _BARE_CONTRACTIONS else w for w in words])
 
 
 def _expand_word(word: str) -> str:
