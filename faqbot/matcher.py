@@ -208,11 +208,8 @@ class Matcher:
         if total <= 0 or not any(" " not in term for term, _ in terms):
             return []
         overlap = self._overlap(terms)
-        masses = self._masses
-        shortlist = heapq.nlargest(
-            self._weights.shortlist, [(2 * shared / (total + masses[p]), -p) for p, shared in overlap.items()]
-        )
-        phrasings = [self._phrasings[-neg] for _, neg in shortlist]
+        shortlist = self._shortlist(overlap, total)
+        phrasings = [self._phrasings[p] for _, p in shortlist]
         # One call compares the message with every shortlisted phrasing (token-sort ratio: both sides are
         # stored with their words sorted).
         similar = process.extract(" ".join(sorted(words)), [ph.sorted_words for ph in phrasings],
@@ -220,17 +217,27 @@ class Matcher:
         known = sum(weight for _, weight in terms)
         norm = math.sqrt(sum(weight * weight for _, weight in terms) + (total - known) ** 2)
         w = self._weights
+        surface = w.surface / 100 / total  # the ratio is 0-100 and counts as much as the message is understood
+        support = 1 / (self._rarest * w.support_cap)
         by_entry: dict[int, list[tuple[float, int]]] = {}
-        evidence: dict[int, float] = {}
+        cosines: dict[int, float] = {}
         for _, ratio, i in similar:
-            f1, neg = shortlist[i]
-            entry, shared = phrasings[i].entry, overlap[-neg]
-            if entry not in evidence:
-                evidence[entry] = self._entry_cosine(entry, terms, norm)
-            score = w.overlap * f1 + w.entry * evidence[entry] + w.surface * (ratio / 100) * shared / total
-            support = min(shared / self._rarest, w.support_cap) / w.support_cap
-            by_entry.setdefault(entry, []).append(((score + w.support * support) / (1 + w.support), -neg))
+            f1, p = shortlist[i]
+            entry, shared = phrasings[i].entry, overlap[p]
+            if entry not in cosines:
+                cosines[entry] = self._entry_cosine(entry, terms, norm)
+            score = w.overlap * f1 + w.entry * cosines[entry] + surface * ratio * shared
+            by_entry.setdefault(entry, []).append((score + w.support * min(shared * support, 1.0), p))
         return self._best(by_entry, limit)
+
+    def _shortlist(self, overlap: dict[int, float], total: float) -> list[tuple[float, int]]:
+        """The phrasings with the best overlap F-measure, best first (ties: first in the knowledge base)."""
+        masses, size = self._masses, self._weights.shortlist
+        f1 = [2 * shared / (total + masses[p]) for p, shared in overlap.items()]
+        cut = sorted(f1)[-size] if len(f1) > size else 0.0  # sorting plain floats is much faster than tuples
+        best = [(f, p) for f, p in zip(f1, overlap) if f >= cut]
+        best.sort(key=lambda fp: (-fp[0], fp[1]))
+        return best[:size]
 
     def _query_terms(self, words: Sequence[str]) -> tuple[list[tuple[str, float]], float]:
         """Known terms, rarest first, with their weights; and the total weight, unknown words included."""
@@ -270,12 +277,14 @@ class Matcher:
         return min(1.0, self._weights.entry_scale * dot / (norm * self._entry_norm[entry]))
 
     def _best(self, by_entry: dict[int, list[tuple[float, int]]], limit: int) -> list[Candidate]:
+        """Each entry's score from its best and second-best phrasings, calibrated to 0-1 (0-100 shown)."""
         second = self._weights.second
+        scale = (1 + second) * (1 + self._weights.support)
         best: list[tuple[float, int, int]] = []
         for entry, found in by_entry.items():
             found.sort(key=lambda sp: (-sp[0], sp[1]))
             runner_up = found[1][0] if len(found) > 1 else 0.0
-            best.append(((found[0][0] + second * runner_up) / (1 + second), entry, found[0][1]))
+            best.append(((found[0][0] + second * runner_up) / scale, entry, found[0][1]))
         best.sort(key=lambda item: (-item[0], item[1]))
         return [Candidate(self._ids[e], round(100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]
 
