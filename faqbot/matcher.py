@@ -214,18 +214,14 @@ class Matcher:
         # stored with their words sorted).
         similar = process.extract(" ".join(sorted(words)), [ph.sorted_words for ph in phrasings],
                                   scorer=fuzz.ratio, processor=None, limit=None)
-        known = sum(weight for _, weight in terms)
-        norm = math.sqrt(sum(weight * weight for _, weight in terms) + (total - known) ** 2)
+        cosines = self._entry_cosines(dict.fromkeys(ph.entry for ph in phrasings), terms, total)
         w = self._weights
         surface = w.surface / 100 / total  # the ratio is 0-100 and counts as much as the message is understood
         support = 1 / (self._rarest * w.support_cap)
         by_entry: dict[int, list[tuple[float, int]]] = {}
-        cosines: dict[int, float] = {}
         for _, ratio, i in similar:
             f1, p = shortlist[i]
             entry, shared = phrasings[i].entry, overlap[p]
-            if entry not in cosines:
-                cosines[entry] = self._entry_cosine(entry, terms, norm)
             score = w.overlap * f1 + w.entry * cosines[entry] + surface * ratio * shared
             by_entry.setdefault(entry, []).append((score + w.support * min(shared * support, 1.0), p))
         return self._best(by_entry, limit)
@@ -272,9 +268,21 @@ class Matcher:
                     overlap[p] = overlap.get(p, 0.0) + weight
         return overlap
 
-    def _entry_cosine(self, entry: int, terms: list[tuple[str, float]], norm: float) -> float:
-        dot = sum(weight * self._share[term].get(entry, 0.0) for term, weight in terms)
-        return min(1.0, self._weights.entry_scale * dot / (norm * self._entry_norm[entry]))
+    def _entry_cosines(self, entries: dict[int, None], terms: list[tuple[str, float]], total: float
+                       ) -> dict[int, float]:
+        """The cosine between the message and each of these entries' phrasings taken together (capped at 1).
+
+        Unknown words are in the message's norm: they make it less like every entry."""
+        known = sum(weight for _, weight in terms)
+        norm = math.sqrt(sum(weight * weight for _, weight in terms) + (total - known) ** 2)
+        dots = dict.fromkeys(entries, 0.0)
+        for term, weight in terms:
+            share = self._share[term]
+            for entry in entries:
+                if entry in share:
+                    dots[entry] += weight * share[entry]
+        scale = self._weights.entry_scale / norm
+        return {entry: min(1.0, scale * dot / self._entry_norm[entry]) for entry, dot in dots.items()}
 
     def _best(self, by_entry: dict[int, list[tuple[float, int]]], limit: int) -> list[Candidate]:
         """Each entry's score from its best and second-best phrasings, calibrated to 0-1 (0-100 shown)."""
