@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from . import frequency
 from .knowledge import KnowledgeBase
 from .text import CHATTER, MAX_CACHED_WORD, STOPWORDS, VAGUE, Normaliser, stem
 
@@ -81,6 +83,9 @@ class Weights:
     """Shared evidence, in units of the rarest word, at which the support bonus is full."""
     shortlist: int = 24
     """Phrasings (by overlap) that get the surface comparison."""
+    prior: float = 1.0
+    """Strength of the general-English prior on word weights (`frequency`) when entries have one wording
+    each; it fades as 1 / wordings per entry, as the knowledge base's own statistics become evidence enough."""
     common: float = 0.1
     """A term in more than this share of phrasings only adds to candidates that rarer terms found (speed)."""
 
@@ -108,8 +113,10 @@ class Matcher:
                 if word not in self._stems:
                     self._stems[word] = stem(word)
         terms_of = [self._terms([self._stems[w] for w in words], words) for _, _, words in analysed]
-        self._idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of)])
-        self._rarest = max(self._idf.values(), default=1.0)
+        idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of)])
+        self._rarest = max(idf.values(), default=1.0)
+        """The unit of the unknown-word penalty and of the support bonus (from the knowledge base alone)."""
+        self._idf = self._with_prior(idf, len(analysed) / max(len(self._ids), 1))
         self._index(analysed, terms_of)
         self._common = max(1000, int(weights.common * len(self._phrasings)))
         self._spelling_index(normaliser)
@@ -135,6 +142,20 @@ class Matcher:
         vague = {stem(word) for word in VAGUE}
         return {term: (pair if " " in term else w.vague if term in vague else 1.0)
                 * math.log(1 + (n + 1) / (len(es) + 0.5)) for term, es in entries_with.items()}
+
+    def _with_prior(self, idf: dict[str, float], per_entry: float) -> dict[str, float]:
+        """Word weights scaled by how rare each word is in English (`frequency.rarity`, relative to the
+        knowledge base's typical word), as strongly as `Weights.prior` says for this many wordings per entry."""
+        strength = self._weights.prior * min(1.0, 1.0 / per_entry)
+        rarity: dict[str, float] = {}
+        for word, term in self._stems.items():
+            if term in idf and " " not in term:
+                rarity[term] = min(rarity.get(term, frequency.RAREST), frequency.rarity(word))
+        if not strength or not rarity:
+            return idf
+        typical = math.exp(statistics.fmean(math.log(r) for r in rarity.values()))
+        return {term: weight * (rarity[term] / typical) ** strength if term in rarity else weight
+                for term, weight in idf.items()}
 
     def _index(self, analysed: list[tuple[int, str, list[str]]], terms_of: list[list[str]]) -> None:
         self._phrasings: list[_Phrasing] = []
