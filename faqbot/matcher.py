@@ -84,8 +84,10 @@ class Weights:
     shortlist: int = 24
     """Phrasings (by overlap) that get the surface comparison."""
     prior: float = 1.0
-    """Strength of the general-English prior on word weights (`frequency`) when entries have one wording
-    each; it fades as 1 / wordings per entry, as the knowledge base's own statistics become evidence enough."""
+    """Strength of the general-English prior on word weights (`frequency`) for a few entries of one wording
+    each. It fades as 1 / wordings per entry and as entries grow past `prior_entries`: the more text the
+    knowledge base has, the better its own statistics tell common words from rare ones."""
+    prior_entries: float = 500.0
     common: float = 0.1
     """A term in more than this share of phrasings only adds to candidates that rarer terms found (speed)."""
 
@@ -116,7 +118,7 @@ class Matcher:
         idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of)])
         self._rarest = max(idf.values(), default=1.0)
         """The unit of the unknown-word penalty and of the support bonus (from the knowledge base alone)."""
-        self._idf = self._with_prior(idf, len(analysed) / max(len(self._ids), 1))
+        self._idf = self._with_prior(idf, len(analysed))
         self._index(analysed, terms_of)
         self._common = max(1000, int(weights.common * len(self._phrasings)))
         self._spelling_index(normaliser)
@@ -143,10 +145,11 @@ class Matcher:
         return {term: (pair if " " in term else w.vague if term in vague else 1.0)
                 * math.log(1 + (n + 1) / (len(es) + 0.5)) for term, es in entries_with.items()}
 
-    def _with_prior(self, idf: dict[str, float], per_entry: float) -> dict[str, float]:
+    def _with_prior(self, idf: dict[str, float], phrasings: int) -> dict[str, float]:
         """Word weights scaled by how rare each word is in English (`frequency.rarity`, relative to the
-        knowledge base's typical word), as strongly as `Weights.prior` says for this many wordings per entry."""
-        strength = self._weights.prior * min(1.0, 1.0 / per_entry)
+        knowledge base's typical word), as strongly as `Weights.prior` says for a knowledge base this size."""
+        w, entries = self._weights, max(len(self._ids), 1)
+        strength = w.prior * min(1.0, entries / phrasings) * w.prior_entries / (w.prior_entries + entries)
         rarity: dict[str, float] = {}
         for word, term in self._stems.items():
             if term in idf and " " not in term:
