@@ -3,7 +3,8 @@
 An index is built once at load. Messages and phrasings become *terms*: stemmed content words (synonyms
 applied, typos corrected towards the knowledge base's words) and adjacent word pairs, which keep the
 function words that tell "is it safe to exercise" from "which exercises are safe". Terms are weighted by
-IDF over entries. A phrasing that shares terms with the message is scored in parts that catch different
+IDF over entries and, the less text the knowledge base has, by their rarity in general English
+(`frequency`). A phrasing that shares terms with the message is scored in parts that catch different
 failures:
 
 - *overlap*: an F-measure of the weighted terms the message and the phrasing share;
@@ -149,12 +150,14 @@ class Matcher:
         """Word weights scaled by how rare each word is in English (`frequency.rarity`, relative to the
         knowledge base's typical word), as strongly as `Weights.prior` says for a knowledge base this size."""
         w, entries = self._weights, max(len(self._ids), 1)
-        strength = w.prior * min(1.0, entries / phrasings) * w.prior_entries / (w.prior_entries + entries)
+        strength = w.prior * min(1.0, entries / max(phrasings, 1)) * w.prior_entries / (w.prior_entries + entries)
+        if not strength:
+            return idf
         rarity: dict[str, float] = {}
         for word, term in self._stems.items():
-            if term in idf and " " not in term:
+            if term in idf:  # content words only: word pairs keep their weight
                 rarity[term] = min(rarity.get(term, frequency.RAREST), frequency.rarity(word))
-        if not strength or not rarity:
+        if not rarity:
             return idf
         typical = math.exp(statistics.fmean(math.log(r) for r in rarity.values()))
         return {term: weight * (rarity[term] / typical) ** strength if term in rarity else weight

@@ -32,3 +32,9 @@ def test_rare_english_word_outweighs_a_common_one_with_one_wording_per_entry() -
     assert [c.entry_id for c in bot.matcher.rank("bold text in markdown")][:1] == ["markdown-bold"]
     without = Matcher(BOLD, bot.normaliser, Weights(prior=0.0))
     assert [c.entry_id for c in without.rank("bold text in markdown")][:1] == ["email-bold"]
+
+
+def test_knowledge_base_without_entries_still_loads_and_replies() -> None:
+    bot = Bot(KnowledgeBase(meta=Meta(title="Empty"), entries=()))
+    assert bot.match("how do I bold text") == []
+    assert bot.session().ask("how do I bold text").kind == "fallback"
