@@ -9,7 +9,6 @@ recurses in C), and what aliases repeat is counted right after, so that deep nes
 
 from __future__ import annotations
 
-import difflib
 import reprlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -67,6 +66,8 @@ class KnowledgeError(FaqbotError, ValueError):
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     """A "(did you mean 'x'?)" hint, or an empty string when nothing is close."""
+    import difflib  # only a broken file needs it: loading a good one stays quicker
+
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -24,7 +24,7 @@ from .knowledge import KnowledgeBase
 from .progress import track
 from .scaled import Scaled, perturb
 
-__all__ = ["bundled_queries", "import_ms", "load_ms", "max_rss_mb", "measure_kb", "measure_scaled",
+__all__ = ["bundled_queries", "cold_start_ms", "import_ms", "load_ms", "max_rss_mb", "measure_kb", "measure_scaled",
            "query_mix", "traced_peak"]
 
 T = TypeVar("T")
@@ -44,6 +44,34 @@ def import_ms(runs: int) -> float:
         if found:
             samples.append(found[-1] / 1000)
     return statistics.median(samples) if samples else float("nan")
+
+
+_COLD_START = """
+import sys, time
+start = time.perf_counter()
+import faqbot
+faqbot.Bot
+imported = time.perf_counter()
+faqbot.Bot.load(sys.argv[1] or None)
+print((imported - start) * 1000, (time.perf_counter() - imported) * 1000)
+"""
+
+
+def cold_start_ms(path: str | Path | None, runs: int) -> dict[str, float]:
+    """Medians, in fresh interpreters, of importing what `Bot` needs (faqbot's modules, PyYAML, rapidfuzz;
+    `import faqbot` alone defers them) and of the first `Bot.load(path)`: the wait before a new process
+    can answer."""
+    imports, loads = [], []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", _COLD_START, str(path or "")], capture_output=True, text=True,
+                              check=False, cwd=Path(__file__).resolve().parent.parent)
+        numbers = done.stdout.split()
+        if done.returncode == 0 and len(numbers) == 2:
+            imports.append(float(numbers[0]))
+            loads.append(float(numbers[1]))
+    if not imports:
+        return {"imports": float("nan"), "first_load": float("nan")}
+    return {"imports": statistics.median(imports), "first_load": statistics.median(loads)}
 
 
 def load_ms(path: str | Path | None, runs: int) -> float:
@@ -128,6 +156,7 @@ def measure_kb(path: str | None, queries: Sequence[str], source: str, quick: boo
         "kb": bot.kb.path, "title": bot.kb.meta.title, "entries": len(bot.kb.entries),
         "phrasings": sum(len(e.phrasings) for e in bot.kb.entries),
         "import_ms": import_ms(1 if quick else 5), "load_ms": load_ms(path, runs),
+        "cold_start_ms": cold_start_ms(path, 1 if quick else 5),
         "queries": {"source": source, "distinct": len(queries), "match_samples": len(match),
                     "reply_samples": len(reply)},
         "match_ms": percentiles(match), "reply_ms": percentiles(reply),

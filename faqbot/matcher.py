@@ -28,7 +28,6 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -159,7 +158,7 @@ class Matcher:
                 rarity[term] = min(rarity.get(term, frequency.RAREST), frequency.rarity(word))
         if not rarity:
             return idf
-        typical = math.exp(statistics.fmean(math.log(r) for r in rarity.values()))
+        typical = math.exp(math.fsum(math.log(r) for r in rarity.values()) / len(rarity))
         return {term: weight * (rarity[term] / typical) ** strength if term in rarity else weight
                 for term, weight in idf.items()}
 

@@ -79,13 +79,15 @@ def _text(result: dict[str, Any]) -> str:
 
 
 def _kb_text(kb: dict[str, Any]) -> list[str]:
-    match, reply, q = kb["match_ms"], kb["reply_ms"], kb["queries"]
+    match, reply, q, cold = kb["match_ms"], kb["reply_ms"], kb["queries"], kb["cold_start_ms"]
     return [
         f"{kb['title']} ({shown_path(kb['kb'])}: {kb['entries']} entries, {kb['phrasings']} phrasings)",
         f"  query mix: {q['source']}; {q['match_samples']:,} matches and {q['reply_samples']:,} replies timed",
         table([
             ["import faqbot", f"{kb['import_ms']:.1f} ms", "python -X importtime, cumulative, median of fresh runs"],
             ["Bot.load()", f"{kb['load_ms']:.1f} ms", "median of repeated loads"],
+            ["fresh process", f"{cold['imports']:.0f} + {cold['first_load']:.0f} ms",
+             "importing what Bot needs + the first Bot.load(), median of fresh runs"],
             ["match p50 / p99", f"{ms(match['p50'])} / {ms(match['p99'])} ms", "bot.match(query, 3)"],
             ["reply p50 / p99", f"{ms(reply['p50'])} / {ms(reply['p99'])} ms", "session.ask(query), new session each"],
             ["throughput", f"{kb['replies_per_second']:,.0f} replies/s", "one process, one query after another"],
