@@ -31,6 +31,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -249,7 +250,7 @@ class Matcher:
             f1, p = shortlist[i]
             entry, shared = phrasings[i].entry, overlap[p]
             score = w.overlap * f1 + w.entry * cosines[entry] + surface * ratio * shared
-            by_entry.setdefault(entry, []).append((score + w.support * min(shared * support, 1.0), p))
+            by_entry.setdefault(entry, []).append((-score - w.support * min(shared * support, 1.0), p))
         return self._best(by_entry, limit)
 
     def _shortlist(self, overlap: dict[int, float], total: float) -> list[tuple[float, int]]:
@@ -263,15 +264,19 @@ class Matcher:
 
     def _query_terms(self, words: Sequence[str]) -> tuple[list[tuple[str, float]], float]:
         """Known terms, rarest first, with their weights; and the total weight, unknown words included."""
-        w = self._weights
+        w, idf = self._weights, self._idf
         found = {word: self._known_stems(word) for word in words}
-        unknown = sum(self._rarest * w.unknown * (w.chatter if word in CHATTER else 1.0)
-                      for word, stems in found.items() if not stems and any(c.isalpha() for c in word))
-        extra = [s for stems in found.values() for s in stems[1:]]
+        unknown = 0.0
+        extra: list[str] = []
+        for word, stems in found.items():
+            if len(stems) > 1:
+                extra += stems[1:]
+            elif not stems and any(c.isalpha() for c in word):
+                unknown += self._rarest * w.unknown * (w.chatter if word in CHATTER else 1.0)
         extra += [self._stems[a + b] for a, b in zip(words, words[1:]) if a + b in self._stems]  # "git hub"
         firsts = [found[word][0] if found[word] else None for word in words]
         terms = dict.fromkeys(self._terms(firsts, words) + extra)
-        known = sorted(((t, self._idf[t]) for t in terms if t in self._idf), key=lambda tw: -tw[1])
+        known = sorted([(t, idf[t]) for t in terms if t in idf], key=itemgetter(1), reverse=True)  # stable
         return known, sum(weight for _, weight in known) + unknown
 
     def _known_stems(self, word: str) -> tuple[str, ...]:
@@ -311,14 +316,17 @@ class Matcher:
         return {entry: min(1.0, scale * dot / self._entry_norm[entry]) for entry, dot in dots.items()}
 
     def _best(self, by_entry: dict[int, list[tuple[float, int]]], limit: int) -> list[Candidate]:
-        """Each entry's score from its best and second-best phrasings, calibrated to 0-1 (0-100 shown)."""
+        """Each entry's score from its best and second-best phrasings, calibrated to 0-1 (0-100 shown).
+
+        `by_entry` holds (-score, phrasing) pairs, so that plain sorting puts the best (and the first
+        phrasing of equals) first."""
         second = self._weights.second
         scale = (1 + second) * (1 + self._weights.support)
         best: list[tuple[float, int, int]] = []
         for entry, found in by_entry.items():
-            found.sort(key=lambda sp: (-sp[0], sp[1]))
-            runner_up = found[1][0] if len(found) > 1 else 0.0
-            best.append(((found[0][0] + second * runner_up) / scale, entry, found[0][1]))
-        best.sort(key=lambda item: (-item[0], item[1]))
-        return [Candidate(self._ids[e], round(100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]
+            found.sort()
+            runner_up = -found[1][0] if len(found) > 1 else 0.0
+            best.append(((second * runner_up - found[0][0]) / -scale, entry, found[0][1]))
+        best.sort()
+        return [Candidate(self._ids[e], round(-100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]
 
