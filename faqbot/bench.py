@@ -123,8 +123,13 @@ def query_mix(kb: KnowledgeBase, labelled: Sequence[str], seed: int = 7) -> tupl
     return tuple(perturb(p, rng) for p in phrasings), f"{len(phrasings)} perturbed phrasings of the KB"
 
 
-def _timed(call: Callable[[str], object], queries: Sequence[str], budget: float) -> list[float]:
-    """Milliseconds per call, cycling through the queries at least once and until `budget` seconds pass."""
+def _timed(call: Callable[[str], object], queries: Sequence[str], budget: float, rounds: int) -> list[list[float]]:
+    """Milliseconds per call in consecutive rounds; each round cycles through the queries at least once and
+    until its share of `budget` seconds has passed. Rounds show how much a shared machine drifts."""
+    return [_round(call, queries, budget / rounds) for _ in range(rounds)]
+
+
+def _round(call: Callable[[str], object], queries: Sequence[str], budget: float) -> list[float]:
     samples: list[float] = []
     deadline = time.perf_counter() + budget
     while not samples or time.perf_counter() < deadline:
@@ -133,6 +138,12 @@ def _timed(call: Callable[[str], object], queries: Sequence[str], budget: float)
             call(query)
             samples.append((time.perf_counter() - start) * 1000)
     return samples
+
+
+def _latency(rounds: list[list[float]]) -> dict[str, Any]:
+    """p50, p99 and mean over every sample, and the p50 of each round."""
+    return {**percentiles([ms for samples in rounds for ms in samples]),
+            "p50_by_round": [round(statistics.median(samples), 4) for samples in rounds]}
 
 
 def _replies_per_second(bot: Bot, queries: Sequence[str], budget: float) -> float:
@@ -148,18 +159,18 @@ def _replies_per_second(bot: Bot, queries: Sequence[str], budget: float) -> floa
 
 def measure_kb(path: str | None, queries: Sequence[str], source: str, quick: bool) -> dict[str, Any]:
     """Load time, match and reply latency, throughput and memory for one knowledge base file."""
-    runs, budget = (2, 0.0) if quick else (7, 2.0)
+    runs, budget, rounds = (2, 0.0, 1) if quick else (7, 2.0, 5)
     bot, heap = traced_peak(lambda: Bot.load(path))
-    match = _timed(lambda q: bot.match(q, 3), queries, budget)
-    reply = _timed(lambda q: bot.session().ask(q), queries, budget)
+    match = _timed(lambda q: bot.match(q, 3), queries, budget, rounds)
+    reply = _timed(lambda q: bot.session().ask(q), queries, budget, rounds)
     return {
         "kb": bot.kb.path, "title": bot.kb.meta.title, "entries": len(bot.kb.entries),
         "phrasings": sum(len(e.phrasings) for e in bot.kb.entries),
         "import_ms": import_ms(1 if quick else 5), "load_ms": load_ms(path, runs),
         "cold_start_ms": cold_start_ms(path, 1 if quick else 5),
-        "queries": {"source": source, "distinct": len(queries), "match_samples": len(match),
-                    "reply_samples": len(reply)},
-        "match_ms": percentiles(match), "reply_ms": percentiles(reply),
+        "queries": {"source": source, "distinct": len(queries), "match_samples": sum(map(len, match)),
+                    "reply_samples": sum(map(len, reply))},
+        "match_ms": _latency(match), "reply_ms": _latency(reply),
         "replies_per_second": _replies_per_second(bot, queries, budget),
         "memory_mb": {"load_peak_tracemalloc": round(heap, 2)},
     }

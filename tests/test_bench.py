@@ -23,6 +23,8 @@ def test_bench_generated_json(capsys: pytest.CaptureFixture[str]) -> None:
     kb = data["kb"]
     assert kb["entries"] == 7 and "labelled queries" in kb["queries"]["source"]
     assert {"p50", "p99", "mean"} <= kb["match_ms"].keys() and {"p50", "p99", "mean"} <= kb["reply_ms"].keys()
+    assert len(kb["reply_ms"]["p50_by_round"]) == 1  # --quick: one round
+    assert kb["cold_start_ms"]["imports"] > 0 and kb["cold_start_ms"]["first_load"] > 0
     assert kb["load_ms"] > 0 and kb["replies_per_second"] > 0 and kb["memory_mb"]["load_peak_tracemalloc"] > 0
     scaled = data["scaled"]
     assert scaled["entries"] == 200 and scaled["source"] == "generated FAQ-like questions (--generated)"

@@ -88,13 +88,21 @@ def _kb_text(kb: dict[str, Any]) -> list[str]:
             ["Bot.load()", f"{kb['load_ms']:.1f} ms", "median of repeated loads"],
             ["fresh process", f"{cold['imports']:.0f} + {cold['first_load']:.0f} ms",
              "importing what Bot needs + the first Bot.load(), median of fresh runs"],
-            ["match p50 / p99", f"{ms(match['p50'])} / {ms(match['p99'])} ms", "bot.match(query, 3)"],
-            ["reply p50 / p99", f"{ms(reply['p50'])} / {ms(reply['p99'])} ms", "session.ask(query), new session each"],
+            ["match p50 / p99", f"{ms(match['p50'])} / {ms(match['p99'])} ms",
+             f"bot.match(query, 3){_by_round(match)}"],
+            ["reply p50 / p99", f"{ms(reply['p50'])} / {ms(reply['p99'])} ms",
+             f"session.ask(query), new session each{_by_round(reply)}"],
             ["throughput", f"{kb['replies_per_second']:,.0f} replies/s", "one process, one query after another"],
             ["memory", f"{kb['memory_mb']['load_peak_tracemalloc']:.2f} MB",
              "Python heap peak during Bot.load (tracemalloc)"],
         ], align="lrl"),
     ]
+
+
+def _by_round(latency: dict[str, Any]) -> str:
+    """"; p50 by round 0.24-0.39" when there were several rounds: how steady the machine was."""
+    p50s = latency["p50_by_round"]
+    return f"; p50 by round {ms(min(p50s))}-{ms(max(p50s))}" if len(p50s) > 1 else ""
 
 
 def _scaled_text(scaled: dict[str, Any]) -> list[str]:
