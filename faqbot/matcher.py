@@ -18,9 +18,9 @@ failures:
 Words the knowledge base has never seen count against a match, everyday chatter only a little: that is
 what makes "should I use ice or heat?" out of scope for a knowledge base about exercise. An entry's score
 also credits its second-best phrasing. Scores are calibrated to 0-100 and compared with the knowledge
-base's threshold. Only phrasings sharing a term are scored (an inverted index), and only a shortlist gets
-the surface comparison. Everything iterates in insertion order, so rankings are the same in every process
-whatever the hash seed.
+base's threshold. Only phrasings sharing a term are scored (an inverted index; a small knowledge base sums
+its frequent terms as packed vectors instead), and only a shortlist gets the surface comparison. Everything
+iterates in insertion order, so rankings are the same in every process whatever the hash seed.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+import sys
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +46,10 @@ __all__ = ["Candidate", "Matcher", "Weights"]
 
 MAX_WORDS = 64
 """Words of a message that are matched; FAQ questions are far shorter, junk is often far longer."""
+_SCALE = 1 << 16
+"""Term weights are whole multiples of 1/_SCALE, so sums of them are exact, as floats and as integers."""
+_FIELD = array("I").itemsize
+"""Bytes per phrasing in a packed vector (see `Matcher._pack`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +125,11 @@ class Matcher:
         idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of)])
         self._rarest = max(idf.values(), default=1.0)
         """The unit of the unknown-word penalty and of the support bonus (from the knowledge base alone)."""
-        self._idf = self._with_prior(idf, len(analysed))
+        self._idf = {term: max(1, round(weight * _SCALE)) / _SCALE
+                     for term, weight in self._with_prior(idf, len(analysed)).items()}
         self._index(analysed, terms_of)
         self._common = max(1000, int(weights.common * len(self._phrasings)))
+        self._packed = self._pack() if len(self._phrasings) <= self._common else {}
         self._spelling_index(normaliser)
         self._sorted_stems = sorted(t for t in self._idf if " " not in t and len(t) >= 4)
         self._correct: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=65_536)(self._nearest_stems)
@@ -183,6 +191,22 @@ class Matcher:
                 norms[entry] += (fraction * self._idf[term]) ** 2
         self._entry_norm = [math.sqrt(n) or 1.0 for n in norms]
 
+    def _pack(self) -> dict[str, int]:
+        """Frequent terms of a small knowledge base as packed vectors: one Python int holding the term's
+        weight (in 1/_SCALE units) in a fixed-width field per phrasing. Adding such ints adds every field at
+        once, at C speed: in a small knowledge base "exercise" or "pain" is in nearly every phrasing, and
+        adding their weights one phrasing at a time would be most of a reply's work."""
+        phrasings = len(self._phrasings)
+        packed: dict[str, int] = {}
+        for term, postings in self._postings.items():
+            if len(postings) >= max(8, phrasings // 16):
+                fields = array("I", bytes(_FIELD * phrasings))
+                for p in postings:
+                    fields[p] = round(self._idf[term] * _SCALE)
+                packed[term] = int.from_bytes(fields.tobytes(), sys.byteorder)
+        self._scaled_masses = [mass * _SCALE for mass in self._masses]
+        return packed
+
     def _spelling_index(self, normaliser: Normaliser) -> None:
         """Typos are corrected towards the knowledge base's words and its synonyms' lay words."""
         self._spelled = {variant: tuple(stem(w) for w in canonical)
@@ -234,9 +258,8 @@ class Matcher:
         terms, total = self._query_terms(words)
         if total <= 0 or not any(" " not in term for term, _ in terms):
             return []
-        overlap = self._overlap(terms)
-        shortlist = self._shortlist(overlap, total)
-        phrasings = [self._phrasings[p] for _, p in shortlist]
+        shortlist = self._shortlist(terms, total)
+        phrasings = [self._phrasings[p] for _, p, _ in shortlist]
         # One call compares the message with every shortlisted phrasing (token-sort ratio: both sides are
         # stored with their words sorted).
         similar = process.extract(" ".join(sorted(words)), [ph.sorted_words for ph in phrasings],
@@ -247,20 +270,41 @@ class Matcher:
         support = 1 / (self._rarest * w.support_cap)
         by_entry: dict[int, list[tuple[float, int]]] = {}
         for _, ratio, i in similar:
-            f1, p = shortlist[i]
-            entry, shared = phrasings[i].entry, overlap[p]
+            f1, p, shared = shortlist[i]
+            entry = phrasings[i].entry
             score = w.overlap * f1 + w.entry * cosines[entry] + surface * ratio * shared
             by_entry.setdefault(entry, []).append((-score - w.support * min(shared * support, 1.0), p))
         return self._best(by_entry, limit)
 
-    def _shortlist(self, overlap: dict[int, float], total: float) -> list[tuple[float, int]]:
-        """The phrasings with the best overlap F-measure, best first (ties: first in the knowledge base)."""
-        masses, size = self._masses, self._weights.shortlist
+    def _shortlist(self, terms: list[tuple[str, float]], total: float) -> list[tuple[float, int, float]]:
+        """The phrasings with the best overlap F-measure, best first (ties: first in the knowledge base), as
+        (F-measure, phrasing, shared weight)."""
+        size = self._weights.shortlist
+        if self._packed and sum(weight for _, weight in terms) * _SCALE < 1 << (8 * _FIELD):
+            units = self._overlap_packed(terms)
+            scaled = total * _SCALE
+            f1 = [2 * s / (scaled + m) for s, m in zip(units, self._scaled_masses)]
+            return [(f, p, units[p] / _SCALE) for f, p in _best_of(f1, range(len(f1)), size)]
+        overlap = self._overlap(terms)
+        masses = self._masses
         f1 = [2 * shared / (total + masses[p]) for p, shared in overlap.items()]
-        cut = sorted(f1)[-size] if len(f1) > size else 0.0  # sorting plain floats is much faster than tuples
-        best = [(f, p) for f, p in zip(f1, overlap) if f >= cut]
-        best.sort(key=lambda fp: (-fp[0], fp[1]))
-        return best[:size]
+        return [(f, p, overlap[p]) for f, p in _best_of(f1, list(overlap), size)]
+
+    def _overlap_packed(self, terms: list[tuple[str, float]]) -> array[int]:
+        """Shared weight of every phrasing in 1/_SCALE units: packed vectors for frequent terms, one phrasing
+        at a time for the others. (The caller checks that no field can overflow into the next.)"""
+        summed, rest = 0, []
+        for term, weight in terms:
+            vector = self._packed.get(term)
+            if vector is None:
+                rest.append((term, round(weight * _SCALE)))
+            else:
+                summed += vector
+        shared = array("I", summed.to_bytes(_FIELD * len(self._phrasings), sys.byteorder))
+        for term, units in rest:
+            for p in self._postings[term]:
+                shared[p] += units
+        return shared
 
     def _query_terms(self, words: Sequence[str]) -> tuple[list[tuple[str, float]], float]:
         """Known terms, rarest first, with their weights; and the total weight, unknown words included."""
@@ -330,3 +374,10 @@ class Matcher:
         best.sort()
         return [Candidate(self._ids[e], round(-100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]
 
+
+def _best_of(scores: list[float], ids: Sequence[int], size: int) -> list[tuple[float, int]]:
+    """The `size` best positive (score, id) pairs, best first, ties to the lower id."""
+    cut = sorted(scores)[-size] if len(scores) > size else 0.0  # sorting plain floats is much faster than tuples
+    best = [(f, p) for f, p in zip(scores, ids) if f >= cut and f > 0]
+    best.sort(key=lambda fp: (-fp[0], fp[1]))
+    return best[:size]
