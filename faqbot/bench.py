@@ -38,8 +38,7 @@ def import_ms(runs: int) -> float:
     """Median cumulative time of `import faqbot` in fresh interpreters, from `python -X importtime`."""
     samples = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import faqbot"], capture_output=True,
-                              text=True, check=False, cwd=Path(__file__).resolve().parent.parent)
+        done = _fresh_python("-X", "importtime", "-c", "import faqbot")
         found = [int(m.group(1)) for line in done.stderr.splitlines() if (m := _IMPORT_LINE.match(line))]
         if found:
             samples.append(found[-1] / 1000)
@@ -63,8 +62,7 @@ def cold_start_ms(path: str | Path | None, runs: int) -> dict[str, float]:
     can answer."""
     imports, loads = [], []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-c", _COLD_START, str(path or "")], capture_output=True, text=True,
-                              check=False, cwd=Path(__file__).resolve().parent.parent)
+        done = _fresh_python("-c", _COLD_START, str(Path(path).resolve()) if path else "")
         numbers = done.stdout.split()
         if done.returncode == 0 and len(numbers) == 2:
             imports.append(float(numbers[0]))
@@ -72,6 +70,13 @@ def cold_start_ms(path: str | Path | None, runs: int) -> dict[str, float]:
     if not imports:
         return {"imports": float("nan"), "first_load": float("nan")}
     return {"imports": statistics.median(imports), "first_load": statistics.median(loads)}
+
+
+def _fresh_python(*args: str) -> subprocess.CompletedProcess[str]:
+    """A new interpreter run from beside this package, so that it imports the same faqbot (a checkout or an
+    install) as this process. Paths given to it must be absolute: its working directory is not the user's."""
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, check=False,
+                          cwd=Path(__file__).resolve().parent.parent)
 
 
 def load_ms(path: str | Path | None, runs: int) -> float:
@@ -159,15 +164,14 @@ def _replies_per_second(bot: Bot, queries: Sequence[str], budget: float) -> floa
 
 def measure_kb(path: str | None, queries: Sequence[str], source: str, quick: bool) -> dict[str, Any]:
     """Load time, match and reply latency, throughput and memory for one knowledge base file."""
-    runs, budget, rounds = (2, 0.0, 1) if quick else (7, 2.0, 5)
+    runs, fresh, budget, rounds = (2, 1, 0.0, 1) if quick else (7, 5, 2.0, 5)
     bot, heap = traced_peak(lambda: Bot.load(path))
     match = _timed(lambda q: bot.match(q, 3), queries, budget, rounds)
     reply = _timed(lambda q: bot.session().ask(q), queries, budget, rounds)
     return {
         "kb": bot.kb.path, "title": bot.kb.meta.title, "entries": len(bot.kb.entries),
         "phrasings": sum(len(e.phrasings) for e in bot.kb.entries),
-        "import_ms": import_ms(1 if quick else 5), "load_ms": load_ms(path, runs),
-        "cold_start_ms": cold_start_ms(path, 1 if quick else 5),
+        "import_ms": import_ms(fresh), "load_ms": load_ms(path, runs), "cold_start_ms": cold_start_ms(path, fresh),
         "queries": {"source": source, "distinct": len(queries), "match_samples": sum(map(len, match)),
                     "reply_samples": sum(map(len, reply))},
         "match_ms": _latency(match), "reply_ms": _latency(reply),

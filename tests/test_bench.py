@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import BUNDLED_KB
+
 from faqbot.bench import query_mix
 from faqbot.cli import main
 from faqbot.errors import UsageError
@@ -96,3 +98,13 @@ def test_query_mix_falls_back_to_perturbed_phrasings() -> None:
     queries, source = query_mix(kb, ())
     assert len(queries) == sum(len(e.phrasings) for e in kb.entries) and "perturbed" in source
     assert query_mix(kb, ("a", "b")) == (("a", "b"), "2 labelled queries (queries.yaml)")
+
+
+def test_bench_times_a_fresh_process_on_a_relative_kb_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # The fresh interpreter runs from beside the package, not from the user's directory.
+    (tmp_path / "my_faq.yaml").write_text(BUNDLED_KB.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["bench", "--kb", "my_faq.yaml", "--scale", "0", "--quick", "--json"]) == 0
+    cold = json.loads(capsys.readouterr().out)["kb"]["cold_start_ms"]
+    assert cold["imports"] > 0 and cold["first_load"] > 0  # NaN would fail both
