@@ -7,9 +7,6 @@ import pytest
 
 import faqbot
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_KB = ROOT / "knowledge" / "back_pain.yaml"
-
 
 @pytest.fixture(scope="session")
 def bot() -> faqbot.Bot:
