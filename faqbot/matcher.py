@@ -130,6 +130,8 @@ class Matcher:
         self._index(analysed, terms_of)
         self._common = max(1000, int(weights.common * len(self._phrasings)))
         self._packed = self._pack() if len(self._phrasings) <= self._common else {}
+        self._scaled_masses = [mass * _SCALE for mass in self._masses] if self._packed else []
+        """The masses in 1/_SCALE units, as the packed sums are."""
         self._spelling_index(normaliser)
         self._sorted_stems = sorted(t for t in self._idf if " " not in t and len(t) >= 4)
         self._correct: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=65_536)(self._nearest_stems)
@@ -200,11 +202,10 @@ class Matcher:
         packed: dict[str, int] = {}
         for term, postings in self._postings.items():
             if len(postings) >= max(8, phrasings // 16):
-                fields = array("I", bytes(_FIELD * phrasings))
+                fields, units = array("I", bytes(_FIELD * phrasings)), round(self._idf[term] * _SCALE)
                 for p in postings:
-                    fields[p] = round(self._idf[term] * _SCALE)
+                    fields[p] = units
                 packed[term] = int.from_bytes(fields.tobytes(), sys.byteorder)
-        self._scaled_masses = [mass * _SCALE for mass in self._masses]
         return packed
 
     def _spelling_index(self, normaliser: Normaliser) -> None:
@@ -280,7 +281,7 @@ class Matcher:
         """The phrasings with the best overlap F-measure, best first (ties: first in the knowledge base), as
         (F-measure, phrasing, shared weight)."""
         size = self._weights.shortlist
-        if self._packed and sum(weight for _, weight in terms) * _SCALE < 1 << (8 * _FIELD):
+        if self._packed and total * _SCALE < 1 << (8 * _FIELD):  # no field can overflow: shared <= total
             units = self._overlap_packed(terms)
             scaled = total * _SCALE
             f1 = [2 * s / (scaled + m) for s, m in zip(units, self._scaled_masses)]
@@ -370,8 +371,9 @@ class Matcher:
         for entry, found in by_entry.items():
             found.sort()
             runner_up = -found[1][0] if len(found) > 1 else 0.0
-            best.append(((second * runner_up - found[0][0]) / -scale, entry, found[0][1]))
-        best.sort()
+            score = (-found[0][0] + second * runner_up) / scale
+            best.append((-score, entry, found[0][1]))
+        best.sort()  # best first; equal scores: first entry
         return [Candidate(self._ids[e], round(-100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]
 
 
