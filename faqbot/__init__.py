@@ -9,18 +9,35 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Bot", "Candidate", "FaqbotError", "KnowledgeError", "Reply", "ReplyKind", "Session", "StateError",
-           "__version__"]
+__all__ = [
+    "Bot",
+    "Candidate",
+    "FaqbotError",
+    "KnowledgeError",
+    "Reply",
+    "ReplyKind",
+    "Session",
+    "StateError",
+    "__version__",
+]
 __version__ = "0.1.0"
 
 _HOMES = {
-    "Bot": "bot", "Session": "bot", "Reply": "dialogue", "ReplyKind": "dialogue", "FaqbotError": "errors",
-    "KnowledgeError": "knowledge", "Candidate": "matcher", "StateError": "state",
+    "Bot": "bot",
+    "Session": "bot",
+    "Reply": "dialogue",
+    "ReplyKind": "dialogue",
+    "FaqbotError": "errors",
+    "KnowledgeError": "knowledge",
+    "Candidate": "matcher",
+    "StateError": "state",
 }
 
 if TYPE_CHECKING:
-    from .bot import Bot as Bot, Session as Session
-    from .dialogue import Reply as Reply, ReplyKind as ReplyKind
+    from .bot import Bot as Bot
+    from .bot import Session as Session
+    from .dialogue import Reply as Reply
+    from .dialogue import ReplyKind as ReplyKind
     from .errors import FaqbotError as FaqbotError
     from .knowledge import KnowledgeError as KnowledgeError
     from .matcher import Candidate as Candidate

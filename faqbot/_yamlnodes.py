@@ -75,7 +75,7 @@ def did_you_mean(word: str, choices: list[str]) -> str:
 class Node:
     """One YAML node with its field path: typed accessors raise `KnowledgeError` at the node's line."""
 
-    __slots__ = ("raw", "path", "field", "_budget")
+    __slots__ = ("_budget", "field", "path", "raw")
 
     def __init__(self, raw: yaml.Node, path: str, field: str, budget: list[int]) -> None:
         self.raw = raw
@@ -84,7 +84,7 @@ class Node:
         self._budget = budget
         budget[0] -= 1
         if budget[0] < 0:
-            raise self.error("document too large (more than %d nodes; alias expansion?)" % MAX_NODES)
+            raise self.error(f"document too large (more than {MAX_NODES} nodes; alias expansion?)")
 
     @property
     def where(self) -> Location:
@@ -219,7 +219,9 @@ def _check_depth(text: str, name: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 line = event.start_mark.line + 1 if event.start_mark else 1
-                raise KnowledgeError(Location(name, line), "", f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+                raise KnowledgeError(
+                    Location(name, line), "", f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -250,8 +252,12 @@ def _check_aliases(root: yaml.Node, name: str) -> None:
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(children))
     if repeated > max(MAX_ALIASED, len(size)):
-        raise KnowledgeError(_at(name, worst[1]), "", f"aliases repeat {repeated:,} nodes in a document of "
-                             f"{len(size):,} (an alias bomb?); write the values out instead")
+        raise KnowledgeError(
+            _at(name, worst[1]),
+            "",
+            f"aliases repeat {repeated:,} nodes in a document of "
+            f"{len(size):,} (an alias bomb?); write the values out instead",
+        )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -24,8 +24,17 @@ from .knowledge import KnowledgeBase
 from .progress import track
 from .scaled import Scaled, perturb
 
-__all__ = ["bundled_queries", "cold_start_ms", "import_ms", "load_ms", "max_rss_mb", "measure_kb", "measure_scaled",
-           "query_mix", "traced_peak"]
+__all__ = [
+    "bundled_queries",
+    "cold_start_ms",
+    "import_ms",
+    "load_ms",
+    "max_rss_mb",
+    "measure_kb",
+    "measure_scaled",
+    "query_mix",
+    "traced_peak",
+]
 
 T = TypeVar("T")
 
@@ -75,8 +84,9 @@ def cold_start_ms(path: str | Path | None, runs: int) -> dict[str, float]:
 def _fresh_python(*args: str) -> subprocess.CompletedProcess[str]:
     """A new interpreter run from beside this package, so that it imports the same faqbot (a checkout or an
     install) as this process. Paths given to it must be absolute: its working directory is not the user's."""
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, check=False,
-                          cwd=Path(__file__).resolve().parent.parent)
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parent.parent
+    )
 
 
 def load_ms(path: str | Path | None, runs: int) -> float:
@@ -147,8 +157,10 @@ def _round(call: Callable[[str], object], queries: Sequence[str], budget: float)
 
 def _latency(rounds: list[list[float]]) -> dict[str, Any]:
     """p50, p99 and mean over every sample, and the p50 of each round."""
-    return {**percentiles([ms for samples in rounds for ms in samples]),
-            "p50_by_round": [round(statistics.median(samples), 4) for samples in rounds]}
+    return {
+        **percentiles([ms for samples in rounds for ms in samples]),
+        "p50_by_round": [round(statistics.median(samples), 4) for samples in rounds],
+    }
 
 
 def _replies_per_second(bot: Bot, queries: Sequence[str], budget: float) -> float:
@@ -169,12 +181,21 @@ def measure_kb(path: str | None, queries: Sequence[str], source: str, quick: boo
     match = _timed(lambda q: bot.match(q, 3), queries, budget, rounds)
     reply = _timed(lambda q: bot.session().ask(q), queries, budget, rounds)
     return {
-        "kb": bot.kb.path, "title": bot.kb.meta.title, "entries": len(bot.kb.entries),
+        "kb": bot.kb.path,
+        "title": bot.kb.meta.title,
+        "entries": len(bot.kb.entries),
         "phrasings": sum(len(e.phrasings) for e in bot.kb.entries),
-        "import_ms": import_ms(fresh), "load_ms": load_ms(path, runs), "cold_start_ms": cold_start_ms(path, fresh),
-        "queries": {"source": source, "distinct": len(queries), "match_samples": sum(map(len, match)),
-                    "reply_samples": sum(map(len, reply))},
-        "match_ms": _latency(match), "reply_ms": _latency(reply),
+        "import_ms": import_ms(fresh),
+        "load_ms": load_ms(path, runs),
+        "cold_start_ms": cold_start_ms(path, fresh),
+        "queries": {
+            "source": source,
+            "distinct": len(queries),
+            "match_samples": sum(map(len, match)),
+            "reply_samples": sum(map(len, reply)),
+        },
+        "match_ms": _latency(match),
+        "reply_ms": _latency(reply),
         "replies_per_second": _replies_per_second(bot, queries, budget),
         "memory_mb": {"load_peak_tracemalloc": round(heap, 2)},
     }
@@ -191,10 +212,15 @@ def measure_scaled(scaled: Scaled) -> dict[str, Any]:
     ours = _run_ours(bot, scaled)
     naive = _run_naive(scaled)
     return {
-        "entries": len(scaled.kb.entries), "phrasings": sum(len(e.phrasings) for e in scaled.kb.entries),
-        "source": scaled.source, "data": None if scaled.data is None else str(scaled.data), "queries": len(scaled.queries), "index_build_s": round(build, 3),
+        "entries": len(scaled.kb.entries),
+        "phrasings": sum(len(e.phrasings) for e in scaled.kb.entries),
+        "source": scaled.source,
+        "data": None if scaled.data is None else str(scaled.data),
+        "queries": len(scaled.queries),
+        "index_build_s": round(build, 3),
         "memory_mb": {"build_peak_tracemalloc": round(heap, 2), "build_s_under_tracemalloc": round(traced_build, 3)},
-        "faqbot": ours, "naive": naive,
+        "faqbot": ours,
+        "naive": naive,
         "speedup_mean": naive["ms"]["mean"] / ours["ms"]["mean"] if ours["ms"]["mean"] else None,
         "speedup_p50": naive["ms"]["p50"] / ours["ms"]["p50"] if ours["ms"]["p50"] else None,
     }
@@ -208,8 +234,11 @@ def _run_ours(bot: Bot, scaled: Scaled) -> dict[str, Any]:
         found = rank(text, 1)
         times.append((time.perf_counter() - start) * 1000)
         right += bool(found) and scaled.group[found[0].entry_id] == expect
-    return {"method": "bot.matcher.rank(query, 1), no threshold", "ms": percentiles(times),
-            "accuracy": right / max(len(scaled.queries), 1)}
+    return {
+        "method": "bot.matcher.rank(query, 1), no threshold",
+        "ms": percentiles(times),
+        "accuracy": right / max(len(scaled.queries), 1),
+    }
 
 
 def _run_naive(scaled: Scaled) -> dict[str, Any]:
@@ -224,5 +253,8 @@ def _run_naive(scaled: Scaled) -> dict[str, Any]:
         found = process.extractOne(text, phrasings, scorer=fuzz.WRatio)
         times.append((time.perf_counter() - start) * 1000)
         right += found is not None and scaled.group[owner[found[2]]] == expect
-    return {"method": "rapidfuzz.process.extractOne(query, all_phrasings, scorer=fuzz.WRatio)",
-            "ms": percentiles(times), "accuracy": right / max(len(scaled.queries), 1)}
+    return {
+        "method": "rapidfuzz.process.extractOne(query, all_phrasings, scorer=fuzz.WRatio)",
+        "ms": percentiles(times),
+        "accuracy": right / max(len(scaled.queries), 1),
+    }

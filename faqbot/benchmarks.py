@@ -21,8 +21,17 @@ from .progress import track
 if TYPE_CHECKING:
     from .bot import Bot
 
-__all__ = ["ClincReport", "RetrievalReport", "Scored", "TuneRule", "evaluate_clinc", "evaluate_retrieval",
-           "score_cases", "threshold_metrics", "tune_threshold"]
+__all__ = [
+    "ClincReport",
+    "RetrievalReport",
+    "Scored",
+    "TuneRule",
+    "evaluate_clinc",
+    "evaluate_retrieval",
+    "score_cases",
+    "threshold_metrics",
+    "tune_threshold",
+]
 
 TuneRule = Literal["accuracy", "balanced"]
 """`accuracy`: maximise accuracy over val with oos as its own class (the CLINC150 paper's rule).
@@ -64,6 +73,7 @@ def score_cases(bot: Bot, cases: Sequence[Case], limit: int, label: str) -> list
 
 # -- thresholds -----------------------------------------------------------------------------------------
 
+
 def tune_threshold(scored: Sequence[Scored], rule: TuneRule = "accuracy") -> float:
     """The threshold that maximises `rule` on `scored`; ties go to the lowest threshold.
 
@@ -100,9 +110,9 @@ def _objective(rule: TuneRule, accepted_right: int, rejected_oos: int, n_in: int
 def threshold_metrics(scored: Sequence[Scored], threshold: float) -> dict[str, float | None]:
     """In-scope accuracy, OOS recall and precision, all-class accuracy, and top-1 with no threshold."""
     accepted = [s.top is not None and s.score >= threshold for s in scored]
-    in_scope = [(s, ok) for s, ok in zip(scored, accepted) if s.expect != OOS]
-    oos = [ok for s, ok in zip(scored, accepted) if s.expect == OOS]
-    said_oos = [s.expect == OOS for s, ok in zip(scored, accepted) if not ok]
+    in_scope = [(s, ok) for s, ok in zip(scored, accepted, strict=True) if s.expect != OOS]
+    oos = [ok for s, ok in zip(scored, accepted, strict=True) if s.expect == OOS]
+    said_oos = [s.expect == OOS for s, ok in zip(scored, accepted, strict=True) if not ok]
     right = [ok and s.top == s.expect for s, ok in in_scope]
     return {
         "in_scope_accuracy": _mean(right),
@@ -118,6 +128,7 @@ def _mean(flags: Sequence[bool]) -> float | None:
 
 
 # -- CLINC150 -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ClincReport:
@@ -137,9 +148,19 @@ class ClincReport:
     queries: dict[str, int]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"dataset": "clinc150", "title": self.title, "entries": self.entries, "phrasings": self.phrasings,
-                "tune": self.rule, "threshold": self.threshold, "val": self.val, "test": self.test,
-                "ms_per_query": self.ms_per_query, "stages": self.stages, "queries": self.queries}
+        return {
+            "dataset": "clinc150",
+            "title": self.title,
+            "entries": self.entries,
+            "phrasings": self.phrasings,
+            "tune": self.rule,
+            "threshold": self.threshold,
+            "val": self.val,
+            "test": self.test,
+            "ms_per_query": self.ms_per_query,
+            "stages": self.stages,
+            "queries": self.queries,
+        }
 
 
 def evaluate_clinc(clinc: Clinc, rule: TuneRule = "accuracy") -> ClincReport:
@@ -153,15 +174,21 @@ def evaluate_clinc(clinc: Clinc, rule: TuneRule = "accuracy") -> ClincReport:
     test = score_cases(bot, clinc.test, CLASSIFY_DEPTH, "ranking test")
     test_seconds = time.perf_counter() - start
     return ClincReport(
-        title=clinc.kb.meta.title, entries=len(clinc.kb.entries), phrasings=_phrasings(clinc.kb.entries),
-        rule=rule, threshold=threshold, val=threshold_metrics(val, threshold),
-        test=threshold_metrics(test, threshold), ms_per_query=percentiles([s.seconds * 1000 for s in test]),
+        title=clinc.kb.meta.title,
+        entries=len(clinc.kb.entries),
+        phrasings=_phrasings(clinc.kb.entries),
+        rule=rule,
+        threshold=threshold,
+        val=threshold_metrics(val, threshold),
+        test=threshold_metrics(test, threshold),
+        ms_per_query=percentiles([s.seconds * 1000 for s in test]),
         stages={"index_build": build, "rank_val": val_seconds, "rank_test": test_seconds},
         queries={"val": len(val), "test": len(test)},
     )
 
 
 # -- StackFAQ -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RetrievalReport:
@@ -178,9 +205,17 @@ class RetrievalReport:
     stages: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"setting": self.name, "entries": self.entries, "phrasings": self.phrasings,
-                "queries": self.queries, "hit@1": self.hit1, "hit@3": self.hit3, f"mrr@{MRR_DEPTH}": self.mrr,
-                "ms_per_query": self.ms_per_query, "stages": self.stages}
+        return {
+            "setting": self.name,
+            "entries": self.entries,
+            "phrasings": self.phrasings,
+            "queries": self.queries,
+            "hit@1": self.hit1,
+            "hit@3": self.hit3,
+            f"mrr@{MRR_DEPTH}": self.mrr,
+            "ms_per_query": self.ms_per_query,
+            "stages": self.stages,
+        }
 
 
 def evaluate_retrieval(retrieval: Retrieval) -> RetrievalReport:
@@ -192,9 +227,14 @@ def evaluate_retrieval(retrieval: Retrieval) -> RetrievalReport:
     ranks = [s.ranking.index(s.expect) + 1 if s.expect in s.ranking else 0 for s in scored]
     n = max(len(ranks), 1)
     return RetrievalReport(
-        name=retrieval.name, entries=len(retrieval.kb.entries), phrasings=_phrasings(retrieval.kb.entries),
-        queries=len(ranks), hit1=sum(r == 1 for r in ranks) / n, hit3=sum(1 <= r <= 3 for r in ranks) / n,
-        mrr=sum(1 / r for r in ranks if r) / n, ms_per_query=percentiles([s.seconds * 1000 for s in scored]),
+        name=retrieval.name,
+        entries=len(retrieval.kb.entries),
+        phrasings=_phrasings(retrieval.kb.entries),
+        queries=len(ranks),
+        hit1=sum(r == 1 for r in ranks) / n,
+        hit3=sum(1 <= r <= 3 for r in ranks) / n,
+        mrr=sum(1 / r for r in ranks if r) / n,
+        ms_per_query=percentiles([s.seconds * 1000 for s in scored]),
         stages={"index_build": build, "rank": query_seconds},
     )
 

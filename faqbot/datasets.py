@@ -18,8 +18,19 @@ from .errors import FaqbotError, UsageError
 from .knowledge import Entry, KnowledgeBase, Meta
 
 __all__ = [
-    "CLINC_FILE", "OOS", "STACKFAQ_FILE", "URGENT", "Case", "Clinc", "DatasetError", "Retrieval",
-    "clinc_benchmark", "load_clinc", "load_stackfaq", "read_clinc", "resolve",
+    "CLINC_FILE",
+    "OOS",
+    "STACKFAQ_FILE",
+    "URGENT",
+    "Case",
+    "Clinc",
+    "DatasetError",
+    "Retrieval",
+    "clinc_benchmark",
+    "load_clinc",
+    "load_stackfaq",
+    "read_clinc",
+    "resolve",
 ]
 
 OOS = "oos"
@@ -78,6 +89,7 @@ def resolve(path: str | Path, filename: str) -> Path:
 
 # -- CLINC150 -------------------------------------------------------------------------------------------
 
+
 def read_clinc(path: str | Path) -> dict[str, list[tuple[str, str]]]:
     """The CLINC150 splits as (utterance, intent) pairs, checked so later code can trust them."""
     file = resolve(path, CLINC_FILE)
@@ -109,8 +121,10 @@ def clinc_benchmark(raw: dict[str, list[tuple[str, str]]], title: str = "CLINC15
     by_intent: dict[str, list[str]] = {}
     for text, intent in raw["train"]:
         by_intent.setdefault(intent, []).append(text)
-    entries = tuple(Entry(id=intent, question=texts[0], alternates=tuple(texts[1:]), answer=f"Intent {intent}.")
-                    for intent, texts in by_intent.items())
+    entries = tuple(
+        Entry(id=intent, question=texts[0], alternates=tuple(texts[1:]), answer=f"Intent {intent}.")
+        for intent, texts in by_intent.items()
+    )
     kb = KnowledgeBase(meta=Meta(title=title), entries=entries)
     val = _cases(raw["val"], raw["oos_val"])
     test = _cases(raw["test"], raw["oos_test"])
@@ -130,6 +144,7 @@ def load_clinc(path: str | Path) -> Clinc:
 
 
 # -- StackFAQ -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class _Thread:
@@ -151,14 +166,16 @@ def load_stackfaq(path: str | Path) -> tuple[Retrieval, Retrieval]:
     ids = [f"t{i:03d}" for i in range(1, len(threads) + 1)]
     zero_kb = _stackfaq_kb(file, ids, threads, few_shot=False)
     few_kb = _stackfaq_kb(file, ids, threads, few_shot=True)
-    zero = tuple(Case(q, i) for i, t in zip(ids, threads) for q in t.before + t.after)
-    few = tuple(Case(q, i) for i, t in zip(ids, threads) for q in t.after)
+    zero = tuple(Case(q, i) for i, t in zip(ids, threads, strict=True) for q in t.before + t.after)
+    few = tuple(Case(q, i) for i, t in zip(ids, threads, strict=True) for q in t.after)
     return Retrieval("zero-shot", zero_kb, zero), Retrieval("few-shot", few_kb, few)
 
 
 def _stackfaq_kb(file: Path, ids: Sequence[str], threads: Sequence[_Thread], few_shot: bool) -> KnowledgeBase:
-    entries = tuple(Entry(id=i, question=t.question, answer=t.answer, alternates=t.before if few_shot else ())
-                    for i, t in zip(ids, threads))
+    entries = tuple(
+        Entry(id=i, question=t.question, answer=t.answer, alternates=t.before if few_shot else ())
+        for i, t in zip(ids, threads, strict=True)
+    )
     setting = "few-shot" if few_shot else "zero-shot"
     return KnowledgeBase(meta=Meta(title=f"StackFAQ {setting} ({file.name})"), entries=entries)
 
@@ -186,8 +203,9 @@ def _thread(file: Path, n: int, qa: ET.Element) -> _Thread:
         raise DatasetError(f"{file}: qapair {n}: no <rephr>*</rephr> separator")
     cut = rephrased.index("*")
     answer = next((a for a in (_text(e) for e in qa.findall("answer")) if a), "(no answer)")
-    return _Thread(question, answer, tuple(r for r in rephrased[:cut] if r),
-                   tuple(r for r in rephrased[cut + 1:] if r))
+    return _Thread(
+        question, answer, tuple(r for r in rephrased[:cut] if r), tuple(r for r in rephrased[cut + 1 :] if r)
+    )
 
 
 def _text(element: ET.Element | None) -> str:

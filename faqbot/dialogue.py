@@ -67,8 +67,14 @@ class Reply:
         return render.to_html(self.markdown)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": str(self.kind), "entry_id": self.entry_id, "text": self.text, "markdown": self.markdown,
-                "options": list(self.options), "state": copy_state(self.state)}
+        return {
+            "kind": str(self.kind),
+            "entry_id": self.entry_id,
+            "text": self.text,
+            "markdown": self.markdown,
+            "options": list(self.options),
+            "state": copy_state(self.state),
+        }
 
 
 _UNSET = object()
@@ -85,7 +91,7 @@ class _Turn:
     """The same with synonyms applied (red flags and matching read these)."""
     state: dict[str, Any]
     candidates: list[Candidate] | None = None
-    talk: Smalltalk | None | object = _UNSET
+    talk: Smalltalk | object | None = _UNSET
     """The small-talk intent of the message, once it has been looked for."""
 
 
@@ -245,12 +251,15 @@ class Dialogue:
         settings = self.kb.settings
         if not ranked or ranked[0].score < settings.threshold:
             return None
-        close = [c for c in ranked if c.score >= settings.threshold and ranked[0].score - c.score <= settings.clarify_margin]
+        close = [
+            c for c in ranked if c.score >= settings.threshold and ranked[0].score - c.score <= settings.clarify_margin
+        ]
         if len(close) > 1:
             entries = [self.kb.by_id[c.entry_id] for c in close]
             turn.state["pending"] = {"kind": "choice", "entries": [e.id for e in entries], "clarify": True}
-            return self._reply(ReplyKind.CLARIFY, None, "Which of these did you mean?",
-                               tuple(e.question for e in entries), turn)
+            return self._reply(
+                ReplyKind.CLARIFY, None, "Which of these did you mean?", tuple(e.question for e in entries), turn
+            )
         turn.state["pending"] = None
         return self._start(turn, self.kb.by_id[ranked[0].entry_id])
 
@@ -301,8 +310,9 @@ class Dialogue:
         options = tuple(self.kb.by_id[r].question for r in offered)
         return self._reply(ReplyKind.ANSWER, entry.id, markdown, options, turn)
 
-    def _with_suggestions(self, turn: _Turn, markdown: str, all_questions: bool,
-                          first: Sequence[str] = ()) -> tuple[str, tuple[str, ...]]:
+    def _with_suggestions(
+        self, turn: _Turn, markdown: str, all_questions: bool, first: Sequence[str] = ()
+    ) -> tuple[str, tuple[str, ...]]:
         if all_questions:
             ids = [e.id for e in self.kb.entries][:MAX_OFFERED]
         else:
@@ -312,8 +322,15 @@ class Dialogue:
             turn.state["pending"] = {"kind": "choice", "entries": ids, "clarify": False}
         return markdown, tuple(self.kb.by_id[i].question for i in ids)
 
-    def _reply(self, kind: ReplyKind, entry_id: str | None, markdown: str, options: tuple[str, ...],
-               turn: _Turn, signs: tuple[str, ...] = ()) -> Reply:
+    def _reply(
+        self,
+        kind: ReplyKind,
+        entry_id: str | None,
+        markdown: str,
+        options: tuple[str, ...],
+        turn: _Turn,
+        signs: tuple[str, ...] = (),
+    ) -> Reply:
         return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), signs)
 
 

@@ -142,22 +142,33 @@ class CaseReport:
     def to_dict(self) -> dict[str, Any]:
         """Everything `faqbot eval --json` prints."""
         return {
-            "cases": len(self.results), "in_scope": len(self.in_scope), "accuracy": self.accuracy,
-            "correct": sum(r.correct for r in self.in_scope), "clarify_rate": self.clarify_rate,
+            "cases": len(self.results),
+            "in_scope": len(self.in_scope),
+            "accuracy": self.accuracy,
+            "correct": sum(r.correct for r in self.in_scope),
+            "clarify_rate": self.clarify_rate,
             "matcher_top1": self.matcher_top1,
             "oos": {"recall": self.oos_recall, "precision": self.oos_precision},
             "red_flags": {"recall": self.red_flag_recall, "false_alarms": self.false_alarms},
-            "per_label": {label: {"cases": n, "correct": ok, "accuracy": ok / n}
-                          for label, (n, ok) in self.per_label().items()},
+            "per_label": {
+                label: {"cases": n, "correct": ok, "accuracy": ok / n} for label, (n, ok) in self.per_label().items()
+            },
             "confused": [{"expected": e, "got": g, "count": n} for e, g, n in self.confused()],
             "failures": [_failure(r) for r in self.failures],
-            "ms_per_query": self.latency_ms(), "seconds": round(self.seconds, 3),
+            "ms_per_query": self.latency_ms(),
+            "seconds": round(self.seconds, 3),
         }
 
 
 def _failure(r: CaseResult) -> dict[str, Any]:
-    return {"line": r.case.line, "text": r.case.text, "expect": r.case.expect, "got": r.got, "kind": r.kind,
-            "candidates": [{"entry_id": c.entry_id, "score": c.score} for c in r.candidates]}
+    return {
+        "line": r.case.line,
+        "text": r.case.text,
+        "expect": r.case.expect,
+        "got": r.got,
+        "kind": r.kind,
+        "candidates": [{"entry_id": c.entry_id, "score": c.score} for c in r.candidates],
+    }
 
 
 def evaluate_cases(bot: Bot, cases: Sequence[Case], label: str = "eval") -> CaseReport:
@@ -192,8 +203,11 @@ def percentiles(values_ms: Sequence[float]) -> dict[str, float]:
         return {"p50": 0.0, "p99": 0.0, "mean": 0.0}
     ordered = sorted(values_ms)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-    return {"p50": round(statistics.median(ordered), 4), "p99": round(p99, 4),
-            "mean": round(statistics.fmean(ordered), 4)}
+    return {
+        "p50": round(statistics.median(ordered), 4),
+        "p99": round(p99, 4),
+        "mean": round(statistics.fmean(ordered), 4),
+    }
 
 
 def _rate(flags: Iterable[bool]) -> float | None:

@@ -141,8 +141,10 @@ def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
     head = _html_head(kb, stylesheet)
     body = ["<header>", f"<h1>{esc(meta.title)}</h1>", *_html_byline(kb), "</header>", "<main>"]
     if meta.disclaimer:
-        body.append(f'<aside aria-label="Disclaimer"><p><strong>Disclaimer.</strong> '
-                    f"{esc(' '.join(meta.disclaimer.split()))}</p></aside>")
+        body.append(
+            f'<aside aria-label="Disclaimer"><p><strong>Disclaimer.</strong> '
+            f"{esc(' '.join(meta.disclaimer.split()))}</p></aside>"
+        )
     sections = list(_sections(kb))
     body += _html_contents(sections)
     for entry, anchor, variants in sections:
@@ -157,8 +159,22 @@ def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
         body.append("</section>")
     body.append("</main>")
     lang = esc(meta.language or "en")
-    return "\n".join(["<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", *head, "</head>", "<body>",
-                      *body, "</body>", "</html>"]) + "\n"
+    return (
+        "\n".join(
+            [
+                "<!DOCTYPE html>",
+                f'<html lang="{lang}">',
+                "<head>",
+                *head,
+                "</head>",
+                "<body>",
+                *body,
+                "</body>",
+                "</html>",
+            ]
+        )
+        + "\n"
+    )
 
 
 def _html_head(kb: KnowledgeBase, stylesheet: str | None) -> list[str]:

@@ -23,7 +23,7 @@ from .errors import FaqbotError, UsageError
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-__all__ = ["ImportedFaq", "FaqImportError", "import_file", "parse_faq", "to_yaml"]
+__all__ = ["FaqImportError", "ImportedFaq", "import_file", "parse_faq", "to_yaml"]
 
 MAX_QUESTION = 200
 """A "line ending in ?" longer than this is prose, not a question."""
@@ -209,8 +209,13 @@ def _title(intro: list[_Block]) -> str:
 
 
 def _intro_lines(lines: list[str], intro: list[_Block]) -> list[str]:
-    return [_plain(line) if not _SOURCE.match(line) else line.strip()
-            for b in intro if b.kind == "paragraph" for line in lines[b.start : b.end] if line.strip()]
+    return [
+        _plain(line) if not _SOURCE.match(line) else line.strip()
+        for b in intro
+        if b.kind == "paragraph"
+        for line in lines[b.start : b.end]
+        if line.strip()
+    ]
 
 
 def _disclaimer(lines: list[str], intro: list[_Block]) -> str:
@@ -235,17 +240,20 @@ def to_yaml(faq: ImportedFaq, source_name: str = "") -> str:
     import yaml  # deferred with the rest of the import path
 
     ids: set[str] = set()
-    entries = [{"id": _unique(_slug(q, n), ids), "question": q, "answer": a}
-               for n, (q, a) in enumerate(faq.questions, 1)]
+    entries = [
+        {"id": _unique(_slug(q, n), ids), "question": q, "answer": a} for n, (q, a) in enumerate(faq.questions, 1)
+    ]
     meta: dict[str, str] = {"title": faq.title, "source": faq.source or faq.title}
     if faq.updated:
         meta["updated"] = faq.updated
     if faq.disclaimer:
         meta["disclaimer"] = faq.disclaimer
     document = {"version": 1, "meta": meta, "entries": entries}
-    header = (f"# Knowledge base imported from {source_name or 'a written FAQ'} by `faqbot import`.\n"
-              "# Add `alternates` (other ways people ask each question) so the matcher understands more,\n"
-              "# then validate with `faqbot check`.\n")
+    header = (
+        f"# Knowledge base imported from {source_name or 'a written FAQ'} by `faqbot import`.\n"
+        "# Add `alternates` (other ways people ask each question) so the matcher understands more,\n"
+        "# then validate with `faqbot check`.\n"
+    )
     return header + yaml.dump(document, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=110)
 
 

@@ -16,8 +16,21 @@ from ._yamlnodes import KnowledgeError, Location, Node, compose, did_you_mean, o
 from .text import fold
 
 __all__ = [
-    "Entry", "Flow", "KnowledgeBase", "KnowledgeError", "Location", "Meta", "Option", "RedFlag",
-    "RedFlags", "Settings", "Smalltalk", "Step", "Variant", "bundled_path", "load",
+    "Entry",
+    "Flow",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Location",
+    "Meta",
+    "Option",
+    "RedFlag",
+    "RedFlags",
+    "Settings",
+    "Smalltalk",
+    "Step",
+    "Variant",
+    "bundled_path",
+    "load",
 ]
 
 MEMORY = Location("<memory>", 1)
@@ -306,16 +319,23 @@ def _flow(node: Node) -> Flow:
     steps = tuple(_step(item) for item in f["steps"].items())
     variants = tuple(_variant(item) for item in f["variants"].items())
     _unique(f["steps"], [s.id for s in steps] + [v.id for v in variants])
-    flow = Flow(f["start"].text(), MappingProxyType({s.id: s for s in steps}),
-                MappingProxyType({v.id: v for v in variants}), node.where)
+    flow = Flow(
+        f["start"].text(),
+        MappingProxyType({s.id: s for s in steps}),
+        MappingProxyType({v.id: v for v in variants}),
+        node.where,
+    )
     targets = [*flow.steps, *flow.variants]
     if flow.start not in flow.steps:
         raise f["start"].error(f"unknown step {flow.start!r}{did_you_mean(flow.start, list(flow.steps))}")
     for step in steps:
         for value, target in step.next.items():
             if target not in targets:
-                raise KnowledgeError(step.where, f"{node.field}.steps.{step.id}.next.{value}",
-                                     f"unknown step or variant {target!r}{did_you_mean(target, targets)}")
+                raise KnowledgeError(
+                    step.where,
+                    f"{node.field}.steps.{step.id}.next.{value}",
+                    f"unknown step or variant {target!r}{did_you_mean(target, targets)}",
+                )
     return flow
 
 
@@ -355,8 +375,9 @@ def _options(node: Node) -> tuple[Option, ...]:
 
 def _variant(node: Node) -> Variant:
     f = node.fields({"id", "title", "answer"}, {"related"})
-    return Variant(_slug(f["id"]), f["title"].text(), f["answer"].text(),
-                   optional(f, "related", Node.texts, ()), node.where)
+    return Variant(
+        _slug(f["id"]), f["title"].text(), f["answer"].text(), optional(f, "related", Node.texts, ()), node.where
+    )
 
 
 def _unique(node: Node, ids: Iterable[str]) -> None:
@@ -409,11 +430,16 @@ def _check_references(kb: KnowledgeBase) -> None:
     for entry in kb.entries:
         refs = [("related", r, entry.where) for r in entry.related]
         if entry.follow_up:
-            refs += [(f"follow_up.variants.{v.id}.related", r, v.where)
-                     for v in entry.follow_up.variants.values() for r in v.related]
+            refs += [
+                (f"follow_up.variants.{v.id}.related", r, v.where)
+                for v in entry.follow_up.variants.values()
+                for r in v.related
+            ]
         for name, ref, where in refs:
             if ref not in kb.by_id:
                 raise KnowledgeError(where, f"{entry.id}.{name}", f"unknown id {ref!r}{did_you_mean(ref, ids)}")
     for ref in kb.suggest:
         if ref not in kb.by_id:
-            raise KnowledgeError(Location(kb.path, 1), "fallback.suggest", f"unknown id {ref!r}{did_you_mean(ref, ids)}")
+            raise KnowledgeError(
+                Location(kb.path, 1), "fallback.suggest", f"unknown id {ref!r}{did_you_mean(ref, ids)}"
+            )

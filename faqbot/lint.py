@@ -22,7 +22,7 @@ from ._yamlnodes import KnowledgeError, Location, Node, compose
 from .bot import Bot
 from .knowledge import Entry, Flow, Variant
 
-__all__ = ["Finding", "NEAR_IDENTICAL", "check", "check_file"]
+__all__ = ["NEAR_IDENTICAL", "Finding", "check", "check_file"]
 
 NEAR_IDENTICAL = 92.0
 """rapidfuzz token-sort ratio (0-100) above which phrasings of two entries count as the same question."""
@@ -110,12 +110,18 @@ def _unreachable(bot: Bot) -> Iterator[Finding]:
         reached = _reachable(flow)
         for step in flow.steps.values():
             if step.id not in reached:
-                yield Finding(step.where, "warning",
-                              f"{entry.id}: follow-up step {step.id!r} is never reached from {flow.start!r}")
+                yield Finding(
+                    step.where,
+                    "warning",
+                    f"{entry.id}: follow-up step {step.id!r} is never reached from {flow.start!r}",
+                )
         for variant in flow.variants.values():
             if variant.id not in reached:
-                yield Finding(variant.where, "warning",
-                              f"{entry.id}: answer variant {variant.id!r} is never reached from {flow.start!r}")
+                yield Finding(
+                    variant.where,
+                    "warning",
+                    f"{entry.id}: answer variant {variant.id!r} is never reached from {flow.start!r}",
+                )
 
 
 def _reachable(flow: Flow) -> set[str]:
@@ -139,8 +145,12 @@ def _leaning(bot: Bot, lines: _Lines) -> Iterator[Finding]:
                 offset = text.count("\n", 0, match.start())
                 where = variant.where if variant else lines.answer(index, entry, offset)
                 part = f"variant {variant.id!r}" if variant else "answer"
-                yield Finding(where, "warning", f"{entry.id}: {part} leans on {match.group(0)!r}; answers are "
-                                                "read one at a time, so say what is meant instead")
+                yield Finding(
+                    where,
+                    "warning",
+                    f"{entry.id}: {part} leans on {match.group(0)!r}; answers are "
+                    "read one at a time, so say what is meant instead",
+                )
 
 
 def _collisions(bot: Bot, lines: _Lines) -> Iterator[Finding]:
@@ -150,8 +160,9 @@ def _collisions(bot: Bot, lines: _Lines) -> Iterator[Finding]:
             problem = _collision(bot, entry, phrasing)
             if problem:
                 kind = "question" if number == 0 else "alternate"
-                yield Finding(lines.phrasing(index, entry, number), "warning",
-                              f"{entry.id}: {kind} {phrasing!r} {problem}")
+                yield Finding(
+                    lines.phrasing(index, entry, number), "warning", f"{entry.id}: {kind} {phrasing!r} {problem}"
+                )
 
 
 def _collision(bot: Bot, entry: Entry, phrasing: str) -> str:
@@ -183,14 +194,16 @@ def _near_identical(bot: Bot, lines: _Lines) -> Iterator[Finding]:
     for a in range(len(texts)):
         # process.extract, not cdist: cdist needs numpy, which faqbot does not depend on.
         later = texts[a + 1 :]
-        close = process.extract(texts[a], later, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_IDENTICAL,
-                                limit=None)
+        close = process.extract(texts[a], later, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_IDENTICAL, limit=None)
         for _text, _score, offset in sorted(close, key=lambda hit: hit[2]):
             b = a + 1 + offset
             (ia, na), (ib, nb) = owners[a], owners[b]
             if ia != ib:
                 first, second = bot.kb.entries[ia], bot.kb.entries[ib]
                 where_first = lines.phrasing(ia, first, na)
-                yield Finding(lines.phrasing(ib, second, nb), "warning",
-                              f"{second.id}: {second.phrasings[nb]!r} is near-identical to "
-                              f"{first.phrasings[na]!r} of {first.id!r} (line {where_first.line})")
+                yield Finding(
+                    lines.phrasing(ib, second, nb),
+                    "warning",
+                    f"{second.id}: {second.phrasings[nb]!r} is near-identical to "
+                    f"{first.phrasings[na]!r} of {first.id!r} (line {where_first.line})",
+                )

@@ -26,13 +26,13 @@ iterates in insertion order, so rankings are the same in every process whatever 
 from __future__ import annotations
 
 import bisect
-import heapq
 import math
 import sys
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from operator import itemgetter
 
 from rapidfuzz import fuzz, process
@@ -122,11 +122,13 @@ class Matcher:
                 if word not in self._stems:
                     self._stems[word] = stem(word)
         terms_of = [self._terms([self._stems[w] for w in words], words) for _, _, words in analysed]
-        idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of)])
+        idf = self._weigh([(i, terms) for (i, _, _), terms in zip(analysed, terms_of, strict=True)])
         self._rarest = max(idf.values(), default=1.0)
         """The unit of the unknown-word penalty and of the support bonus (from the knowledge base alone)."""
-        self._idf = {term: max(1, round(weight * _SCALE)) / _SCALE
-                     for term, weight in self._with_prior(idf, len(analysed)).items()}
+        self._idf = {
+            term: max(1, round(weight * _SCALE)) / _SCALE
+            for term, weight in self._with_prior(idf, len(analysed)).items()
+        }
         self._index(analysed, terms_of)
         self._common = max(1000, int(weights.common * len(self._phrasings)))
         self._packed = self._pack() if len(self._phrasings) <= self._common else {}
@@ -140,8 +142,8 @@ class Matcher:
 
     def _terms(self, stems: Sequence[str | None], words: Sequence[str]) -> list[str]:
         """Content-word stems, then word pairs (with function words: "is it" differs from "what is")."""
-        unigrams = [s for s, w in zip(stems, words) if s is not None and w not in STOPWORDS]
-        pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:]) if a is not None and b is not None]
+        unigrams = [s for s, w in zip(stems, words, strict=True) if s is not None and w not in STOPWORDS]
+        pairs = [f"{a} {b}" for a, b in pairwise(stems) if a is not None and b is not None]
         return list(dict.fromkeys(unigrams + pairs if self._weights.pairs else unigrams))
 
     def _weigh(self, docs: list[tuple[int, list[str]]]) -> dict[str, float]:
@@ -153,8 +155,10 @@ class Matcher:
         n, w = len(self._ids), self._weights
         pair = w.pairs * min(1.0, len(docs) / max(n, 1) / w.pairs_full)
         vague = {stem(word) for word in VAGUE}
-        return {term: (pair if " " in term else w.vague if term in vague else 1.0)
-                * math.log(1 + (n + 1) / (len(es) + 0.5)) for term, es in entries_with.items()}
+        return {
+            term: (pair if " " in term else w.vague if term in vague else 1.0) * math.log(1 + (n + 1) / (len(es) + 0.5))
+            for term, es in entries_with.items()
+        }
 
     def _with_prior(self, idf: dict[str, float], phrasings: int) -> dict[str, float]:
         """Word weights scaled by how rare each word is in English (`frequency.rarity`, relative to the
@@ -170,8 +174,10 @@ class Matcher:
         if not rarity:
             return idf
         typical = math.exp(math.fsum(math.log(r) for r in rarity.values()) / len(rarity))
-        return {term: weight * (rarity[term] / typical) ** strength if term in rarity else weight
-                for term, weight in idf.items()}
+        return {
+            term: weight * (rarity[term] / typical) ** strength if term in rarity else weight
+            for term, weight in idf.items()
+        }
 
     def _index(self, analysed: list[tuple[int, str, list[str]]], terms_of: list[list[str]]) -> None:
         self._phrasings: list[_Phrasing] = []
@@ -180,7 +186,7 @@ class Matcher:
         self._postings: dict[str, list[int]] = {}
         self._share: dict[str, dict[int, float]] = {}
         counts = [len(e.phrasings) for e in self._kb.entries]
-        for (entry, text, words), terms in zip(analysed, terms_of):
+        for (entry, text, words), terms in zip(analysed, terms_of, strict=True):
             for term in terms:
                 self._postings.setdefault(term, []).append(len(self._phrasings))
                 by_entry = self._share.setdefault(term, {})
@@ -210,8 +216,11 @@ class Matcher:
 
     def _spelling_index(self, normaliser: Normaliser) -> None:
         """Typos are corrected towards the knowledge base's words and its synonyms' lay words."""
-        self._spelled = {variant: tuple(stem(w) for w in canonical)
-                         for variant, canonical in normaliser.single_words().items() if len(variant) >= 5}
+        self._spelled = {
+            variant: tuple(stem(w) for w in canonical)
+            for variant, canonical in normaliser.single_words().items()
+            if len(variant) >= 5
+        }
         self._by_initial: dict[str, list[str]] = {}
         for word in [*self._stems, *self._spelled]:
             if word not in STOPWORDS:
@@ -263,8 +272,13 @@ class Matcher:
         phrasings = [self._phrasings[p] for _, p, _ in shortlist]
         # One call compares the message with every shortlisted phrasing (token-sort ratio: both sides are
         # stored with their words sorted).
-        similar = process.extract(" ".join(sorted(words)), [ph.sorted_words for ph in phrasings],
-                                  scorer=fuzz.ratio, processor=None, limit=None)
+        similar = process.extract(
+            " ".join(sorted(words)),
+            [ph.sorted_words for ph in phrasings],
+            scorer=fuzz.ratio,
+            processor=None,
+            limit=None,
+        )
         cosines = self._entry_cosines(dict.fromkeys(ph.entry for ph in phrasings), terms, total)
         w = self._weights
         surface = w.surface / 100 / total  # the ratio is 0-100 and counts as much as the message is understood
@@ -284,7 +298,7 @@ class Matcher:
         if self._packed and total * _SCALE < 1 << (8 * _FIELD):  # no field can overflow: shared <= total
             units = self._overlap_packed(terms)
             scaled = total * _SCALE
-            f1 = [2 * s / (scaled + m) for s, m in zip(units, self._scaled_masses)]
+            f1 = [2 * s / (scaled + m) for s, m in zip(units, self._scaled_masses, strict=True)]
             return [(f, p, units[p] / _SCALE) for f, p in _best_of(f1, range(len(f1)), size)]
         overlap = self._overlap(terms)
         masses = self._masses
@@ -318,7 +332,7 @@ class Matcher:
                 extra += stems[1:]
             elif not stems and any(c.isalpha() for c in word):
                 unknown += self._rarest * w.unknown * (w.chatter if word in CHATTER else 1.0)
-        extra += [self._stems[a + b] for a, b in zip(words, words[1:]) if a + b in self._stems]  # "git hub"
+        extra += [self._stems[a + b] for a, b in pairwise(words) if a + b in self._stems]  # "git hub"
         firsts = [found[word][0] if found[word] else None for word in words]
         terms = dict.fromkeys(self._terms(firsts, words) + extra)
         known = sorted([(t, idf[t]) for t in terms if t in idf], key=itemgetter(1), reverse=True)  # stable
@@ -344,8 +358,9 @@ class Matcher:
                     overlap[p] = overlap.get(p, 0.0) + weight
         return overlap
 
-    def _entry_cosines(self, entries: dict[int, None], terms: list[tuple[str, float]], total: float
-                       ) -> dict[int, float]:
+    def _entry_cosines(
+        self, entries: dict[int, None], terms: list[tuple[str, float]], total: float
+    ) -> dict[int, float]:
         """The cosine between the message and each of these entries' phrasings taken together (capped at 1).
 
         Unknown words are in the message's norm: they make it less like every entry."""
@@ -380,6 +395,6 @@ class Matcher:
 def _best_of(scores: list[float], ids: Sequence[int], size: int) -> list[tuple[float, int]]:
     """The `size` best positive (score, id) pairs, best first, ties to the lower id."""
     cut = sorted(scores)[-size] if len(scores) > size else 0.0  # sorting plain floats is much faster than tuples
-    best = [(f, p) for f, p in zip(scores, ids) if f >= cut and f > 0]
+    best = [(f, p) for f, p in zip(scores, ids, strict=True) if f >= cut and f > 0]
     best.sort(key=lambda fp: (-fp[0], fp[1]))
     return best[:size]

@@ -25,8 +25,9 @@ WIDTH = 30
 class Progress:
     """Counts steps of a known total and redraws a one-line bar when it is worth showing."""
 
-    def __init__(self, total: int, label: str, stream: TextIO | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, total: int, label: str, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.total = max(total, 1)
         self.label = label
         self.stream = sys.stderr if stream is None else stream

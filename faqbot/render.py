@@ -41,8 +41,7 @@ def ansi(kind: str, text: str) -> str:
 def visible_width(text: str) -> int:
     """Columns a string takes in a terminal: escape codes take none, wide (East Asian) characters two."""
     plain = _SGR.sub("", text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
-               for c in plain)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in plain)
 
 
 @lru_cache(maxsize=1)

@@ -67,10 +67,15 @@ def format_reply(reply: Reply, width: int = 80, color: bool = False, hint: bool 
 
 
 def _option_line(number: int, label: str, width: int) -> str:
-    """"  2. label", wrapped under its own text when it is longer than the line."""
+    """ "  2. label", wrapped under its own text when it is longer than the line."""
     first = f"  {number}. "
-    return textwrap.fill(label, max(width, len(first) + 10), initial_indent=first,
-                         subsequent_indent=" " * len(first), break_on_hyphens=False)
+    return textwrap.fill(
+        label,
+        max(width, len(first) + 10),
+        initial_indent=first,
+        subsequent_indent=" " * len(first),
+        break_on_hyphens=False,
+    )
 
 
 class Chat:
@@ -97,8 +102,11 @@ class Chat:
         lines = [title]
         if meta.disclaimer:
             lines.append(render.to_terminal(" ".join(meta.disclaimer.split()), width=self.width))
-        lines.append(render.to_terminal("Ask a question in your own words. Type /help for commands, "
-                                        "/quit to leave.", width=self.width))
+        lines.append(
+            render.to_terminal(
+                "Ask a question in your own words. Type /help for commands, /quit to leave.", width=self.width
+            )
+        )
         self.say("\n\n".join(lines))
 
     def goodbye(self) -> None:
@@ -138,8 +146,16 @@ class Chat:
         name = name.lower()
         if name in ("/help", "/?"):
             rows = [f"  {command:<16} {summary}" for command, summary in COMMANDS.items()]
-            self.say("\n".join(["Commands:", *rows, "", "Answer a numbered choice with its number. "
-                                "Press Tab to complete a question."]))
+            self.say(
+                "\n".join(
+                    [
+                        "Commands:",
+                        *rows,
+                        "",
+                        "Answer a numbered choice with its number. Press Tab to complete a question.",
+                    ]
+                )
+            )
         elif name == "/topics":
             self._menu = [entry.question for entry in self.bot.kb.entries]
             rows = [f"  {n}. {q}" for n, q in enumerate(self._menu, 1)]
@@ -208,8 +224,16 @@ def history_path() -> Path | None:
     return directory / "history"
 
 
-def run_interactive(bot: Bot, *, write: Write | None = None, input: Any = None, output: Any = None,
-                    history: Any = None, color: bool | None = None, width: int | None = None) -> int:
+def run_interactive(
+    bot: Bot,
+    *,
+    write: Write | None = None,
+    input: Any = None,
+    output: Any = None,
+    history: Any = None,
+    color: bool | None = None,
+    width: int | None = None,
+) -> int:
     """The prompt_toolkit REPL; `input`/`output`/`history` are for tests (pipe input, DummyOutput)."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory, InMemoryHistory
@@ -220,8 +244,12 @@ def run_interactive(bot: Bot, *, write: Write | None = None, input: Any = None, 
     write = write or _stdout_write
     chat = Chat(bot, write, width or terminal_width(), use_color(sys.stdout) if color is None else color)
     prompt: PromptSession[str] = PromptSession(
-        history=history, completer=_completer(bot), complete_while_typing=False,
-        input=input, output=output, enable_history_search=True,
+        history=history,
+        completer=_completer(bot),
+        complete_while_typing=False,
+        input=input,
+        output=output,
+        enable_history_search=True,
     )
     chat.opening()
     while True:
@@ -265,8 +293,10 @@ def complete(bot: Bot, typed: str) -> Iterator[Completion]:
     folded = fold(typed).strip()
     questions = [e.question for e in bot.kb.entries]
     if folded:
-        scored = [(max(fuzz.token_set_ratio(folded, fold(q)), fuzz.partial_ratio(folded, fold(q))), -i, q)
-                  for i, q in enumerate(questions)]
+        scored = [
+            (max(fuzz.token_set_ratio(folded, fold(q)), fuzz.partial_ratio(folded, fold(q))), -i, q)
+            for i, q in enumerate(questions)
+        ]
         questions = [q for score, _, q in sorted(scored, reverse=True) if score >= 60]
     for question in questions:
         yield Completion(question, start_position=-len(typed))

@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from .knowledge import RedFlag, RedFlags
 from .text import MAX_CACHED_WORD, Normaliser
 
-__all__ = ["Screen", "SCREEN_CHARS"]
+__all__ = ["SCREEN_CHARS", "Screen"]
 
 SCREEN_CHARS = 20_000
 """Red flags are looked for in this much of a message: far more than is matched, on purpose."""
@@ -58,8 +58,8 @@ class Screen:
         self._triggered_by: dict[int, list[tuple[int, list[frozenset[int]]]]] = {}
         for n, (_, patterns) in enumerate(self._signs):
             for groups in patterns:
-                for alt in groups[0] if groups else ():
-                    self._triggered_by.setdefault(alt, []).append((n, groups))
+                for alt_id in groups[0] if groups else ():
+                    self._triggered_by.setdefault(alt_id, []).append((n, groups))
 
     def _compile(self, pattern: str) -> list[frozenset[int]]:
         """A pattern as the sets of alternative ids of its groups: it matches when every set is hit."""
@@ -96,8 +96,12 @@ class Screen:
     def signs(self, words: Sequence[str]) -> list[RedFlag]:
         """The red flags among these normalised words (`Normaliser.words`), in knowledge-base order."""
         hits = self._hits(words)
-        found = {n for alt in hits for n, groups in self._triggered_by.get(alt, ())
-                 if all(not group.isdisjoint(hits) for group in groups)}
+        found = {
+            n
+            for alt in hits
+            for n, groups in self._triggered_by.get(alt, ())
+            if all(not group.isdisjoint(hits) for group in groups)
+        }
         return [self._signs[n][0] for n in sorted(found)]
 
     def screen(self, text: str) -> list[RedFlag]:

@@ -72,7 +72,7 @@ def scaled_kb(size: int, queries: int, clinc: Path | None) -> Scaled:
         by_intent.setdefault(intent, []).append(text)
     picked = _round_robin(by_intent, size)
     entries = [Entry(id=f"{intent}-{k}", question=text, answer=f"Intent {intent}.") for intent, k, text in picked]
-    group = {e.id: intent for e, (intent, _, _) in zip(entries, picked)}
+    group = {e.id: intent for e, (intent, _, _) in zip(entries, picked, strict=True)}
     source = "CLINC150 train utterances, one entry each"
     if size > len(entries):
         extra = generated(size - len(entries), 0)
@@ -136,10 +136,8 @@ def generated(size: int, queries: int, seed: int = SEED) -> Scaled:
     while len(questions) < size:
         template = rng.choice(_TEMPLATES)
         noun, noun2 = rng.sample(_NOUNS, 2)
-        questions[template.format(verb=rng.choice(_VERBS), noun=noun, noun2=noun2,
-                                  adj=rng.choice(_ADJECTIVES))] = None
-    entries = tuple(Entry(id=f"gen-{i:05d}", question=q, answer="Generated entry.")
-                    for i, q in enumerate(questions, 1))
+        questions[template.format(verb=rng.choice(_VERBS), noun=noun, noun2=noun2, adj=rng.choice(_ADJECTIVES))] = None
+    entries = tuple(Entry(id=f"gen-{i:05d}", question=q, answer="Generated entry.") for i, q in enumerate(questions, 1))
     kb = KnowledgeBase(meta=Meta(title=f"generated x {size}"), entries=entries)
     targets = _spread([(e.question, e.id) for e in entries], queries)
     labelled = tuple((perturb(text, rng), entry_id) for text, entry_id in targets)
@@ -154,7 +152,7 @@ def perturb(text: str, rng: random.Random) -> str:
         i = rng.choice(long_words)
         j = rng.randrange(len(words[i]) - 1)
         word = words[i]
-        words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2:]
+        words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
     if len(words) > 4 and rng.random() < 0.3:
         del words[rng.randrange(len(words))]
     opening = rng.choice(_FILLERS) if rng.random() < 0.3 else ""

@@ -69,7 +69,11 @@ def _pending(kb: KnowledgeBase, pending: Any) -> dict[str, Any] | None:
     if kind == "follow_up":
         _keys(pending, "state.pending", {"kind", "entry", "step", "tries"}, {"kind", "entry", "step", "tries"})
         entry = _entry(kb, pending["entry"], "state.pending.entry")
-        if entry.follow_up is None or not isinstance(pending["step"], str) or pending["step"] not in entry.follow_up.steps:
+        if (
+            entry.follow_up is None
+            or not isinstance(pending["step"], str)
+            or pending["step"] not in entry.follow_up.steps
+        ):
             raise StateError(f"state.pending.step: {_show(pending['step'])} is not a step of {entry.id!r}")
         tries = pending["tries"]
         if type(tries) is not int or not 0 <= tries <= MAX_TRIES:
@@ -103,7 +107,8 @@ def _keys(value: dict[str, Any], field: str, required: set[str], allowed: set[st
 
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )
 
 
 def _show(value: Any) -> str:

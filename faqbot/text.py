@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-__all__ = ["CHATTER", "VAGUE", "Normaliser", "STOPWORDS", "fold", "stem", "tokens"]
+__all__ = ["CHATTER", "STOPWORDS", "VAGUE", "Normaliser", "fold", "stem", "tokens"]
 
 MAX_CHARS = 2000
 """Messages are cut to this many characters before matching: no FAQ question is longer."""
@@ -21,30 +21,69 @@ MAX_CACHED_WORD = 40
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _CONTRACTIONS = {
-    "can't": "cannot", "cant": "cannot", "won't": "will not", "wont": "will not", "shan't": "shall not",
-    "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'll": "i will", "i'd": "i would",
-    "it's": "it is", "that's": "that is", "what's": "what is", "there's": "there is", "he's": "he is",
-    "she's": "she is", "who's": "who is", "let's": "let us", "y'all": "you all", "dunno": "do not know",
-    "idk": "i do not know", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+    "can't": "cannot",
+    "cant": "cannot",
+    "won't": "will not",
+    "wont": "will not",
+    "shan't": "shall not",
+    "i'm": "i am",
+    "im": "i am",
+    "i've": "i have",
+    "ive": "i have",
+    "i'll": "i will",
+    "i'd": "i would",
+    "it's": "it is",
+    "that's": "that is",
+    "what's": "what is",
+    "there's": "there is",
+    "he's": "he is",
+    "she's": "she is",
+    "who's": "who is",
+    "let's": "let us",
+    "y'all": "you all",
+    "dunno": "do not know",
+    "idk": "i do not know",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
 }
-_NOT_FORMS = ("dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt",
-              "shouldnt", "wouldnt", "couldnt", "mustnt", "neednt", "aint")
+_NOT_FORMS = (
+    "dont",
+    "doesnt",
+    "didnt",
+    "isnt",
+    "arent",
+    "wasnt",
+    "werent",
+    "havent",
+    "hasnt",
+    "hadnt",
+    "shouldnt",
+    "wouldnt",
+    "couldnt",
+    "mustnt",
+    "neednt",
+    "aint",
+)
 _BARE_CONTRACTIONS = frozenset(_CONTRACTIONS) | frozenset(_NOT_FORMS)
 """The words without an apostrophe that expand ("cant", "dont"): every other such word is kept as it is."""
 _SUFFIXES = {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "'s": ""}
 _NON_WORD = re.compile(r"[^\w']+|_+")
 _SPLIT_APOSTROPHE = re.compile(r"'+")
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a an the and or but if so of to in on at by for with from into onto about as than then there here this that
 these those it its i me my mine myself we us our you your he him his she her they them their is am are was were
 be been being do does did done have has had having will would shall could can cannot may might must not no
 just really very quite also too even still please um uh er like well ok okay hi hey hello oh anyway actually
 basically literally kind sort bit lot some any all what which who whom whose when where why how get got
-""".split())
+""".split()
+)
 """Function and filler words: they carry no topic, so matching gives them little or no weight."""
 
-CHATTER = frozenset("""
+CHATTER = frozenset(
+    """
 honestly basically literally actually really pretty quite totally seriously genuinely definitely probably
 maybe perhaps lol haha pls plz thx tbh btw imo fyi omg hmm hm mmm yeah yep yes nope nah ah oh hiya cheers
 thing things stuff someone somebody something anything everything nothing anyone anybody everyone everybody
@@ -62,16 +101,19 @@ person people guy guys man men woman women lady mum mom mam mother dad father wi
 sister brother friend friends partner boyfriend girlfriend grandma gran grandad grandpa granny colleague
 boss kid kids child children family neighbour neighbor auntie aunt uncle cousin mate mates folks
 old young age aged older elderly someone's her's his
-""".split())
+""".split()
+)
 """Everyday words that say little about what a question is about: a knowledge base that does not use them
 is not thereby out of its depth, so the matcher barely counts them against a match when they are unknown."""
 
 
-VAGUE = frozenset("""
+VAGUE = frozenset(
+    """
 good better best great nice fine bad worse worst decent proper right wrong okay ideal perfect top
 need needs needed want wants wanted help helps helped helpful like likes work works useful thing things stuff
 way ways option options idea ideas tip tips advice any anything something
-""".split())
+""".split()
+)
 """Words that judge or ask without naming a topic ("what's the best …", "any good …"): a knowledge base may
 use them in only a few wordings, which makes them look rare, but a match on them alone means little."""
 

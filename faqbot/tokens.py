@@ -79,7 +79,11 @@ def _decode_payload(body: str) -> dict[str, Any]:
         payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except (binascii.Error, ValueError, RecursionError) as exc:
         raise TokenError("unreadable payload") from exc
-    if not isinstance(payload, dict) or type(payload.get("exp")) is not int or not isinstance(payload.get("state"), dict):
+    if (
+        not isinstance(payload, dict)
+        or type(payload.get("exp")) is not int
+        or not isinstance(payload.get("state"), dict)
+    ):
         raise TokenError("unexpected payload")
     return payload
 

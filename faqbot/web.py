@@ -46,8 +46,10 @@ ENV_KB = "FAQBOT_KB"
 ENV_ORIGINS = "FAQBOT_ALLOWED_ORIGINS"
 ENV_MAX_MESSAGE = "FAQBOT_MAX_MESSAGE"
 STATIC = Path(__file__).resolve().parent / "static"
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            "base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 log = logging.getLogger("faqbot.web")
 
@@ -97,9 +99,14 @@ def read_whole(path: Path) -> str:
     return data.decode("utf-8")
 
 
-def create_app(bot: Bot | LiveBot | None = None, *, secret: str | bytes | None = None,
-               allowed_origins: Iterable[str] = (), max_message: int = 2000,
-               token_ttl: int = DEFAULT_TTL) -> Starlette:
+def create_app(
+    bot: Bot | LiveBot | None = None,
+    *,
+    secret: str | bytes | None = None,
+    allowed_origins: Iterable[str] = (),
+    max_message: int = 2000,
+    token_ttl: int = DEFAULT_TTL,
+) -> Starlette:
     """The faqbot web app: chat API, widget, FAQ page and demo page.
 
     `secret` signs the state tokens; without it `FAQBOT_SECRET` is used, else a random per-process key (fine
@@ -125,10 +132,20 @@ def create_app(bot: Bot | LiveBot | None = None, *, secret: str | bytes | None =
     middleware = [Middleware(SecurityHeaders)]
     origins = [o for o in allowed_origins if o]
     if origins:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                                     allow_headers=["Content-Type"], max_age=600))
-    app = Starlette(routes=routes, middleware=middleware,
-                    exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash})
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type"],
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash},
+    )
     app.state.live = live
     return app
 
@@ -150,9 +167,13 @@ def _secret(secret: str | bytes | None) -> str | bytes:
         return secret
     if os.environ.get(ENV_SECRET):
         return os.environ[ENV_SECRET]
-    log.warning("%s is not set: state tokens are signed with a random per-process key. Conversations will not "
-                "survive a restart, and multi-worker or multi-machine deployments must set %s to one shared "
-                "secret.", ENV_SECRET, ENV_SECRET)
+    log.warning(
+        "%s is not set: state tokens are signed with a random per-process key. Conversations will not "
+        "survive a restart, and multi-worker or multi-machine deployments must set %s to one shared "
+        "secret.",
+        ENV_SECRET,
+        ENV_SECRET,
+    )
     return secrets.token_bytes(32)
 
 
@@ -177,18 +198,34 @@ class _ChatApi:
         try:
             session = bot.session(None if token is None else self.signer.loads(token))
         except (TokenError, StateError) as exc:
-            raise ApiError(400, "invalid_state", f"the conversation state is not valid ({exc}); start a new one") from None
+            raise ApiError(
+                400, "invalid_state", f"the conversation state is not valid ({exc}); start a new one"
+            ) from None
         reply = session.ask(message)
-        return JSONResponse({"kind": str(reply.kind), "entry_id": reply.entry_id, "text": reply.text,
-                             "html": reply.html, "options": list(reply.options),
-                             "state": self.signer.dumps(reply.state)}, headers={"Cache-Control": "no-store"})
+        return JSONResponse(
+            {
+                "kind": str(reply.kind),
+                "entry_id": reply.entry_id,
+                "text": reply.text,
+                "html": reply.html,
+                "options": list(reply.options),
+                "state": self.signer.dumps(reply.state),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
 
     async def info(self, request: Request) -> Response:
         """What a widget shows before the first message: the title, the disclaimer, questions to start."""
         kb = self.live.bot.kb
         ids = list(kb.suggest) or [e.id for e in kb.entries][:3]
-        return JSONResponse({"title": kb.meta.title, "disclaimer": " ".join(kb.meta.disclaimer.split()),
-                             "suggestions": [kb.by_id[i].question for i in ids], "max_message": self.max_message})
+        return JSONResponse(
+            {
+                "title": kb.meta.title,
+                "disclaimer": " ".join(kb.meta.disclaimer.split()),
+                "suggestions": [kb.by_id[i].question for i in ids],
+                "max_message": self.max_message,
+            }
+        )
 
     def _parse(self, body: bytes) -> tuple[str, str | None]:
         try:
@@ -238,23 +275,47 @@ async def _read_body(request: Request, limit: int) -> bytes:
 def faq_json(kb: KnowledgeBase) -> dict[str, Any]:
     """The whole knowledge base for other front ends: answers as Markdown and as safe HTML."""
     meta = kb.meta
-    return {"title": meta.title, "source": meta.source, "url": meta.url, "updated": meta.updated,
-            "disclaimer": " ".join(meta.disclaimer.split()), "language": meta.language,
-            "entries": [_entry_json(e) for e in kb.entries]}
+    return {
+        "title": meta.title,
+        "source": meta.source,
+        "url": meta.url,
+        "updated": meta.updated,
+        "disclaimer": " ".join(meta.disclaimer.split()),
+        "language": meta.language,
+        "entries": [_entry_json(e) for e in kb.entries],
+    }
 
 
 def _entry_json(entry: knowledge.Entry) -> dict[str, Any]:
     flow = entry.follow_up
-    follow_up = None if flow is None else {
-        "start": flow.start,
-        "questions": [{"id": s.id, "ask": s.ask, "slot": s.slot,
-                       "options": [{"value": o.value, "label": o.label, "next": s.next[o.value]} for o in s.options]}
-                      for s in flow.steps.values()],
-        "variants": [{"id": v.id, "title": v.title, "answer": _answer_json(v.answer), "related": list(v.related)}
-                     for v in flow.variants.values()],
+    follow_up = (
+        None
+        if flow is None
+        else {
+            "start": flow.start,
+            "questions": [
+                {
+                    "id": s.id,
+                    "ask": s.ask,
+                    "slot": s.slot,
+                    "options": [{"value": o.value, "label": o.label, "next": s.next[o.value]} for o in s.options],
+                }
+                for s in flow.steps.values()
+            ],
+            "variants": [
+                {"id": v.id, "title": v.title, "answer": _answer_json(v.answer), "related": list(v.related)}
+                for v in flow.variants.values()
+            ],
+        }
+    )
+    return {
+        "id": entry.id,
+        "question": entry.question,
+        "answer": _answer_json(entry.answer),
+        "related": list(entry.related),
+        "tags": list(entry.tags),
+        "follow_up": follow_up,
     }
-    return {"id": entry.id, "question": entry.question, "answer": _answer_json(entry.answer),
-            "related": list(entry.related), "tags": list(entry.tags), "follow_up": follow_up}
 
 
 def _answer_json(markdown: str) -> dict[str, str]:
@@ -317,8 +378,11 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     codes = {404: "not_found", 405: "method_not_allowed"}
-    return JSONResponse({"error": codes.get(exc.status_code, "http_error"), "detail": str(exc.detail)},
-                        status_code=exc.status_code, headers=exc.headers)
+    return JSONResponse(
+        {"error": codes.get(exc.status_code, "http_error"), "detail": str(exc.detail)},
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
 
 
 async def _crash(request: Request, exc: Exception) -> Response:
@@ -342,9 +406,11 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
                 csp = PAGE_CSP if content_type.startswith(b"text/html") else API_CSP
-                headers += [(b"x-content-type-options", b"nosniff"),
-                            (b"referrer-policy", b"strict-origin-when-cross-origin"),
-                            (b"content-security-policy", csp.encode("ascii"))]
+                headers += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+                    (b"content-security-policy", csp.encode("ascii")),
+                ]
                 message = {**message, "headers": headers}
             await send(message)
 

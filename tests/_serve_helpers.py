@@ -32,8 +32,9 @@ class Server:
         self.log_path = log_path
         command = [sys.executable, "-m", "faqbot", "serve", "--port", str(self.port), *args]
         with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                            env={**os.environ, **(env or {})})
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+            )
 
     def __enter__(self) -> Server:
         self.wait_ready()
@@ -83,8 +84,9 @@ class Server:
 
     def chat(self, message: str, state: str | None = None) -> tuple[int, Any]:
         body = json.dumps({"message": message, "state": state}).encode()
-        return self._request(urllib.request.Request(self.url + "/api/chat", data=body,
-                                                    headers={"Content-Type": "application/json"}))
+        return self._request(
+            urllib.request.Request(self.url + "/api/chat", data=body, headers={"Content-Type": "application/json"})
+        )
 
     def _request(self, request: urllib.request.Request) -> tuple[int, Any]:
         try:

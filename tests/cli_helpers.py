@@ -41,8 +41,21 @@ def faqbot_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "faqbot"]
 
 
-def run_faqbot(*args: str, stdin: str | None = None, cwd: Path | None = None,
-               env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_faqbot(
+    *args: str,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-    return subprocess.run([*faqbot_command(), *args], input=stdin, capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=timeout, check=False)
+    return subprocess.run(
+        [*faqbot_command(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )

@@ -24,9 +24,14 @@ def fuzz(default: int, heavy: int = 2000) -> settings:
         deadline=None,
         derandomize=True,
         database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                               HealthCheck.data_too_large, HealthCheck.large_base_example],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
     )
+
 
 READABLE_FAILURES = pytest.mark.filterwarnings("ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning")
 """On a failure hypothesis imports libcst (when installed), which warns through mypy_extensions; with the
@@ -39,10 +44,53 @@ BIDI_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068
 """Left-to-right and right-to-left marks, embeddings, overrides and isolates."""
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\ufe0f\u034f"
 SCRIPT_WORDS = [
-    "back", "pain", "exercise", "safe", "yes", "no", "1", "2", "¿puedo", "hacer", "ejercicio", "боль", "в",
-    "спине", "ألم", "الظهر", "כאב", "גב", "腰痛", "運動", "してもいい", "허리", "통증", "दर्द", "पीठ", "πόνος",
-    "μέση", "Rückenschmerzen", "señor", "ǅungla", "İstanbul", "ﬁt", "Ⅻ", "٣", "١٢", "१", "²", "ß", "ﷺ",
-    "🤕", "💪🏽", "👨\u200d👩\u200d👧", "🏳️\u200d🌈", "❤️", "🇬🇧", "e\u0301", "\u0301\u0301",
+    "back",
+    "pain",
+    "exercise",
+    "safe",
+    "yes",
+    "no",
+    "1",
+    "2",
+    "¿puedo",
+    "hacer",
+    "ejercicio",
+    "боль",
+    "в",
+    "спине",
+    "ألم",
+    "الظهر",
+    "כאב",
+    "גב",
+    "腰痛",
+    "運動",
+    "してもいい",
+    "허리",
+    "통증",
+    "दर्द",
+    "पीठ",
+    "πόνος",
+    "μέση",
+    "Rückenschmerzen",
+    "señor",
+    "ǅungla",
+    "İstanbul",
+    "ﬁt",
+    "Ⅻ",
+    "٣",
+    "١٢",
+    "१",
+    "²",
+    "ß",
+    "ﷺ",
+    "🤕",
+    "💪🏽",
+    "👨\u200d👩\u200d👧",
+    "🏳️\u200d🌈",
+    "❤️",
+    "🇬🇧",
+    "e\u0301",
+    "\u0301\u0301",
 ]
 """Words of many scripts, digits of other numeral systems and characters that normalise oddly."""
 
@@ -83,8 +131,9 @@ messages = short_messages | long_messages
 
 # -- JSON values -------------------------------------------------------------------------------------------
 
-json_scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
-                | st.text(max_size=20))
+json_scalars = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20)
+)
 json_values: st.SearchStrategy[Any] = st.recursive(
     json_scalars,
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),

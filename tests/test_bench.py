@@ -7,7 +7,6 @@ import random
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import BUNDLED_KB
 
 from faqbot.bench import query_mix
@@ -58,7 +57,7 @@ def test_bench_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_env_naming_missing_data_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV, str(tmp_path))
-    with pytest.raises(UsageError, match="no clinc150/data_full.json there"):
+    with pytest.raises(UsageError, match=r"no clinc150/data_full\.json there"):
         find_clinc(None)
     (tmp_path / "clinc150").mkdir()
     (tmp_path / "clinc150" / "data_full.json").write_text(CLINC.read_text(encoding="utf-8"), encoding="utf-8")
@@ -101,7 +100,8 @@ def test_query_mix_falls_back_to_perturbed_phrasings() -> None:
 
 
 def test_bench_times_a_fresh_process_on_a_relative_kb_path(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The fresh interpreter runs from beside the package, not from the user's directory.
     (tmp_path / "my_faq.yaml").write_text(BUNDLED_KB.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.chdir(tmp_path)

@@ -41,11 +41,27 @@ def test_match_returns_ranked_candidates_or_nothing(bot: faqbot.Bot) -> None:
     assert bot.match("what is the capital of france") == []
 
 
-@pytest.mark.parametrize("message", [
-    "", "   \t\n", "a" * 10_000, "🙂🙂🙂", "腰痛で運動してもいいですか", "\x00\x01\x02\x7f", "\ud800 lone surrogate",
-    "ﬁne ＥＸＥＲＣＩＳＥ", "\u202eright to left", "?!?!", "1234567890", "exercise " * 3000,
-    "<script>alert(1)</script>", "{}", "null", "'; DROP TABLE users; --",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   \t\n",
+        "a" * 10_000,
+        "🙂🙂🙂",
+        "腰痛で運動してもいいですか",
+        "\x00\x01\x02\x7f",
+        "\ud800 lone surrogate",
+        "ﬁne ＥＸＥＲＣＩＳＥ",
+        "\u202eright to left",
+        "?!?!",
+        "1234567890",
+        "exercise " * 3000,
+        "<script>alert(1)</script>",
+        "{}",
+        "null",
+        "'; DROP TABLE users; --",
+    ],
+)
 def test_any_string_gets_a_reply(bot: faqbot.Bot, message: str) -> None:
     reply = bot.session().ask(message)
     assert reply.kind in set(faqbot.ReplyKind)

@@ -47,10 +47,12 @@ def test_each_command_help_teaches_with_an_example(command: str, capsys: pytest.
 
 
 def test_import_and_help_stay_light() -> None:
-    code = ("import sys, faqbot, faqbot.cli as c\n"
-            "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in sys.modules if m.split('.')[0] in ('prompt_toolkit', 'markdown_it')]\n"
-            "print(heavy)")
+    code = (
+        "import sys, faqbot, faqbot.cli as c\n"
+        "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('prompt_toolkit', 'markdown_it')]\n"
+        "print(heavy)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
@@ -79,8 +81,13 @@ def test_chat_answers_a_follow_up_by_its_number() -> None:
 
 
 def test_chat_survives_bytes_that_are_not_utf8() -> None:
-    result = subprocess.run([*faqbot_command(), "chat"], input=b"\xff\xfe hi\nhow do I bake bread\n",
-                            capture_output=True, check=False, timeout=60)
+    result = subprocess.run(
+        [*faqbot_command(), "chat"],
+        input=b"\xff\xfe hi\nhow do I bake bread\n",
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
     assert result.returncode == 0 and b"Traceback" not in result.stderr
     assert b"Sorry, I can't answer" in result.stdout
 
@@ -132,14 +139,20 @@ def test_ask_with_a_corrupt_state_file_fails_cleanly_and_keeps_it(tmp_path: Path
     assert state.read_text() == "{not json"
 
 
-@pytest.mark.parametrize("content, fragment", [
-    ('["a", "list"]', "expected a JSON object"),
-    ('{"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": ["nope"], "clarify": false}}',
-     "unknown entry 'nope'"),
-    ('{"version": 2, "slots": {}, "pending": null}', "unsupported version"),
-])
-def test_ask_with_a_state_of_the_wrong_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str,
-                                             fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ('["a", "list"]', "expected a JSON object"),
+        (
+            '{"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": ["nope"], "clarify": false}}',
+            "unknown entry 'nope'",
+        ),
+        ('{"version": 2, "slots": {}, "pending": null}', "unsupported version"),
+    ],
+)
+def test_ask_with_a_state_of_the_wrong_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, fragment: str
+) -> None:
     state = tmp_path / "chat.json"
     state.write_text(content)
     assert cli.main(["ask", "hi", "--state", str(state)]) == 1
@@ -166,8 +179,9 @@ def test_check_reports_errors_with_file_and_line(tmp_path: Path) -> None:
     result = run_faqbot("check", str(good), str(broken))
     assert result.returncode == 1
     line = next(n for n, text in enumerate(MINI_KB.splitlines(), 1) if "question: What water" in text)
-    assert result.stdout.splitlines() == [f"{broken}:{line}: error: entries[1].qestion: unknown key "
-                                          "(did you mean 'question'?)"]
+    assert result.stdout.splitlines() == [
+        f"{broken}:{line}: error: entries[1].qestion: unknown key (did you mean 'question'?)"
+    ]
 
 
 def test_check_warnings_only_exit_zero_unless_strict(tmp_path: Path) -> None:
@@ -277,10 +291,13 @@ faqbot.cli.main(sys.argv[1:])
 """
 
 
-@pytest.mark.parametrize("args", [
-    ["export", "--format", "html", "-o", "{target}", "--force"],
-    ["ask", "What exercises are safe for me to perform?", "--state", "{target}"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "html", "-o", "{target}", "--force"],
+        ["ask", "What exercises are safe for me to perform?", "--state", "{target}"],
+    ],
+)
 def test_killed_mid_write_leaves_the_old_file(tmp_path: Path, args: list[str]) -> None:
     target = tmp_path / "target.json"
     old = json.dumps({"version": 1, "slots": {}, "pending": None})
@@ -291,8 +308,9 @@ def test_killed_mid_write_leaves_the_old_file(tmp_path: Path, args: list[str]) -
     assert target.read_text() == old
 
 
-def test_failed_state_save_keeps_the_old_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_failed_state_save_keeps_the_old_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     state = tmp_path / "chat.json"
     assert cli.main(["ask", "Is it safe to exercise when I am in pain?", "--state", str(state)]) == 0
     saved = state.read_text()

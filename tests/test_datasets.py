@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from faqbot.datasets import (
-    OOS, DatasetError, load_clinc, load_stackfaq, read_clinc, resolve,
+    OOS,
+    DatasetError,
+    load_clinc,
+    load_stackfaq,
+    read_clinc,
+    resolve,
 )
 from faqbot.errors import UsageError
 
@@ -42,7 +47,7 @@ def test_folder_resolves_to_the_dataset_file(tmp_path: Path) -> None:
 
 
 def test_missing_dataset_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="looked for data_full.json"):
+    with pytest.raises(UsageError, match=r"looked for data_full\.json"):
         read_clinc(tmp_path)
     with pytest.raises(UsageError, match="no such dataset file"):
         read_clinc(tmp_path / "nope.json")
@@ -79,7 +84,9 @@ def test_stackfaq_zero_shot_entries_are_thread_questions_only() -> None:
     zero, _ = load_stackfaq(STACKFAQ)
     assert zero.name == "zero-shot"
     assert [e.question for e in zero.kb.entries][:2] == [
-        "How do I delete my account on the photo sharing site?", "Bold text in the wiki editor"]
+        "How do I delete my account on the photo sharing site?",
+        "Bold text in the wiki editor",
+    ]
     assert all(not e.alternates for e in zero.kb.entries)
     assert len(zero.queries) == 4 * 10 - 1  # one paraphrase is empty and skipped
     assert zero.kb.entries[0].answer == "Open <b>Settings</b>, then Account, then Delete."
@@ -90,7 +97,7 @@ def test_stackfaq_few_shot_splits_paraphrases_at_the_star() -> None:
     first = few.kb.entries[0]
     assert first.alternates[0] == "How can I close my photo sharing account for good?"
     assert len(first.alternates) == 4
-    assert [c.text for c in few.queries if c.expect == first.id][0] == "delete photo sharing account"
+    assert next(c.text for c in few.queries if c.expect == first.id) == "delete photo sharing account"
     assert len(few.queries) == 4 * 5
     assert not {c.text for c in few.queries} & {a for e in few.kb.entries for a in e.alternates}
 

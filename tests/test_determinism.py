@@ -75,7 +75,7 @@ def test_rankings_and_replies_do_not_depend_on_the_hash_seed() -> None:
     first = runs[0]
     assert len(first["rankings"]) >= 200 and all(first["rankings"][:10])
     assert {kind for kind, *_ in first["replies"]} >= {"answer", "follow_up", "fallback", "urgent"}
-    for seed, other in zip(SEEDS[1:], runs[1:]):
+    for seed, other in zip(SEEDS[1:], runs[1:], strict=True):
         assert other == first, f"PYTHONHASHSEED={seed} vs {SEEDS[0]}: {_first_difference(first, other)}"
 
 

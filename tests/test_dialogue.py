@@ -3,14 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-import faqbot
 from dialogue_fixtures import Case, read_dialogues
 
+import faqbot
+
 HERE = Path(__file__).parent
-CASES = [
-    (path.name, case) for path in sorted((HERE / "dialogues").glob("*.txt")) for case in read_dialogues(path)
-]
+CASES = [(path.name, case) for path in sorted((HERE / "dialogues").glob("*.txt")) for case in read_dialogues(path)]
 CLARIFY_KB = """\
 meta: {title: Garden FAQ}
 matching: {threshold: 40, clarify_margin: 10}

@@ -42,12 +42,22 @@ def _result(expect: str, got: str, kind: str = "answer") -> CaseResult:
 
 # -- metrics --------------------------------------------------------------------------------------------
 
+
 def test_metrics_count_in_scope_oos_and_red_flags_separately() -> None:
-    report = CaseReport((
-        _result("a", "a"), _result("a", "b", "clarify"), _result("b", "b", "clarify"), _result("b", "oos", "fallback"),
-        _result("oos", "oos", "fallback"), _result("oos", "a"), _result("urgent", "urgent", "urgent"),
-        _result("urgent", "oos", "fallback"), _result("oos", "urgent", "urgent"),
-    ), seconds=0.1)
+    report = CaseReport(
+        (
+            _result("a", "a"),
+            _result("a", "b", "clarify"),
+            _result("b", "b", "clarify"),
+            _result("b", "oos", "fallback"),
+            _result("oos", "oos", "fallback"),
+            _result("oos", "a"),
+            _result("urgent", "urgent", "urgent"),
+            _result("urgent", "oos", "fallback"),
+            _result("oos", "urgent", "urgent"),
+        ),
+        seconds=0.1,
+    )
     assert report.accuracy == 2 / 4
     assert report.clarify_rate == 2 / 4
     assert report.oos_recall == 1 / 3
@@ -61,8 +71,16 @@ def test_metrics_count_in_scope_oos_and_red_flags_separately() -> None:
 def test_report_json_lists_every_failure_with_its_ranking() -> None:
     report = CaseReport((_result("a", "a"), _result("a", "b")), seconds=0.1)
     data = json.loads(json.dumps(report.to_dict()))
-    assert data["failures"] == [{"line": 1, "text": "a->b", "expect": "a", "got": "b", "kind": "answer",
-                                 "candidates": [{"entry_id": "b", "score": 60.0}]}]
+    assert data["failures"] == [
+        {
+            "line": 1,
+            "text": "a->b",
+            "expect": "a",
+            "got": "b",
+            "kind": "answer",
+            "candidates": [{"entry_id": "b", "score": 60.0}],
+        }
+    ]
     assert data["oos"] == {"recall": None, "precision": None}
 
 
@@ -83,13 +101,20 @@ def test_labelled_set_smoke(bot: faqbot.Bot) -> None:
 
 # -- thresholds -----------------------------------------------------------------------------------------
 
+
 def _scored(expect: str, top: str | None, score: float) -> Scored:
     return Scored(expect, (top,) if top else (), score if top else float("-inf"), 0.0)
 
 
 def test_threshold_maximises_accuracy_with_oos_as_a_class() -> None:
-    val = [_scored("a", "a", 80), _scored("b", "b", 70), _scored("oos", "a", 40), _scored("oos", "b", 30),
-           _scored("a", "b", 35), _scored("oos", None, 0)]
+    val = [
+        _scored("a", "a", 80),
+        _scored("b", "b", 70),
+        _scored("oos", "a", 40),
+        _scored("oos", "b", 30),
+        _scored("a", "b", 35),
+        _scored("oos", None, 0),
+    ]
     threshold = tune_threshold(val, "accuracy")
     assert 40 < threshold < 70
     metrics = threshold_metrics(val, threshold)
@@ -113,6 +138,7 @@ def test_threshold_metrics_precision() -> None:
 
 # -- progress -------------------------------------------------------------------------------------------
 
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -135,6 +161,7 @@ def test_progress_draws_only_on_a_terminal_after_a_second() -> None:
 
 # -- the command ----------------------------------------------------------------------------------------
 
+
 def test_eval_cases_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(QUERIES), "--failures", "2"]) == 0
     out = capsys.readouterr().out
@@ -155,18 +182,24 @@ def test_eval_json_and_min_accuracy(write_kb: Callable[..., Path], capsys: pytes
 def test_bad_min_accuracy_is_a_usage_error(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(QUERIES), "--min-accuracy", value]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == f"faqbot eval: error: --min-accuracy: expected a fraction from 0 to 1 (e.g. 0.95), got {value!r}"
+    assert (
+        err.strip() == f"faqbot eval: error: --min-accuracy: expected a fraction from 0 to 1 (e.g. 0.95), got {value!r}"
+    )
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("queries:\n  - text: hi\n    expect: nope\n", "cases.yaml:3: queries[0].expect: unknown entry id 'nope'"),
-    ("queries:\n  - text: hi\n    expect: opening-hour\n", "(did you mean 'opening-hours'?)"),
-    ("queries:\n  - text: hi\n", "cases.yaml:2: queries[0]: missing required key 'expect'"),
-    ("queries:\n  - text: [unclosed\n", "cases.yaml:3: invalid YAML"),
-    ("questions: []\n", "cases.yaml:1: questions: unknown key"),
-])
-def test_broken_cases_file_names_file_and_line(text: str, message: str, write_kb: Callable[..., Path],
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("queries:\n  - text: hi\n    expect: nope\n", "cases.yaml:3: queries[0].expect: unknown entry id 'nope'"),
+        ("queries:\n  - text: hi\n    expect: opening-hour\n", "(did you mean 'opening-hours'?)"),
+        ("queries:\n  - text: hi\n", "cases.yaml:2: queries[0]: missing required key 'expect'"),
+        ("queries:\n  - text: [unclosed\n", "cases.yaml:3: invalid YAML"),
+        ("questions: []\n", "cases.yaml:1: questions: unknown key"),
+    ],
+)
+def test_broken_cases_file_names_file_and_line(
+    text: str, message: str, write_kb: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     kb = write_kb(TWO_ENTRY_KB)
     cases = write_kb(text, "cases.yaml")
     assert main(["eval", str(cases), "--kb", str(kb)]) == 1
@@ -215,8 +248,9 @@ def test_dataset_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_console_script_reports_one_line_without_traceback(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "faqbot"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "faqbot"]
-    done = subprocess.run([*command, "eval", str(tmp_path / "missing.yaml")], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [*command, "eval", str(tmp_path / "missing.yaml")], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 1
     assert done.stderr.strip() == f"faqbot eval: error: {tmp_path / 'missing.yaml'}:1: no such file"
     assert done.stdout == ""

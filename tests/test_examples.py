@@ -16,8 +16,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def test_library_usage_runs() -> None:
-    result = subprocess.run([sys.executable, str(EXAMPLES / "library_usage.py")], capture_output=True, text=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "library_usage.py")], capture_output=True, text=True, timeout=60, check=True
+    )
     assert "follow_up exercise-when-in-pain" in result.stdout
     assert "answer exercise-when-in-pain" in result.stdout
     assert len((EXAMPLES / "library_usage.py").read_text().splitlines()) <= 25

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -72,14 +73,19 @@ def test_every_question_is_a_heading_with_its_answer_and_variants(bot: faqbot.Bo
             assert " ".join(variant.answer.split()) in flat
 
 
-@pytest.mark.parametrize("title, slug", [
-    ("Is it safe to exercise when I am in pain?", "is-it-safe-to-exercise-when-i-am-in-pain"),
-    ("If your doctor advises exercise but you don't know where your pain comes from",
-     "if-your-doctor-advises-exercise-but-you-dont-know-where-your-pain-comes-from"),
-    ("If the exercise causes me pain, should I stop?", "if-the-exercise-causes-me-pain-should-i-stop"),
-    ("Pain — before & after", "pain--before--after"),
-    ("Ünïcode Tëst", "ünïcode-tëst"),
-])
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Is it safe to exercise when I am in pain?", "is-it-safe-to-exercise-when-i-am-in-pain"),
+        (
+            "If your doctor advises exercise but you don't know where your pain comes from",
+            "if-your-doctor-advises-exercise-but-you-dont-know-where-your-pain-comes-from",
+        ),
+        ("If the exercise causes me pain, should I stop?", "if-the-exercise-causes-me-pain-should-i-stop"),
+        ("Pain — before & after", "pain--before--after"),
+        ("Ünïcode Tëst", "ünïcode-tëst"),
+    ],
+)
 def test_slugs_follow_github(title: str, slug: str) -> None:
     assert export.slugify(title) == slug
 
@@ -90,8 +96,9 @@ def test_repeated_headings_get_numbered_anchors() -> None:
 
 
 def test_markdown_special_characters_in_questions_stay_literal(write_kb: Callable[..., Path]) -> None:
-    kb = faqbot.Bot.load(write_kb(MINI_KB.replace("How long should I brew green tea?",
-                                                  "Is *green* tea [really] <b>better</b>?"))).kb
+    kb = faqbot.Bot.load(
+        write_kb(MINI_KB.replace("How long should I brew green tea?", "Is *green* tea [really] <b>better</b>?"))
+    ).kb
     headings, links = markdown_outline(export.to_markdown(kb))
     assert (2, "Is *green* tea [really] <b>better</b>?") in headings
     assert "#is-green-tea-really-bbetterb" in links
@@ -133,7 +140,7 @@ def _parse(page: str) -> _Page:
 
 def _heading_levels_in_order(page: str) -> bool:
     levels = [int(tag[1]) for tag, _ in _parse(page).tags if re.fullmatch(r"h[1-6]", tag)]
-    return levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:]))
+    return levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels))
 
 
 def test_html_page_is_standalone_and_accessible(bot: faqbot.Bot) -> None:
@@ -159,7 +166,7 @@ def test_html_embeds_only_the_jsonld_script(bot: faqbot.Bot) -> None:
 
 
 def test_raw_html_in_the_kb_cannot_escape(write_kb: Callable[..., Path]) -> None:
-    nasty = 'Around 80 degrees </script><script>alert(1)</script> <img src=x onerror=alert(2)>'
+    nasty = "Around 80 degrees </script><script>alert(1)</script> <img src=x onerror=alert(2)>"
     kb = faqbot.Bot.load(write_kb(MINI_KB.replace("Around 80 degrees Celsius, not boiling.", f"'{nasty}'"))).kb
     page = export.to_html(kb)
     assert "<script>alert" not in page and "<img" not in page
@@ -177,7 +184,7 @@ def assert_faqpage(data: dict[str, object], kb: KnowledgeBase) -> None:
     assert data["@context"] == "https://schema.org" and data["@type"] == "FAQPage"
     questions = data["mainEntity"]
     assert isinstance(questions, list) and len(questions) == len(kb.entries)
-    for item, entry in zip(questions, kb.entries):
+    for item, entry in zip(questions, kb.entries, strict=True):
         assert item["@type"] == "Question" and item["name"] == entry.question
         answer = item["acceptedAnswer"]
         assert answer["@type"] == "Answer" and isinstance(answer["text"], str) and answer["text"].strip()
@@ -201,9 +208,11 @@ def test_export_text_for_each_format(bot: faqbot.Bot) -> None:
         export.export(bot.kb, "pdf")
 
 
-@pytest.mark.parametrize("url, linked", [("https://example.org/tea", True), ("javascript:alert(1)", False)])
+@pytest.mark.parametrize(("url", "linked"), [("https://example.org/tea", True), ("javascript:alert(1)", False)])
 def test_only_web_urls_become_links(write_kb: Callable[..., Path], url: str, linked: bool) -> None:
-    kb = faqbot.Bot.load(write_kb(MINI_KB.replace("  source: A tea leaflet", f"  source: A tea leaflet\n  url: '{url}'"))).kb
+    kb = faqbot.Bot.load(
+        write_kb(MINI_KB.replace("  source: A tea leaflet", f"  source: A tea leaflet\n  url: '{url}'"))
+    ).kb
     _, links = markdown_outline(export.to_markdown(kb))
     assert (url in links) is linked
     assert (f'href="{url}"' in export.to_html(kb)) is linked

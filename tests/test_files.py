@@ -28,8 +28,9 @@ def test_refuses_to_overwrite_unless_allowed(tmp_path: Path) -> None:
     assert target.read_text() == "old"
 
 
-def test_no_overwrite_holds_even_if_the_file_appears_during_the_write(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_overwrite_holds_even_if_the_file_appears_during_the_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "out.txt"
     real_mkstemp = tempfile.mkstemp
 
@@ -46,8 +47,9 @@ def test_no_overwrite_holds_even_if_the_file_appears_during_the_write(tmp_path: 
 
 @pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 @pytest.mark.parametrize("where", ["fsync", "replace"])
-def test_an_interrupted_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 failure: BaseException, where: str) -> None:
+def test_an_interrupted_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException, where: str
+) -> None:
     target = tmp_path / "out.txt"
     target.write_text("old content")
 

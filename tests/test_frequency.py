@@ -18,11 +18,14 @@ def test_rarity_of_any_string_is_in_range(word: str) -> None:
     assert 0 < frequency.rarity(word) <= frequency.RAREST
 
 
-BOLD = KnowledgeBase(meta=Meta(title="Formatting"), entries=(
-    Entry(id="email-bold", question="How do I make text bold in an email?", answer="Select it and press Ctrl+B."),
-    Entry(id="markdown-bold", question="How do I make words bold in Markdown?", answer="Put ** around them."),
-    Entry(id="markdown-preview", question="How do I preview Markdown?", answer="Open the preview pane."),
-))
+BOLD = KnowledgeBase(
+    meta=Meta(title="Formatting"),
+    entries=(
+        Entry(id="email-bold", question="How do I make text bold in an email?", answer="Select it and press Ctrl+B."),
+        Entry(id="markdown-bold", question="How do I make words bold in Markdown?", answer="Put ** around them."),
+        Entry(id="markdown-preview", question="How do I preview Markdown?", answer="Open the preview pane."),
+    ),
+)
 
 
 def test_rare_english_word_outweighs_a_common_one_with_one_wording_per_entry() -> None:

@@ -24,12 +24,12 @@ from typing import Any
 
 import pytest
 import yaml
+from fuzz_settings import READABLE_FAILURES, fuzz, json_values, messages
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 import faqbot
 from faqbot import choices, knowledge, text
-from fuzz_settings import READABLE_FAILURES, fuzz, json_values, messages
 
 pytestmark = READABLE_FAILURES
 
@@ -46,13 +46,41 @@ PREFIXES = {
     "after small talk": ["hello"],
     "after an urgent reply": [EXERCISE, "I have lost control of my bladder"],
 }
-CLARIFY = {"version": 1, "slots": {"doctor_advised": "yes"},
-           "pending": {"kind": "choice", "entries": ["safe-exercises", "exercise-when-in-pain"], "clarify": True}}
-YES_NO_UNSURE = ["yes", "yep", "Y", "nah", "no", "not yet", "my GP said so", "dunno", "not sure", "maybe",
-                 "yes and no", "the second one", "option 2", "#3", "muscular", "no idea where", "yse", "nopr"]
+CLARIFY = {
+    "version": 1,
+    "slots": {"doctor_advised": "yes"},
+    "pending": {"kind": "choice", "entries": ["safe-exercises", "exercise-when-in-pain"], "clarify": True},
+}
+YES_NO_UNSURE = [
+    "yes",
+    "yep",
+    "Y",
+    "nah",
+    "no",
+    "not yet",
+    "my GP said so",
+    "dunno",
+    "not sure",
+    "maybe",
+    "yes and no",
+    "the second one",
+    "option 2",
+    "#3",
+    "muscular",
+    "no idea where",
+    "yse",
+    "nopr",
+]
 SMALL_TALK = ["hi", "hello there", "thanks", "thank you so much", "bye", "help", "what can you do", "?", "..."]
-RED_FLAGS = ["I've lost control of my bladder", "numbness in my groin", "both my legs have gone weak",
-             "I have a fever", "I fell off a ladder", "I had cancer", "chest pain"]
+RED_FLAGS = [
+    "I've lost control of my bladder",
+    "numbness in my groin",
+    "both my legs have gone weak",
+    "I have a fever",
+    "I fell off a ladder",
+    "I had cancer",
+    "chest pain",
+]
 MEDIAN_MS = 50
 MAX_MS = 500
 
@@ -141,10 +169,14 @@ def _conversation(bot: faqbot.Bot, real_questions: list[str]) -> st.SearchStrate
     """Conversations that mostly make sense (questions, flows answered), with the odd strange message."""
     flows = [p for e in bot.kb.entries if e.follow_up is not None for p in e.phrasings]
     kinds = {
-        "flow": (3, st.sampled_from(flows)), "question": (4, st.sampled_from(real_questions)),
-        "answer": (5, st.sampled_from(YES_NO_UNSURE)), "number": (2, st.integers(-1, 12).map(str)),
-        "small talk": (2, st.sampled_from(SMALL_TALK)), "red flag": (1, st.sampled_from(RED_FLAGS)),
-        "text": (1, st.text(max_size=30)), "hostile": (1, messages),
+        "flow": (3, st.sampled_from(flows)),
+        "question": (4, st.sampled_from(real_questions)),
+        "answer": (5, st.sampled_from(YES_NO_UNSURE)),
+        "number": (2, st.integers(-1, 12).map(str)),
+        "small talk": (2, st.sampled_from(SMALL_TALK)),
+        "red flag": (1, st.sampled_from(RED_FLAGS)),
+        "text": (1, st.text(max_size=30)),
+        "hostile": (1, messages),
     }
     weighted = [name for name, (weight, _) in kinds.items() for _ in range(weight)]
     message = st.sampled_from(weighted).flatmap(lambda name: kinds[name][1])
@@ -219,26 +251,76 @@ def test_any_json_value_as_state_is_accepted_or_a_state_error(bot: faqbot.Bot, s
     _accepts_or_refuses(bot, state)
 
 
-_PATHS = [(), ("version",), ("slots",), ("pending",), ("pending", "kind"), ("pending", "entry"),
-          ("pending", "step"), ("pending", "tries"), ("pending", "entries"), ("pending", "clarify"),
-          ("slots", "doctor_advised"), ("slots", "pain_source_known")]
+_PATHS = [
+    (),
+    ("version",),
+    ("slots",),
+    ("pending",),
+    ("pending", "kind"),
+    ("pending", "entry"),
+    ("pending", "step"),
+    ("pending", "tries"),
+    ("pending", "entries"),
+    ("pending", "clarify"),
+    ("slots", "doctor_advised"),
+    ("slots", "pain_source_known"),
+]
 
 
 def _huge(bot: faqbot.Bot) -> st.SearchStrategy[Any]:
     ids = [e.id for e in bot.kb.entries]
-    return st.sampled_from([
-        ids * 500, list(range(20_000)), {f"slot{i}": "yes" for i in range(5_000)}, "x" * 1_000_000,
-        [[[[[[[[[[[]]]]]]]]]]], 10**300, -(10**30), 1e308, float("nan"), float("-inf"), {"": None},
-    ])
+    return st.sampled_from(
+        [
+            ids * 500,
+            list(range(20_000)),
+            {f"slot{i}": "yes" for i in range(5_000)},
+            "x" * 1_000_000,
+            [[[[[[[[[[[]]]]]]]]]]],
+            10**300,
+            -(10**30),
+            1e308,
+            float("nan"),
+            float("-inf"),
+            {"": None},
+        ]
+    )
 
 
 def _mutation(bot: faqbot.Bot) -> st.SearchStrategy[Callable[[dict[str, Any]], None]]:
     """One change to a real state: delete a key, or replace a value with another JSON value, an unknown
     id, a value of the wrong type or a huge one."""
-    wrong: st.SearchStrategy[Any] = st.one_of(json_values, _huge(bot), st.sampled_from([
-        "no-such-entry", "exercise-when-in-pain", "doctor", "pain-source", "not-advised", "choice", "follow_up",
-        "yes", "maybe", "", " ", True, False, 0, 1, 5, 6, -1, 1.0, None, [], {}, [None], ["safe-exercises"] * 11,
-    ]))
+    wrong: st.SearchStrategy[Any] = st.one_of(
+        json_values,
+        _huge(bot),
+        st.sampled_from(
+            [
+                "no-such-entry",
+                "exercise-when-in-pain",
+                "doctor",
+                "pain-source",
+                "not-advised",
+                "choice",
+                "follow_up",
+                "yes",
+                "maybe",
+                "",
+                " ",
+                True,
+                False,
+                0,
+                1,
+                5,
+                6,
+                -1,
+                1.0,
+                None,
+                [],
+                {},
+                [None],
+                ["safe-exercises"] * 11,
+            ]
+        ),
+    )
     return st.one_of(
         st.builds(_delete, st.sampled_from(_PATHS[1:])),
         st.builds(_replace, st.sampled_from(_PATHS[1:]), wrong),
@@ -257,6 +339,7 @@ def _delete(path: tuple[str, ...]) -> Callable[[dict[str, Any]], None]:
         parent = _parent(state, path)
         if isinstance(parent, dict):
             parent.pop(path[-1], None)
+
     return apply
 
 
@@ -265,6 +348,7 @@ def _replace(path: tuple[str, ...], value: Any) -> Callable[[dict[str, Any]], No
         parent = _parent(state, path)
         if isinstance(parent, dict):
             parent[path[-1]] = copy.deepcopy(value)
+
     return apply
 
 
@@ -273,6 +357,7 @@ def _add(path: tuple[str, ...], key: str, value: Any) -> Callable[[dict[str, Any
         target = _parent(state, (*path, key))
         if isinstance(target, dict):
             target[key] = copy.deepcopy(value)
+
     return apply
 
 
@@ -423,8 +508,10 @@ def test_a_small_talk_pattern_without_words_matches_nothing(write_kb: Callable[[
     # "' '" folds to a blank: an empty phrase raised IndexError (before, it matched every message of
     # small-talk words, so that "the" was a greeting). A file with one is refused at load; a knowledge
     # base built in code still gets harmless behaviour.
-    path = write_kb("meta: {title: t}\nsmalltalk:\n  greeting: {patterns: [\"' '\", '!!', hi], reply: Hello!}\n"
-                    "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
+    path = write_kb(
+        "meta: {title: t}\nsmalltalk:\n  greeting: {patterns: [\"' '\", '!!', hi], reply: Hello!}\n"
+        "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n"
+    )
     with pytest.raises(faqbot.KnowledgeError, match="has no words"):
         faqbot.Bot.load(path)
     bot = _one_entry_bot(smalltalk=(knowledge.Smalltalk("greeting", ("' '", "!!", "hi"), "Hello!"),))
@@ -434,9 +521,15 @@ def test_a_small_talk_pattern_without_words_matches_nothing(write_kb: Callable[[
 def test_a_synonym_with_no_words_to_map_to_is_harmless(write_kb: Callable[[str], Path]) -> None:
     # "!" folds to nothing: the matcher "corrected" the typo "firsx" towards "first" and then looked up a
     # stem it never had (KeyError). A file with one is refused at load; one built in code is harmless.
-    path = write_kb("meta: {title: t}\nsynonyms:\n  '!': [first]\n"
-                    "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n")
+    path = write_kb(
+        "meta: {title: t}\nsynonyms:\n  '!': [first]\n"
+        "entries:\n  - {id: a, question: How do I start?, answer: Begin.}\n"
+    )
     with pytest.raises(faqbot.KnowledgeError, match="needs a word"):
         faqbot.Bot.load(path)
     bot = _one_entry_bot(synonyms={"!": ("first",)})
-    assert [bot.session().ask(m).kind for m in ("firsx", "first", "how do I start")] == ["fallback", "fallback", "answer"]
+    assert [bot.session().ask(m).kind for m in ("firsx", "first", "how do I start")] == [
+        "fallback",
+        "fallback",
+        "answer",
+    ]

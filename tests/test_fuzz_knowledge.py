@@ -23,12 +23,12 @@ from typing import Any
 
 import pytest
 import yaml
+from fuzz_settings import READABLE_FAILURES, fuzz
 from hypothesis import given
 from hypothesis import strategies as st
 
 import faqbot
 from faqbot import knowledge, lint
-from fuzz_settings import READABLE_FAILURES, fuzz
 
 pytestmark = READABLE_FAILURES
 
@@ -47,18 +47,60 @@ def _payloads(marker: Path) -> list[str]:
         f"!!python/object/new:subprocess.Popen [['touch', '{marker}']]",
         f"!!python/object/apply:builtins.exec [\"open('{marker}', 'w')\"]",
         f"!!python/object/apply:builtins.open ['{marker}', 'w']",
-        "!!python/name:os.system", "!!python/module:os", "!!python/object:builtins.object {}",
-        "!!python/tuple [1, 2]", "!!binary aGVsbG8=", "!!set {a, b}", "!!omap [a: 1]", "!!timestamp 2001-12-14",
-        "!custom x", "!<tag:example.com,2000:x> y",
+        "!!python/name:os.system",
+        "!!python/module:os",
+        "!!python/object:builtins.object {}",
+        "!!python/tuple [1, 2]",
+        "!!binary aGVsbG8=",
+        "!!set {a, b}",
+        "!!omap [a: 1]",
+        "!!timestamp 2001-12-14",
+        "!custom x",
+        "!<tag:example.com,2000:x> y",
     ]
 
 
 def _values(marker: Path) -> list[str]:
     return [
-        "[1, 2]", "[]", "{a: 1}", "{}", "42", "-1", "0", "3.5", "1e400", ".nan", "-.inf", "0x1F", "0o7", "1_000",
-        "true", "no", "on", "null", "~", "''", '""', "' '", "2001-12-14", "=", "<<: *a", "&a x", "*a", "*undefined",
-        "[[[[[[[[[[]]]]]]]]]]", "|\n  text", ">-", '"' + "x" * 100_000 + '"', "x" * 20_000, "'\\ud800'",
-        '"\\ud800"', '"\\0\\x1b"', "\u202e\u200f", "🤕" * 100, *_payloads(marker),
+        "[1, 2]",
+        "[]",
+        "{a: 1}",
+        "{}",
+        "42",
+        "-1",
+        "0",
+        "3.5",
+        "1e400",
+        ".nan",
+        "-.inf",
+        "0x1F",
+        "0o7",
+        "1_000",
+        "true",
+        "no",
+        "on",
+        "null",
+        "~",
+        "''",
+        '""',
+        "' '",
+        "2001-12-14",
+        "=",
+        "<<: *a",
+        "&a x",
+        "*a",
+        "*undefined",
+        "[[[[[[[[[[]]]]]]]]]]",
+        "|\n  text",
+        ">-",
+        '"' + "x" * 100_000 + '"',
+        "x" * 20_000,
+        "'\\ud800'",
+        '"\\ud800"',
+        '"\\0\\x1b"',
+        "\u202e\u200f",
+        "🤕" * 100,
+        *_payloads(marker),
     ]
 
 
@@ -75,6 +117,7 @@ def _delete_line(i: int) -> Mutation:
 
 def _delete_key(i: int) -> Mutation:
     """Delete a `key:` line and everything indented below it."""
+
     def apply(lines: list[str]) -> list[str]:
         start = i % len(lines)
         indent = len(lines[start]) - len(lines[start].lstrip())
@@ -82,6 +125,7 @@ def _delete_key(i: int) -> Mutation:
         while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
             end += 1
         return lines[:start] + lines[end:]
+
     return apply
 
 
@@ -92,6 +136,7 @@ def _replace_value(i: int, value: str) -> Mutation:
         if found is None:
             return lines
         return [*lines[:at], f"{found.group(1)} {value}\n", *lines[at + 1 :]]
+
     return apply
 
 
@@ -102,6 +147,7 @@ def _duplicate_id(i: int, j: int) -> Mutation:
             return lines
         n = at[i % len(at)]
         return [*lines[:n], re.sub(r"id: .*", f"id: {IDS[j % len(IDS)]}", lines[n]), *lines[n + 1 :]]
+
     return apply
 
 
@@ -110,6 +156,7 @@ def _indent(i: int, spaces: int) -> Mutation:
         at = i % len(lines)
         line = lines[at].lstrip(" ") if spaces < 0 else " " * spaces + lines[at]
         return [*lines[:at], line, *lines[at + 1 :]]
+
     return apply
 
 
@@ -118,6 +165,7 @@ def _insert(i: int, text: str) -> Mutation:
         at = i % len(lines)
         column = len(lines[at]) // 2
         return [*lines[:at], lines[at][:column] + text + lines[at][column:], *lines[at + 1 :]]
+
     return apply
 
 
@@ -133,8 +181,33 @@ def _mutations(marker: Path) -> st.SearchStrategy[Mutation]:
         st.builds(_replace_value, line, st.sampled_from(_values(marker)) | st.text(max_size=20)),
         st.builds(_duplicate_id, line, line),
         st.builds(_indent, line, st.integers(-1, 5)),
-        st.builds(_insert, line, st.sampled_from(["'", '"', "[", "{", ":", ": ", "#", "&x ", "*x", "!", "|", "\t",
-                                                  "- ", "? ", "---\n", "...\n", "%YAML 1.1\n", "\\"]) | st.text(max_size=8)),
+        st.builds(
+            _insert,
+            line,
+            st.sampled_from(
+                [
+                    "'",
+                    '"',
+                    "[",
+                    "{",
+                    ":",
+                    ": ",
+                    "#",
+                    "&x ",
+                    "*x",
+                    "!",
+                    "|",
+                    "\t",
+                    "- ",
+                    "? ",
+                    "---\n",
+                    "...\n",
+                    "%YAML 1.1\n",
+                    "\\",
+                ]
+            )
+            | st.text(max_size=8),
+        ),
         st.builds(_copy_line, line, line),
     )
 
@@ -146,8 +219,8 @@ def _load(path: Path, marker: Path) -> faqbot.KnowledgeError | None:
         faqbot.Bot.load(path)
         return None
     except faqbot.KnowledgeError as exc:
-        assert re.match(rf"{re.escape(str(path))}:[1-9][0-9]*: \S", str(exc)), str(exc)[:300]
-        assert exc.where.line >= 1 and "\n" not in str(exc)
+        assert re.match(rf"{re.escape(str(path))}:[1-9][0-9]*: \S", str(exc)), str(exc)[:300]  # noqa: PT017
+        assert exc.where.line >= 1 and "\n" not in str(exc)  # noqa: PT017
         return exc
     finally:
         assert time.perf_counter() - start < MAX_SECONDS
@@ -173,10 +246,28 @@ def test_mutated_bytes_load_or_fail_with_a_location(tmp_path: Path) -> None:
     """Junk bytes, invalid UTF-8, NULs, byte-order marks and cuts anywhere in the file."""
     marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
     original = BUNDLED.read_bytes()
-    junk = st.sampled_from([b"\xff", b"\xfe\xff", b"\xed\xa0\x80", b"\x00", b"\xef\xbb\xbf", b"\xc3", b"\x80",
-                            b"\xf4\x90\x80\x80", b"\x1b[31m", b"\x85", b"\xe2\x80\xa8", b"\r", bytes(range(256))])
-    change = st.tuples(st.integers(0, len(original)), st.sampled_from(["insert", "replace", "cut"]),
-                       junk | st.binary(min_size=1, max_size=16))
+    junk = st.sampled_from(
+        [
+            b"\xff",
+            b"\xfe\xff",
+            b"\xed\xa0\x80",
+            b"\x00",
+            b"\xef\xbb\xbf",
+            b"\xc3",
+            b"\x80",
+            b"\xf4\x90\x80\x80",
+            b"\x1b[31m",
+            b"\x85",
+            b"\xe2\x80\xa8",
+            b"\r",
+            bytes(range(256)),
+        ]
+    )
+    change = st.tuples(
+        st.integers(0, len(original)),
+        st.sampled_from(["insert", "replace", "cut"]),
+        junk | st.binary(min_size=1, max_size=16),
+    )
 
     @fuzz(60, heavy=2000)
     @given(changes=st.lists(change, min_size=1, max_size=4))
@@ -198,12 +289,54 @@ def test_mutated_bytes_load_or_fail_with_a_location(tmp_path: Path) -> None:
 def test_yaml_ish_text_loads_or_fails_with_a_location(tmp_path: Path) -> None:
     """Text written from YAML's own tokens, the knowledge base's keys and tag payloads."""
     marker, path = tmp_path / MARKER, tmp_path / "kb.yaml"
-    tokens = st.sampled_from([
-        "- ", ": ", "\n", "  ", "    ", "[", "]", "{", "}", ", ", "&a ", "*a", "&b ", "*b", "!!str ", "!!int ", "? ",
-        "---\n", "...\n", "'", '"', "#", "|\n", ">\n", "<<: ", "%TAG ! tag:x,2000:\n", "meta", "title", "entries",
-        "id", "question", "answer", "follow_up", "steps", "variants", "red_flags", "signs", "patterns", "x",
-        "yes", "1", "1.5", "null", *_payloads(marker),
-    ])
+    tokens = st.sampled_from(
+        [
+            "- ",
+            ": ",
+            "\n",
+            "  ",
+            "    ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ", ",
+            "&a ",
+            "*a",
+            "&b ",
+            "*b",
+            "!!str ",
+            "!!int ",
+            "? ",
+            "---\n",
+            "...\n",
+            "'",
+            '"',
+            "#",
+            "|\n",
+            ">\n",
+            "<<: ",
+            "%TAG ! tag:x,2000:\n",
+            "meta",
+            "title",
+            "entries",
+            "id",
+            "question",
+            "answer",
+            "follow_up",
+            "steps",
+            "variants",
+            "red_flags",
+            "signs",
+            "patterns",
+            "x",
+            "yes",
+            "1",
+            "1.5",
+            "null",
+            *_payloads(marker),
+        ]
+    )
     text = st.lists(tokens | st.text(max_size=5), max_size=60).map("".join)
 
     @fuzz(100, heavy=5000)
@@ -234,11 +367,69 @@ class _Draw:
         return " ".join(self.choice(KB_WORDS) for _ in range(self.count(1, most))).strip() or "x"
 
 
-KB_WORDS = ["back", "pain", "exercise", "safe", "yes", "no", "not", "sure", "a", "the", "hi", "thanks", "first",
-            "!", "?", "' '", "_", "*", "|", "numb*", "leg|legs", "cannot_feel", "é", "ß", "\ufdfa", "1", "10kg",
-            "🤕", "\u202e", "can't", "idk", "option", "#1", "one", "x"]
-KB_MESSAGES = ["hi", "yes", "no", "1", "2", "3", "not sure", "", "!", "thanks", "help", "option 2", "the second one",
-               "back pain", "numb leg", "x", "maybe", "two", "first", "firsx", "🤕", "10kg", " " * 3_000, "hi " * 500]
+KB_WORDS = [
+    "back",
+    "pain",
+    "exercise",
+    "safe",
+    "yes",
+    "no",
+    "not",
+    "sure",
+    "a",
+    "the",
+    "hi",
+    "thanks",
+    "first",
+    "!",
+    "?",
+    "' '",
+    "_",
+    "*",
+    "|",
+    "numb*",
+    "leg|legs",
+    "cannot_feel",
+    "é",
+    "ß",
+    "\ufdfa",
+    "1",
+    "10kg",
+    "🤕",
+    "\u202e",
+    "can't",
+    "idk",
+    "option",
+    "#1",
+    "one",
+    "x",
+]
+KB_MESSAGES = [
+    "hi",
+    "yes",
+    "no",
+    "1",
+    "2",
+    "3",
+    "not sure",
+    "",
+    "!",
+    "thanks",
+    "help",
+    "option 2",
+    "the second one",
+    "back pain",
+    "numb leg",
+    "x",
+    "maybe",
+    "two",
+    "first",
+    "firsx",
+    "🤕",
+    "10kg",
+    " " * 3_000,
+    "hi " * 500,
+]
 
 
 def _flow(draw: _Draw, ids: list[str]) -> dict[str, Any]:
@@ -246,38 +437,78 @@ def _flow(draw: _Draw, ids: list[str]) -> dict[str, Any]:
     variants = [f"v{k}" for k in range(draw.count(1, 3))]
     made = []
     for step in steps:
-        values = ["yes", "no", "unsure"] if draw.maybe() else list(dict.fromkeys(
-            draw.choice(["yes", "no", "unsure", "maybe", "1", "two", "a b"]) for _ in range(draw.count(2, 4))))
-        made.append({"id": step, "ask": draw.text(), "slot": draw.choice(["slot1", "slot2", "doctor_advised"]),
-                     "options": [{"value": v, "label": draw.text(2), "says": [draw.text(2)]} for v in values],
-                     "next": {v: draw.choice(steps + variants) for v in values}})
-    return {"start": draw.choice(steps), "steps": made,
-            "variants": [{"id": v, "title": draw.text(), "answer": draw.text(6),
-                          **({"related": [draw.choice(ids)]} if draw.maybe() else {})} for v in variants]}
+        values = (
+            ["yes", "no", "unsure"]
+            if draw.maybe()
+            else list(
+                dict.fromkeys(
+                    draw.choice(["yes", "no", "unsure", "maybe", "1", "two", "a b"]) for _ in range(draw.count(2, 4))
+                )
+            )
+        )
+        made.append(
+            {
+                "id": step,
+                "ask": draw.text(),
+                "slot": draw.choice(["slot1", "slot2", "doctor_advised"]),
+                "options": [{"value": v, "label": draw.text(2), "says": [draw.text(2)]} for v in values],
+                "next": {v: draw.choice(steps + variants) for v in values},
+            }
+        )
+    return {
+        "start": draw.choice(steps),
+        "steps": made,
+        "variants": [
+            {
+                "id": v,
+                "title": draw.text(),
+                "answer": draw.text(6),
+                **({"related": [draw.choice(ids)]} if draw.maybe() else {}),
+            }
+            for v in variants
+        ],
+    }
 
 
 def _knowledge_base(draw: _Draw) -> dict[str, Any]:
     ids = list(dict.fromkeys(draw.choice(["a", "b", "c-1", "d_2"]) for _ in range(draw.count(1, 4))))
     entries = []
     for entry_id in ids:
-        entry: dict[str, Any] = {"id": entry_id, "question": draw.text(), "answer": draw.text(8),
-                                 "alternates": [draw.text() for _ in range(draw.count(0, 3))]}
+        entry: dict[str, Any] = {
+            "id": entry_id,
+            "question": draw.text(),
+            "answer": draw.text(8),
+            "alternates": [draw.text() for _ in range(draw.count(0, 3))],
+        }
         if draw.maybe():
             entry["related"] = [draw.choice(ids) for _ in range(draw.count(1, 2))]
         if draw.maybe():
             entry["follow_up"] = _flow(draw, ids)
         entries.append(entry)
-    kb: dict[str, Any] = {"meta": {"title": draw.text()}, "entries": entries,
-                          "matching": {"threshold": draw.choice([0, 1, 29, 99, 100]),
-                                       "clarify_margin": draw.choice([0, 4, 100]), "suggestions": draw.count(0, 10)},
-                          "synonyms": {draw.text(2): [draw.text(2) for _ in range(draw.count(0, 3))]
-                                       for _ in range(draw.count(0, 3))}}
+    kb: dict[str, Any] = {
+        "meta": {"title": draw.text()},
+        "entries": entries,
+        "matching": {
+            "threshold": draw.choice([0, 1, 29, 99, 100]),
+            "clarify_margin": draw.choice([0, 4, 100]),
+            "suggestions": draw.count(0, 10),
+        },
+        "synonyms": {draw.text(2): [draw.text(2) for _ in range(draw.count(0, 3))] for _ in range(draw.count(0, 3))},
+    }
     if draw.maybe():
-        kb["red_flags"] = {"message": draw.text(), "source": draw.text(), "signs": [
-            {"id": f"r{k}", "label": draw.text(), "patterns": [draw.text(3)]} for k in range(draw.count(0, 3))]}
+        kb["red_flags"] = {
+            "message": draw.text(),
+            "source": draw.text(),
+            "signs": [
+                {"id": f"r{k}", "label": draw.text(), "patterns": [draw.text(3)]} for k in range(draw.count(0, 3))
+            ],
+        }
     if draw.maybe():
-        kb["smalltalk"] = {intent: {"patterns": [draw.text(2) for _ in range(draw.count(0, 3))], "reply": draw.text()}
-                           for intent in ("greeting", "thanks", "help") if draw.maybe()}
+        kb["smalltalk"] = {
+            intent: {"patterns": [draw.text(2) for _ in range(draw.count(0, 3))], "reply": draw.text()}
+            for intent in ("greeting", "thanks", "help")
+            if draw.maybe()
+        }
     if draw.maybe():
         kb["fallback"] = {"text": draw.text(), "suggest": [draw.choice(ids)]}
     return kb
@@ -321,16 +552,32 @@ HOSTILE_FILES: dict[str, Callable[[Path], str | bytes]] = {
     "huge-string": lambda m: "".join(LINES).replace("Is it safe to exercise when I am in pain?", "x" * 15_000_000, 1),
     "huge-file": lambda m: "# " + "x" * (21 * 2**20) + "\n",
     "deep-nesting": lambda m: "meta: " + "[" * 10_000 + "]" * 10_000,
-    "billion-laughs": lambda m: "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
-        f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdefgh", "bcdefghi")),
-    "billion-laughs-in-synonyms": lambda m: "".join(LINES).replace("\nsynonyms:\n", "\nsynonyms:\n  a: &a [lol,lol,lol,lol]\n" + "".join(
-        f"  {n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdefgh", "bcdefghi")), 1),
-    "python-tags-everywhere": lambda m: "".join(LINES).replace("version: 1", f"version: {_payloads(m)[0]}").replace(
-        "  threshold: 29", f"  threshold: {_payloads(m)[1]}").replace("    answer: |", f"    x: {_payloads(m)[3]}\n    answer: |"),
+    "billion-laughs": lambda m: (
+        "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+        + "".join(f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+    ),
+    "billion-laughs-in-synonyms": lambda m: "".join(LINES).replace(
+        "\nsynonyms:\n",
+        "\nsynonyms:\n  a: &a [lol,lol,lol,lol]\n"
+        + "".join(
+            f"  {n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+        1,
+    ),
+    "python-tags-everywhere": lambda m: (
+        "".join(LINES)
+        .replace("version: 1", f"version: {_payloads(m)[0]}")
+        .replace("  threshold: 29", f"  threshold: {_payloads(m)[1]}")
+        .replace("    answer: |", f"    x: {_payloads(m)[3]}\n    answer: |")
+    ),
     "python-tag-as-a-key": lambda m: f"? {_payloads(m)[0]}\n: x\n",
-    "python-tag-on-an-entry": lambda m: "".join(LINES).replace("  - id: risk-of-injury", f"  - !!python/object/apply:os.system ['touch {m}']\n    id: risk-of-injury", 1),
+    "python-tag-on-an-entry": lambda m: "".join(LINES).replace(
+        "  - id: risk-of-injury", f"  - !!python/object/apply:os.system ['touch {m}']\n    id: risk-of-injury", 1
+    ),
     "merge-key": lambda m: "".join(LINES).replace("meta:\n", "base: &b {title: t}\nmeta:\n  <<: *b\n", 1),
-    "duplicate-entry-id": lambda m: "".join(LINES).replace("  - id: risk-of-injury", "  - id: exercise-when-in-pain", 1),
+    "duplicate-entry-id": lambda m: "".join(LINES).replace(
+        "  - id: risk-of-injury", "  - id: exercise-when-in-pain", 1
+    ),
     "duplicate-key": lambda m: "".join(LINES).replace("version: 1", "version: 1\nversion: 1", 1),
     "undefined-alias": lambda m: "meta: *nowhere\n",
 }
@@ -364,7 +611,10 @@ DEEP = {  # text, the line the error names
 
 
 def _load_in_a_subprocess(path: Path) -> subprocess.CompletedProcess[str]:
-    code = "import sys, faqbot\ntry:\n    faqbot.Bot.load(sys.argv[1])\nexcept faqbot.KnowledgeError as exc:\n    print(exc)\n"
+    code = (
+        "import sys, faqbot\ntry:\n    faqbot.Bot.load(sys.argv[1])\n"
+        "except faqbot.KnowledgeError as exc:\n    print(exc)\n"
+    )
     return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
 
 
@@ -393,7 +643,11 @@ def test_nesting_a_real_knowledge_base_needs_is_fine(write_kb: object) -> None:
 
 UNREADABLE_NUMBERS = {  # old text, new text, the error expected
     "int-tag": ("version: 1", "version: !!int abc", ":6: version: cannot read 'abc' as a YAML int"),
-    "float-tag": ("threshold: 29", "threshold: !!float abc", ":21: matching.threshold: cannot read 'abc' as a YAML float"),
+    "float-tag": (
+        "threshold: 29",
+        "threshold: !!float abc",
+        ":21: matching.threshold: cannot read 'abc' as a YAML float",
+    ),
     "empty-int": ("threshold: 29", "threshold: !!int", ":21: matching.threshold: cannot read '' as a YAML int"),
     "more-digits-than-python-reads": ("version: 1", "version: 1" + "0" * 5_000, ":6: version: cannot read '1000"),
     "too-large-for-a-float": ("threshold: 29", "threshold: 1" + "0" * 400, ":21: matching.threshold: '1000"),
@@ -433,14 +687,19 @@ def test_an_alias_bomb_under_the_node_budget_is_refused_at_once(tmp_path: Path) 
 def test_a_node_that_contains_itself_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "kb.yaml"
     path.write_text("meta: &m\n  title: *m\nentries: []\n")
-    with pytest.raises(faqbot.KnowledgeError, match=r"kb\.yaml:1: invalid YAML: an alias refers to a node that contains it"):
+    with pytest.raises(
+        faqbot.KnowledgeError, match=r"kb\.yaml:1: invalid YAML: an alias refers to a node that contains it"
+    ):
         faqbot.Bot.load(path)
 
 
 def test_aliases_that_share_a_little_still_load(tmp_path: Path) -> None:
     text = BUNDLED.read_text(encoding="utf-8")
-    text = text.replace("related: [safe-exercises, risk-of-injury, recommended-exercises]",
-                        "related: &related [safe-exercises, risk-of-injury, recommended-exercises]", 1)
+    text = text.replace(
+        "related: [safe-exercises, risk-of-injury, recommended-exercises]",
+        "related: &related [safe-exercises, risk-of-injury, recommended-exercises]",
+        1,
+    )
     text = text.replace("related: [recommended-exercises, stop-if-painful]", "related: *related")
     path = tmp_path / "kb.yaml"
     path.write_text(text)
@@ -449,7 +708,10 @@ def test_aliases_that_share_a_little_still_load(tmp_path: Path) -> None:
 
 
 BAD_CHARACTERS = {  # bytes written instead of "threshold: 29" on line 21, the error expected
-    "nul": (b"threshold: 29\x00", ":21: invalid YAML: unacceptable character #x0000: control characters are not allowed"),
+    "nul": (
+        b"threshold: 29\x00",
+        ":21: invalid YAML: unacceptable character #x0000: control characters are not allowed",
+    ),
     "bell": (b"threshold: \x0729", ":21: invalid YAML: unacceptable character #x0007"),
     "invalid-utf8": (b"threshold: \xff29", ":21: not UTF-8 text (invalid start byte at byte "),
     "lone-surrogate-bytes": (b"threshold: \xed\xa0\x8029", ":21: not UTF-8 text (invalid continuation byte at byte "),

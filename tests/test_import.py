@@ -45,15 +45,18 @@ def test_seed_answers_are_the_text_that_follows_with_lists_as_markdown(seed: faq
     assert "8. Help the muscle group and joints" in safe
     assert answers["If the exercise causes me pain, should I stop?"] == "If it doesn’t pass the above criteria."
     assert norm(answers["Is there an alternative to exercising for lower back pain?"]).endswith(
-        "this advice will be very helpful to you recovery.")
+        "this advice will be very helpful to you recovery."
+    )
 
 
 def test_seed_yaml_loads_and_checks_without_errors(seed: faqimport.ImportedFaq, tmp_path: Path) -> None:
     path = tmp_path / "seed.yaml"
     path.write_text(faqimport.to_yaml(seed, SEED.name))
     kb = knowledge.load(path)
-    assert [e.id for e in kb.entries][:2] == ["is-it-safe-to-exercise-when-i-am-in-pain",
-                                              "do-i-risk-further-injury-or-increasing-my-pain"]
+    assert [e.id for e in kb.entries][:2] == [
+        "is-it-safe-to-exercise-when-i-am-in-pain",
+        "do-i-risk-further-injury-or-increasing-my-pain",
+    ]
     assert [(e.question, e.answer.rstrip("\n")) for e in kb.entries] == list(seed.questions)
     findings = lint.check_file(path)
     assert not [f for f in findings if f.severity == "error"]
@@ -131,7 +134,7 @@ def test_export_then_import_gives_back_the_questions_and_answers(bot: faqbot.Bot
     assert faq.source == bot.kb.meta.source and faq.updated == bot.kb.meta.updated
     assert norm(faq.disclaimer) == norm(bot.kb.meta.disclaimer)
     assert [q for q, _ in faq.questions] == [e.question for e in bot.kb.entries]
-    for (_, answer), entry in zip(faq.questions, bot.kb.entries):
+    for (_, answer), entry in zip(faq.questions, bot.kb.entries, strict=True):
         if entry.follow_up is None:
             assert norm(answer) == norm(entry.answer)
         else:  # a flow's tailored answers come back as sub-sections of the answer: nothing is lost
@@ -153,8 +156,9 @@ _question = _sentence.map(lambda s: s[0].upper() + s[1:] + "?")
 _block = st.one_of(
     _sentence.map(lambda s: s + "."),
     st.lists(_sentence, min_size=1, max_size=4).map(lambda items: "\n".join(f"- {i}" for i in items)),
-    st.lists(_sentence, min_size=1, max_size=4).map(lambda items: "\n".join(f"{n}. {i}" for n, i in
-                                                                           enumerate(items, 1))),
+    st.lists(_sentence, min_size=1, max_size=4).map(
+        lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))
+    ),
 )
 _answer = st.lists(_block, min_size=1, max_size=4).map("\n\n".join)
 

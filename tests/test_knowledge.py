@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
-
-import time
 
 import pytest
 
@@ -58,8 +57,13 @@ def error_for(write_kb: WriteKb, text: str) -> str:
 
 def test_bundled_knowledge_base_has_the_seven_article_questions(bot: faqbot.Bot) -> None:
     assert [e.id for e in bot.kb.entries] == [
-        "exercise-when-in-pain", "risk-of-injury", "recovery-setback", "recommended-exercises",
-        "safe-exercises", "stop-if-painful", "alternatives-to-exercise",
+        "exercise-when-in-pain",
+        "risk-of-injury",
+        "recovery-setback",
+        "recommended-exercises",
+        "safe-exercises",
+        "stop-if-painful",
+        "alternatives-to-exercise",
     ]
     assert bot.kb.meta.updated == "Updated August 18, 2016"
     assert "not medical advice" in bot.kb.meta.disclaimer
@@ -101,19 +105,31 @@ def test_flow_with_yes_no_keys_loads_as_words(write_kb: WriteKb) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (MINIMAL.replace("    related: [second]", "    related: [secnd]"),
-         "kb.yaml:7: entries[0].related[0]: unknown id 'secnd' (did you mean 'second'?)"),
+        (
+            MINIMAL.replace("    related: [second]", "    related: [secnd]"),
+            "kb.yaml:7: entries[0].related[0]: unknown id 'secnd' (did you mean 'second'?)",
+        ),
         (MINIMAL.replace("id: second", "id: first"), "kb.yaml:8: entries[1].id: duplicate id 'first'"),
-        (MINIMAL.replace("    answer: The first answer.", "    answer: The first answer.\n    colour: red"),
-         "kb.yaml:7: entries[0].colour: unknown key"),
-        (MINIMAL.replace("    answer: The second answer.\n", ""),
-         "kb.yaml:8: entries[1]: missing required key 'answer'"),
-        (MINIMAL.replace("question: What is the first question?", "question: [not, text]"),
-         "kb.yaml:5: entries[0].question: expected text, got a list"),
-        (MINIMAL.replace("answer: The first answer.", "answer: yes"),
-         "kb.yaml:6: entries[0].answer: expected text, got a boolean"),
-        (MINIMAL.replace("  title: Test FAQ", "  title: Test FAQ\n  titel: typo"),
-         "kb.yaml:3: meta.titel: unknown key (did you mean 'title'?)"),
+        (
+            MINIMAL.replace("    answer: The first answer.", "    answer: The first answer.\n    colour: red"),
+            "kb.yaml:7: entries[0].colour: unknown key",
+        ),
+        (
+            MINIMAL.replace("    answer: The second answer.\n", ""),
+            "kb.yaml:8: entries[1]: missing required key 'answer'",
+        ),
+        (
+            MINIMAL.replace("question: What is the first question?", "question: [not, text]"),
+            "kb.yaml:5: entries[0].question: expected text, got a list",
+        ),
+        (
+            MINIMAL.replace("answer: The first answer.", "answer: yes"),
+            "kb.yaml:6: entries[0].answer: expected text, got a boolean",
+        ),
+        (
+            MINIMAL.replace("  title: Test FAQ", "  title: Test FAQ\n  titel: typo"),
+            "kb.yaml:3: meta.titel: unknown key (did you mean 'title'?)",
+        ),
         ("meta: {title: x}\nentries: []\n", "kb.yaml:2: entries: a knowledge base needs at least one entry"),
         ("meta:\n  title: [unclosed\n", "kb.yaml:3: invalid YAML"),
         ("", "kb.yaml:1: the file is empty"),
@@ -123,11 +139,16 @@ def test_flow_with_yes_no_keys_loads_as_words(write_kb: WriteKb) -> None:
         (FLOW.replace(", unsure: other-answer", ""), "no next step for option 'unsure'"),
         (FLOW.replace("next: {yes", "next: {maybe: other-answer, yes"), "'maybe' is not one of this step's options"),
         (MINIMAL.replace("id: first", "id: first one"), "'first one' is not a slug"),
-        (MINIMAL + "smalltalk:\n  greeting: {patterns: [hi, '!!'], reply: Hello}\n",
-         "smalltalk.greeting.patterns[1]: '!!' has no words"),
+        (
+            MINIMAL + "smalltalk:\n  greeting: {patterns: [hi, '!!'], reply: Hello}\n",
+            "smalltalk.greeting.patterns[1]: '!!' has no words",
+        ),
         (MINIMAL + "synonyms:\n  first: [one, '...']\n", "synonyms.first[1]: '...' has no words"),
-        (MINIMAL + "red_flags:\n  message: Go.\n  source: S\n  signs:\n    - id: x\n      label: x\n"
-                   "      patterns: ['numb* !!|groin']\n", "'!!' in pattern 'numb* !!|groin' has no words"),
+        (
+            MINIMAL + "red_flags:\n  message: Go.\n  source: S\n  signs:\n    - id: x\n      label: x\n"
+            "      patterns: ['numb* !!|groin']\n",
+            "'!!' in pattern 'numb* !!|groin' has no words",
+        ),
     ],
 )
 def test_broken_knowledge_base_names_line_and_field(write_kb: WriteKb, text: str, expected: str) -> None:
@@ -138,16 +159,20 @@ def test_broken_knowledge_base_names_line_and_field(write_kb: WriteKb, text: str
 
 def test_python_tags_are_refused_not_executed(write_kb: WriteKb, tmp_path: Path) -> None:
     marker = tmp_path / "executed"
-    text = MINIMAL.replace(
-        "  title: Test FAQ", f"  title: !!python/object/apply:os.system ['touch {marker}']"
-    )
+    text = MINIMAL.replace("  title: Test FAQ", f"  title: !!python/object/apply:os.system ['touch {marker}']")
     assert "unsupported YAML tag" in error_for(write_kb, text)
     assert not marker.exists()
 
 
 def test_alias_bomb_fails_fast(write_kb: WriteKb) -> None:
-    lines = ["meta: {title: bomb}", "entries:", "  - id: x", "    question: q", "    answer: a",
-             '    tags: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines = [
+        "meta: {title: bomb}",
+        "entries:",
+        "  - id: x",
+        "    question: q",
+        "    answer: a",
+        '    tags: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ]
     for i in range(1, 10):
         lines.append(f"    related{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
     lines.append("  - *a9")
@@ -180,7 +205,7 @@ def test_endless_file_is_refused_not_read_forever() -> None:
 
 def test_knowledge_error_is_a_value_error_with_location(write_kb: WriteKb) -> None:
     path = write_kb(MINIMAL.replace("related: [second]", "related: [nope]"))
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match="nope") as caught:
         faqbot.Bot.load(path)
     error = caught.value
     assert isinstance(error, faqbot.KnowledgeError)

@@ -26,8 +26,15 @@ def chat(bot: faqbot.Bot, keys: str, history: object = None, width: int = 80) ->
     out = io.StringIO()
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
-        status = repl.run_interactive(bot, write=out.write, input=pipe, output=DummyOutput(),
-                                      history=history or InMemoryHistory(), color=False, width=width)
+        status = repl.run_interactive(
+            bot,
+            write=out.write,
+            input=pipe,
+            output=DummyOutput(),
+            history=history or InMemoryHistory(),
+            color=False,
+            width=width,
+        )
     return status, out.getvalue()
 
 
@@ -77,7 +84,7 @@ def test_topics_lists_questions_and_a_number_picks_one(bot: faqbot.Bot) -> None:
 def test_reset_forgets_slots(bot: faqbot.Bot) -> None:
     keys = "Is it safe to exercise when I am in pain?\ryes\r/reset\rIs it safe to exercise when I am in pain?\r\x04"
     _, out = chat(bot, keys)
-    after_reset = out[out.index("Started a new conversation"):]
+    after_reset = out[out.index("Started a new conversation") :]
     assert "Has a doctor advised exercise" in after_reset
 
 
@@ -149,10 +156,16 @@ def test_replies_fit_the_width(bot: faqbot.Bot) -> None:
 
 @pytest.fixture
 def pty_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1",
-           "COLUMNS": "100", "LINES": "40"}
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path),
+        "TERM": "xterm",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "COLUMNS": "100",
+        "LINES": "40",
+    }
     env.pop("NO_COLOR", None)
-    yield env
+    return env
 
 
 def phrase(text: str) -> str:
@@ -164,8 +177,9 @@ def test_pseudo_terminal_session_answers_a_follow_up_by_number(pty_env: dict[str
     pexpect = pytest.importorskip("pexpect")
     command = faqbot_command()
     seen = io.StringIO()
-    child = pexpect.spawn(command[0], [*command[1:], "chat"], env=pty_env, encoding="utf-8", timeout=20,
-                          dimensions=(40, 100))
+    child = pexpect.spawn(
+        command[0], [*command[1:], "chat"], env=pty_env, encoding="utf-8", timeout=20, dimensions=(40, 100)
+    )
     child.logfile_read = seen
     try:
         child.expect(phrase("Type /help for commands"))

@@ -8,25 +8,50 @@ from faqbot.safety import Screen
 from faqbot.text import Normaliser
 
 PHRASINGS = {
-    "bladder-bowel": ["I can't control my bladder", "i've wet myself and my back is agony",
-                      "struggling to pee since my back went", "lost control of my bowels"],
-    "saddle-numbness": ["numbness in my groin", "cant feel my bum or between my legs",
-                        "tingling around my private parts", "my inner thighs feel numb"],
+    "bladder-bowel": [
+        "I can't control my bladder",
+        "i've wet myself and my back is agony",
+        "struggling to pee since my back went",
+        "lost control of my bowels",
+    ],
+    "saddle-numbness": [
+        "numbness in my groin",
+        "cant feel my bum or between my legs",
+        "tingling around my private parts",
+        "my inner thighs feel numb",
+    ],
     "both-legs": ["both my legs have gone weak", "my legs keep giving way", "I can't feel my legs"],
-    "fever": ["back pain and a fever", "I have a temperature of 39", "shivering with night sweats",
-              "I've got the chills and back pain"],
+    "fever": [
+        "back pain and a fever",
+        "I have a temperature of 39",
+        "shivering with night sweats",
+        "I've got the chills and back pain",
+    ],
     "trauma": ["fell off a ladder yesterday", "hurt my back in a car accident", "came off my motorbike"],
-    "weight-loss": ["losing weight without trying", "lost a stone for no reason", "unexplained weight loss",
-                    "dropped 10kg for no reason"],
+    "weight-loss": [
+        "losing weight without trying",
+        "lost a stone for no reason",
+        "unexplained weight loss",
+        "dropped 10kg for no reason",
+    ],
     "cancer": ["I had breast cancer five years ago", "history of prostate cancer", "I'm on chemo"],
-    "night-pain": ["the pain at night is unbearable", "it wakes me up every night", "can't sleep because of the pain",
-                   "constant and worst at nite"],
+    "night-pain": [
+        "the pain at night is unbearable",
+        "it wakes me up every night",
+        "can't sleep because of the pain",
+        "constant and worst at nite",
+    ],
     "chest-pain": ["chest pain and back pain", "tightness in my chest", "pain in my chest"],
 }
 NOT_RED_FLAGS = [
-    "how do I cancel my subscription", "can exercise help me lose weight", "is it ok to exercise at night",
-    "what is the best sleeping position", "should I stop if it hurts", "fall behind on my training",
-    "can I do chest presses with back pain", "is it safe to exercise when I am in pain",
+    "how do I cancel my subscription",
+    "can exercise help me lose weight",
+    "is it ok to exercise at night",
+    "what is the best sleeping position",
+    "should I stop if it hurts",
+    "fall behind on my training",
+    "can I do chest presses with back pain",
+    "is it safe to exercise when I am in pain",
 ]
 
 

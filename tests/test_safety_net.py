@@ -111,6 +111,7 @@ def _at_step(entry: Entry, step_id: str) -> Callable[[faqbot.Bot], faqbot.Sessio
         assert reply.kind == "follow_up"
         assert session.state["pending"] == {"kind": "follow_up", "entry": entry.id, "step": step_id, "tries": 0}
         return session
+
     return start
 
 
@@ -120,13 +121,15 @@ def _after(messages: list[str], kind: str) -> Callable[[faqbot.Bot], faqbot.Sess
         replies = [session.ask(message) for message in messages]
         assert replies[-1].kind == kind, (messages, replies[-1].kind)
         return session
+
     return start
 
 
 def _after_a_clarifying_question(bot: faqbot.Bot) -> faqbot.Session:
     first, second = (e.id for e in bot.kb.entries[:2])
-    return bot.session({"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [first, second],
-                                                               "clarify": True}})
+    return bot.session(
+        {"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [first, second], "clarify": True}}
+    )
 
 
 def _contexts(bot: faqbot.Bot) -> list[Context]:
@@ -169,8 +172,9 @@ def test_red_flag_is_urgent_wherever_it_comes(bot: faqbot.Bot, sign: str, phrasi
 
 
 @pytest.mark.parametrize(("sign", "phrasing"), CASES[::3])
-def test_red_flag_given_as_the_answer_to_a_follow_up_question_is_urgent(bot: faqbot.Bot, sign: str,
-                                                                         phrasing: str) -> None:
+def test_red_flag_given_as_the_answer_to_a_follow_up_question_is_urgent(
+    bot: faqbot.Bot, sign: str, phrasing: str
+) -> None:
     for entry in (e for e in bot.kb.entries if e.follow_up is not None):
         for step in entry.follow_up.steps:  # type: ignore[union-attr]
             session = _at_step(entry, step)(bot)

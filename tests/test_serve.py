@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _serve_helpers import Server
 
 import faqbot
-from _serve_helpers import Server
 from faqbot import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,9 +73,12 @@ def test_bad_flag_values_are_usage_errors(flags: list[str], capsys: pytest.Captu
 
 
 def test_broken_knowledge_base_is_refused_at_startup(kb_copy: Path) -> None:
-    kb_copy.write_text(BUNDLED.read_text(encoding="utf-8").replace("    question: Is it safe", "    questoin: Is it safe"))
-    result = subprocess.run([sys.executable, "-m", "faqbot", "serve", "--kb", str(kb_copy)],
-                            capture_output=True, text=True, timeout=60)
+    kb_copy.write_text(
+        BUNDLED.read_text(encoding="utf-8").replace("    question: Is it safe", "    questoin: Is it safe")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "faqbot", "serve", "--kb", str(kb_copy)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 1
     assert f"{kb_copy}:" in result.stderr and "questoin" in result.stderr and "Traceback" not in result.stderr
 
@@ -96,7 +99,7 @@ def test_serves_pages_api_and_widget(server: Server) -> None:
 def test_sighup_reloads_whole_or_keeps_the_old_knowledge_base(kb_copy: Path, tmp_path: Path) -> None:
     good = BUNDLED.read_text(encoding="utf-8")
     with Server("--kb", str(kb_copy), "--no-access-log", log_path=tmp_path / "serve.log") as server:
-        status, first = server.chat(EXERCISE)
+        _status, first = server.chat(EXERCISE)
         assert EXERCISE in questions(server)
 
         kb_copy.write_text(good[: len(good) // 2], encoding="utf-8")  # a writer caught halfway
@@ -156,8 +159,9 @@ class _Lanes:
         import httpx
 
         self.url = url
-        self.clients = [httpx.AsyncClient(timeout=30, trust_env=False, limits=httpx.Limits(max_connections=1))
-                        for _ in range(lanes)]
+        self.clients = [
+            httpx.AsyncClient(timeout=30, trust_env=False, limits=httpx.Limits(max_connections=1)) for _ in range(lanes)
+        ]
         self.locks = [asyncio.Lock() for _ in self.clients]
         self.turn = itertools.count()
         self.latencies: list[float] = []
@@ -197,23 +201,32 @@ async def _many(url: str, names: list[str]) -> tuple[list[Any], list[float]]:
 
 
 def test_a_thousand_concurrent_conversations_without_cross_talk(
-        bot: faqbot.Bot, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bot: faqbot.Bot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     expected = expected_replies(bot)
     names = [list(SCRIPTS)[i % len(SCRIPTS)] for i in range(1000)]
-    with Server("--workers", "2", "--no-access-log", log_path=tmp_path / "serve.log",
-                env={"FAQBOT_SECRET": "load test"}) as server:
+    with Server(
+        "--workers", "2", "--no-access-log", log_path=tmp_path / "serve.log", env={"FAQBOT_SECRET": "load test"}
+    ) as server:
         started = time.perf_counter()
         results, latencies = asyncio.run(_many(server.url + "/api/chat", names))
         elapsed = time.perf_counter() - started
     errors = [r for r in results if isinstance(r, BaseException)]
     assert not errors, f"{len(errors)} conversations failed, first: {errors[0]!r}"
-    wrong = [i for i, (name, got) in enumerate(zip(names, results)) if got != expected[name]]
+    wrong = [i for i, (name, got) in enumerate(zip(names, results, strict=True)) if got != expected[name]]
     assert not wrong, f"{len(wrong)} conversations got replies meant for another"
     cuts = statistics.quantiles(latencies, n=100)
-    report = {"conversations": len(names), "requests": len(latencies), "seconds": round(elapsed, 2),
-              "p50_ms": round(cuts[49] * 1000, 1), "p99_ms": round(cuts[98] * 1000, 1)}
+    report = {
+        "conversations": len(names),
+        "requests": len(latencies),
+        "seconds": round(elapsed, 2),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "concurrency.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     with capsys.disabled():
-        print(f"\n1,000 concurrent conversations, 2 workers, 8 connections: {report['requests']} requests in "
-              f"{report['seconds']} s, latency p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms")
+        print(
+            f"\n1,000 concurrent conversations, 2 workers, 8 connections: {report['requests']} requests in "
+            f"{report['seconds']} s, latency p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms"
+        )

@@ -7,8 +7,17 @@ import pytest
 
 import faqbot
 
-CONVERSATION = ["hi", "Is it safe to exercise when I am in pain?", "yep", "thanks", "not sure",
-                "What exercises are safe for me to perform?", "2", "how do I bake bread", "1"]
+CONVERSATION = [
+    "hi",
+    "Is it safe to exercise when I am in pain?",
+    "yep",
+    "thanks",
+    "not sure",
+    "What exercises are safe for me to perform?",
+    "2",
+    "how do I bake bread",
+    "1",
+]
 
 
 def test_state_is_plain_json(bot: faqbot.Bot) -> None:
@@ -22,10 +31,14 @@ def test_resuming_from_saved_state_gives_the_same_replies(bot: faqbot.Bot) -> No
     straight = bot.session()
     expected = [straight.ask(m) for m in CONVERSATION]
     state: dict[str, Any] | None = None
-    for message, want in zip(CONVERSATION, expected):
+    for message, want in zip(CONVERSATION, expected, strict=True):
         reply = bot.session(json.loads(json.dumps(state)) if state else None).ask(message)
         assert (reply.kind, reply.entry_id, reply.markdown, reply.options) == (
-            want.kind, want.entry_id, want.markdown, want.options)
+            want.kind,
+            want.entry_id,
+            want.markdown,
+            want.options,
+        )
         state = reply.state
 
 
@@ -47,23 +60,49 @@ def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> 
         ({"version": 1, "slots": {}, "pending": None, "extra": 1}, "state: unknown key 'extra'"),
         ({"version": 1, "slots": [], "pending": None}, "state.slots: expected an object, got a list"),
         ({"version": 1, "slots": {"mood": "yes"}, "pending": None}, "state.slots: unknown slot 'mood'"),
-        ({"version": 1, "slots": {"doctor_advised": "perhaps"}, "pending": None},
-         "state.slots.doctor_advised: 'perhaps' is not one of no, unsure, yes"),
+        (
+            {"version": 1, "slots": {"doctor_advised": "perhaps"}, "pending": None},
+            "state.slots.doctor_advised: 'perhaps' is not one of no, unsure, yes",
+        ),
         ({"version": 1, "slots": {"doctor_advised": ["yes"]}, "pending": None}, "state.slots.doctor_advised"),
         ({"version": 1, "slots": {}, "pending": "x"}, "state.pending: expected an object or null"),
         ({"version": 1, "slots": {}, "pending": {"kind": "dance"}}, "state.pending.kind"),
-        ({"version": 1, "slots": {}, "pending": {"kind": "follow_up", "entry": "nope", "step": "doctor", "tries": 0}},
-         "state.pending.entry: unknown entry 'nope'"),
-        ({"version": 1, "slots": {}, "pending": {"kind": "follow_up", "entry": "safe-exercises", "step": "doctor",
-                                                  "tries": 0}}, "is not a step of 'safe-exercises'"),
-        ({"version": 1, "slots": {}, "pending": {"kind": "follow_up", "entry": "exercise-when-in-pain",
-                                                  "step": "doctor", "tries": -1}}, "state.pending.tries"),
-        ({"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [], "clarify": False}},
-         "state.pending.entries"),
-        ({"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [["x"]], "clarify": False}},
-         "state.pending.entries: unknown entry"),
-        ({"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": ["safe-exercises"], "clarify": 1}},
-         "state.pending.clarify"),
+        (
+            {
+                "version": 1,
+                "slots": {},
+                "pending": {"kind": "follow_up", "entry": "nope", "step": "doctor", "tries": 0},
+            },
+            "state.pending.entry: unknown entry 'nope'",
+        ),
+        (
+            {
+                "version": 1,
+                "slots": {},
+                "pending": {"kind": "follow_up", "entry": "safe-exercises", "step": "doctor", "tries": 0},
+            },
+            "is not a step of 'safe-exercises'",
+        ),
+        (
+            {
+                "version": 1,
+                "slots": {},
+                "pending": {"kind": "follow_up", "entry": "exercise-when-in-pain", "step": "doctor", "tries": -1},
+            },
+            "state.pending.tries",
+        ),
+        (
+            {"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [], "clarify": False}},
+            "state.pending.entries",
+        ),
+        (
+            {"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": [["x"]], "clarify": False}},
+            "state.pending.entries: unknown entry",
+        ),
+        (
+            {"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": ["safe-exercises"], "clarify": 1}},
+            "state.pending.clarify",
+        ),
     ],
 )
 def test_tampered_state_raises_state_error(bot: faqbot.Bot, state: Any, message: str) -> None:

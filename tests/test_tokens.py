@@ -8,8 +8,11 @@ import pytest
 
 from faqbot.tokens import MAX_TOKEN_CHARS, StateSigner, TokenError
 
-STATE = {"version": 1, "slots": {"doctor_advised": "yes"},
-         "pending": {"kind": "follow_up", "entry": "exercise-when-in-pain", "step": "pain-source", "tries": 0}}
+STATE = {
+    "version": 1,
+    "slots": {"doctor_advised": "yes"},
+    "pending": {"kind": "follow_up", "entry": "exercise-when-in-pain", "step": "pain-source", "tries": 0},
+}
 ALPHABET = string.ascii_letters + string.digits + "-_."
 
 
@@ -64,10 +67,24 @@ def test_expired_token_is_rejected() -> None:
         signer.loads(token)
 
 
-@pytest.mark.parametrize("token", [
-    None, 42, b"bytes", {"state": {}}, "", ".", "abc", "abc.", ".abc", "a.b.c", "é.é",
-    "x" * (MAX_TOKEN_CHARS + 1), "not a token at all",
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        None,
+        42,
+        b"bytes",
+        {"state": {}},
+        "",
+        ".",
+        "abc",
+        "abc.",
+        ".abc",
+        "a.b.c",
+        "é.é",
+        "x" * (MAX_TOKEN_CHARS + 1),
+        "not a token at all",
+    ],
+)
 def test_things_that_are_not_tokens_are_rejected(token: object) -> None:
     with pytest.raises(TokenError):
         StateSigner("s3cret").loads(token)
@@ -82,7 +99,7 @@ def test_signed_payload_of_the_wrong_shape_is_rejected() -> None:
 
 
 def test_empty_secret_or_lifetime_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="secret"):
         StateSigner("")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lifetime"):
         StateSigner("s3cret", ttl=0)

@@ -66,11 +66,14 @@ def test_follow_up_flow_over_the_api_matches_the_library(client: TestClient, bot
     assert first["options"] == ["Yes", "No", "Not sure"]
 
 
-@pytest.mark.parametrize("message, kind, entry_id", [
-    ("What exercises are safe for me to perform?", "answer", "safe-exercises"),
-    ("how do I bake bread", "fallback", None),
-    ("I can't control my bladder", "urgent", None),
-])
+@pytest.mark.parametrize(
+    ("message", "kind", "entry_id"),
+    [
+        ("What exercises are safe for me to perform?", "answer", "safe-exercises"),
+        ("how do I bake bread", "fallback", None),
+        ("I can't control my bladder", "urgent", None),
+    ],
+)
 def test_single_replies(client: TestClient, message: str, kind: str, entry_id: str | None) -> None:
     data = chat(client, message)
     assert (data["kind"], data["entry_id"]) == (kind, entry_id)
@@ -100,8 +103,9 @@ def test_raw_html_in_the_knowledge_base_is_escaped(write_kb: Callable[[str], Pat
 
 
 def test_lone_surrogate_in_a_message_is_answered(client: TestClient) -> None:
-    response = client.post("/api/chat", content=b'{"message": "pain \\ud800 exercise"}',
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/chat", content=b'{"message": "pain \\ud800 exercise"}', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 200
 
 
@@ -139,17 +143,22 @@ def test_expired_token_is_invalid_state(client: TestClient) -> None:
     error(client.post("/api/chat", json={"message": "Yes", "state": token}), 400, "invalid_state")
 
 
-@pytest.mark.parametrize("state", [
-    {"version": 99, "slots": {}, "pending": None},
-    {"version": 1, "slots": {"no_such_slot": "yes"}, "pending": None},
-    {"version": 1, "slots": {}, "pending": {"kind": "follow_up", "entry": "nope", "step": "x", "tries": 0}},
-])
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"version": 99, "slots": {}, "pending": None},
+        {"version": 1, "slots": {"no_such_slot": "yes"}, "pending": None},
+        {"version": 1, "slots": {}, "pending": {"kind": "follow_up", "entry": "nope", "step": "x", "tries": 0}},
+    ],
+)
 def test_genuine_token_with_a_state_the_bot_rejects_is_invalid_state(client: TestClient, state: Any) -> None:
     token = StateSigner(SECRET).dumps(state)
     error(client.post("/api/chat", json={"message": "Yes", "state": token}), 400, "invalid_state")
 
 
-def test_token_from_another_knowledge_base_is_invalid_state(client: TestClient, write_kb: Callable[[str], Path]) -> None:
+def test_token_from_another_knowledge_base_is_invalid_state(
+    client: TestClient, write_kb: Callable[[str], Path]
+) -> None:
     token = chat(client, EXERCISE)["state"]
     tiny = TestClient(web.create_app(faqbot.Bot.load(write_kb(SMALL_KB)), secret=SECRET))
     error(tiny.post("/api/chat", json={"message": "Yes", "state": token}), 400, "invalid_state")
@@ -167,7 +176,8 @@ def test_secret_comes_from_the_environment(bot: faqbot.Bot, monkeypatch: pytest.
 
 
 def test_without_a_secret_a_random_key_is_used_with_a_warning(
-        bot: faqbot.Bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    bot: faqbot.Bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.delenv("FAQBOT_SECRET", raising=False)
     with caplog.at_level(logging.WARNING, logger="faqbot.web"):
         one, two = TestClient(web.create_app(bot)), TestClient(web.create_app(bot))
@@ -179,34 +189,39 @@ def test_without_a_secret_a_random_key_is_used_with_a_warning(
 # -- bad input ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body, code", [
-    (b"not json", "invalid_json"),
-    (b"\xff\xfe\x00", "invalid_json"),
-    pytest.param(b"[" * 100_000 + b"]" * 100_000, "body_too_large", id="nested-huge"),
-    pytest.param(b"[" * 5000 + b"]" * 5000, "invalid_json", id="nested-deep"),
-    (b"", "invalid_json"),
-    (b"[]", "invalid_message"),
-    (b'"hello"', "invalid_message"),
-    (b"{}", "invalid_message"),
-    (b'{"message": null}', "invalid_message"),
-    (b'{"message": 42}', "invalid_message"),
-    (b'{"message": ["hi"]}', "invalid_message"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"not json", "invalid_json"),
+        (b"\xff\xfe\x00", "invalid_json"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, "body_too_large", id="nested-huge"),
+        pytest.param(b"[" * 5000 + b"]" * 5000, "invalid_json", id="nested-deep"),
+        (b"", "invalid_json"),
+        (b"[]", "invalid_message"),
+        (b'"hello"', "invalid_message"),
+        (b"{}", "invalid_message"),
+        (b'{"message": null}', "invalid_message"),
+        (b'{"message": 42}', "invalid_message"),
+        (b'{"message": ["hi"]}', "invalid_message"),
+    ],
+)
 def test_bad_bodies_are_400(client: TestClient, body: bytes, code: str) -> None:
     response = client.post("/api/chat", content=body, headers={"content-type": "application/json"})
     error(response, 413 if code == "body_too_large" else 400, code)
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
-                                          "application/jsonx", ""])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/jsonx", ""]
+)
 def test_wrong_content_type_is_415(client: TestClient, content_type: str) -> None:
     headers = {"content-type": content_type} if content_type else {}
     error(client.post("/api/chat", content=b'{"message": "hi"}', headers=headers), 415, "unsupported_media_type")
 
 
 def test_json_with_a_charset_is_fine(client: TestClient) -> None:
-    response = client.post("/api/chat", content=b'{"message": "hi"}',
-                           headers={"content-type": "application/json; charset=utf-8"})
+    response = client.post(
+        "/api/chat", content=b'{"message": "hi"}', headers={"content-type": "application/json; charset=utf-8"}
+    )
     assert response.status_code == 200
 
 
@@ -224,9 +239,20 @@ def test_one_megabyte_body_is_413(client: TestClient) -> None:
 async def _call(app: Any, headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> tuple[int, int, bytes]:
     """Drive the ASGI app directly; returns (status, how many body chunks it pulled, response body)."""
     pulled, sent = [0], []
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-             "scheme": "http", "path": "/api/chat", "raw_path": b"/api/chat", "root_path": "", "query_string": b"",
-             "headers": [(b"content-type", b"application/json"), *headers], "client": ("t", 1), "server": ("t", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/chat",
+        "raw_path": b"/api/chat",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), *headers],
+        "client": ("t", 1),
+        "server": ("t", 80),
+    }
 
     async def receive() -> dict[str, Any]:
         i = pulled[0]
@@ -265,7 +291,10 @@ def test_declared_huge_body_is_refused_without_reading_it(bot: faqbot.Bot) -> No
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["message", "state", "x"]) | st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["message", "state", "x"]) | st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -280,8 +309,12 @@ def test_random_json_bodies_never_5xx(client: TestClient, body: Any) -> None:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.binary(max_size=300), content_type=st.sampled_from(
-    ["application/json", "text/plain", "application/xml", "", "application/json; charset=latin-1", "*/*"]))
+@given(
+    body=st.binary(max_size=300),
+    content_type=st.sampled_from(
+        ["application/json", "text/plain", "application/xml", "", "application/json; charset=latin-1", "*/*"]
+    ),
+)
 def test_random_bytes_and_content_types_never_5xx(client: TestClient, body: bytes, content_type: str) -> None:
     response = client.post("/api/chat", content=body, headers={"content-type": content_type})
     assert response.status_code in (200, 400, 413, 415)
@@ -353,18 +386,29 @@ def test_chat_info_for_the_widget(client: TestClient) -> None:
     assert data["title"] and data["disclaimer"] and EXERCISE in data["suggestions"]
 
 
-@pytest.mark.parametrize("path, content_type", [
-    ("/widget.js", "text/javascript"), ("/widget.css", "text/css"), ("/static/demo.css", "text/css"),
-    ("/static/faq.css", "text/css"), ("/healthz", "application/json"),
-])
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/widget.js", "text/javascript"),
+        ("/widget.css", "text/css"),
+        ("/static/demo.css", "text/css"),
+        ("/static/faq.css", "text/css"),
+        ("/healthz", "application/json"),
+    ],
+)
 def test_assets_and_health(client: TestClient, path: str, content_type: str) -> None:
     response = client.get(path)
     assert response.status_code == 200 and response.headers["content-type"].startswith(content_type)
 
 
 def test_every_response_has_security_headers(client: TestClient) -> None:
-    for response in (client.get("/"), client.get("/api/faq"), client.get("/widget.js"), client.get("/nope"),
-                     client.post("/api/chat", content=b"x", headers={"content-type": "text/plain"})):
+    for response in (
+        client.get("/"),
+        client.get("/api/faq"),
+        client.get("/widget.js"),
+        client.get("/nope"),
+        client.post("/api/chat", content=b"x", headers={"content-type": "text/plain"}),
+    ):
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"]
         assert response.headers["content-security-policy"]
@@ -385,11 +429,18 @@ def test_cors_only_for_allowed_origins(bot: faqbot.Bot) -> None:
     assert allowed.headers["access-control-allow-origin"] == "https://site.example"
     other = app.post("/api/chat", json={"message": "hi"}, headers={"origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
-    preflight = app.options("/api/chat", headers={"origin": "https://site.example",
-                                                  "access-control-request-method": "POST",
-                                                  "access-control-request-headers": "content-type"})
+    preflight = app.options(
+        "/api/chat",
+        headers={
+            "origin": "https://site.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == "https://site.example"
-    refused = app.options("/api/chat", headers={"origin": "https://evil.example", "access-control-request-method": "POST"})
+    refused = app.options(
+        "/api/chat", headers={"origin": "https://evil.example", "access-control-request-method": "POST"}
+    )
     assert refused.status_code == 400
 
 
@@ -410,13 +461,17 @@ def test_reload_swaps_in_a_valid_knowledge_base_whole(write_kb: Callable[[str], 
     assert "weekdays" in chat(client, "when are you open")["text"]
 
 
-@pytest.mark.parametrize("broken", [
-    SMALL_KB[: len(SMALL_KB) // 2],                              # cut off mid-write
-    SMALL_KB + "    related: [no-such-entry]\n",                  # a dangling reference
-    "",                                                           # emptied
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        SMALL_KB[: len(SMALL_KB) // 2],  # cut off mid-write
+        SMALL_KB + "    related: [no-such-entry]\n",  # a dangling reference
+        "",  # emptied
+    ],
+)
 def test_reload_of_a_broken_file_keeps_the_old_one(
-        write_kb: Callable[[str], Path], caplog: pytest.LogCaptureFixture, broken: str) -> None:
+    write_kb: Callable[[str], Path], caplog: pytest.LogCaptureFixture, broken: str
+) -> None:
     path = write_kb(SMALL_KB)
     live = web.LiveBot(faqbot.Bot.load(path), path)
     old = live.bot
@@ -434,7 +489,9 @@ def test_reload_of_a_deleted_file_keeps_the_old_one(write_kb: Callable[[str], Pa
     assert not live.reload() and live.bot is old
 
 
-def test_file_that_changes_while_read_is_refused(write_kb: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_that_changes_while_read_is_refused(
+    write_kb: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_kb(SMALL_KB)
     real = Path.read_bytes
 
@@ -450,12 +507,14 @@ def test_file_that_changes_while_read_is_refused(write_kb: Callable[[str], Path]
 
 
 def test_import_faqbot_does_not_import_the_web_stack() -> None:
-    code = ("import sys, faqbot, faqbot.cli; faqbot.cli.build_parser(); "
-            "bad = [m for m in ('starlette', 'uvicorn', 'faqbot.web') if m in sys.modules]; print(bad)")
+    code = (
+        "import sys, faqbot, faqbot.cli; faqbot.cli.build_parser(); "
+        "bad = [m for m in ('starlette', 'uvicorn', 'faqbot.web') if m in sys.modules]; print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 
 def test_create_app_refuses_a_silly_message_limit(bot: faqbot.Bot) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_message"):
         web.create_app(bot, secret=SECRET, max_message=0)

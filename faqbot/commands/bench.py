@@ -31,15 +31,24 @@ the repository. Without it (or with --generated) the scaled KB is generated, and
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("--kb", metavar="PATH", help="knowledge base to measure (default: the bundled one)")
-    parser.add_argument("--scale", metavar="N", type=int, default=15_000,
-                        help="entries in the scaled knowledge base (default 15000; 0 skips the scaled run)")
-    parser.add_argument("--queries", metavar="N", type=int,
-                        help="queries timed on the scaled KB, for faqbot and the naive reference "
-                             "(default 500, or 50 with --quick)")
+    parser.add_argument(
+        "--scale",
+        metavar="N",
+        type=int,
+        default=15_000,
+        help="entries in the scaled knowledge base (default 15000; 0 skips the scaled run)",
+    )
+    parser.add_argument(
+        "--queries",
+        metavar="N",
+        type=int,
+        help="queries timed on the scaled KB, for faqbot and the naive reference (default 500, or 50 with --quick)",
+    )
     parser.add_argument("--clinc", metavar="PATH", help="CLINC150 data_full.json or its folder")
     parser.add_argument("--generated", action="store_true", help="use a generated scaled KB even if CLINC is found")
-    parser.add_argument("--quick", action="store_true",
-                        help="one pass per measurement (a smoke test; the numbers are noisy)")
+    parser.add_argument(
+        "--quick", action="store_true", help="one pass per measurement (a smoke test; the numbers are noisy)"
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
 
 
@@ -55,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
     clinc = None if args.generated or args.scale == 0 else find_clinc(args.clinc)
     queries, source = query_mix(load(args.kb), () if args.kb else bundled_queries())
     result: dict[str, Any] = {
-        "python": platform.python_version(), "cpus": os.cpu_count(), "faqbot": __version__,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "faqbot": __version__,
         "kb": measure_kb(args.kb, queries, source, args.quick),
     }
     if args.scale:
@@ -71,7 +82,7 @@ def _text(result: dict[str, Any]) -> str:
     lines = [f"faqbot bench: faqbot {result['faqbot']}, Python {result['python']}, {result['cpus']} CPUs", ""]
     lines += _kb_text(result["kb"])
     if "scaled" in result:
-        lines += [""] + _scaled_text(result["scaled"])
+        lines += ["", *_scaled_text(result["scaled"])]
     rss = result["max_rss_mb"]
     if rss is not None:
         lines += ["", f"process peak resident memory: {rss:.0f} MB (ru_maxrss, whole process, whole run)"]
@@ -83,24 +94,43 @@ def _kb_text(kb: dict[str, Any]) -> list[str]:
     return [
         f"{kb['title']} ({shown_path(kb['kb'])}: {kb['entries']} entries, {kb['phrasings']} phrasings)",
         f"  query mix: {q['source']}; {q['match_samples']:,} matches and {q['reply_samples']:,} replies timed",
-        table([
-            ["import faqbot", f"{kb['import_ms']:.1f} ms", "python -X importtime, cumulative, median of fresh runs"],
-            ["Bot.load()", f"{kb['load_ms']:.1f} ms", "median of repeated loads"],
-            ["fresh process", f"{cold['imports']:.0f} + {cold['first_load']:.0f} ms",
-             "importing what Bot needs + the first Bot.load(), median of fresh runs"],
-            ["match p50 / p99", f"{ms(match['p50'])} / {ms(match['p99'])} ms",
-             f"bot.match(query, 3){_by_round(match)}"],
-            ["reply p50 / p99", f"{ms(reply['p50'])} / {ms(reply['p99'])} ms",
-             f"session.ask(query), new session each{_by_round(reply)}"],
-            ["throughput", f"{kb['replies_per_second']:,.0f} replies/s", "one process, one query after another"],
-            ["memory", f"{kb['memory_mb']['load_peak_tracemalloc']:.2f} MB",
-             "Python heap peak during Bot.load (tracemalloc)"],
-        ], align="lrl"),
+        table(
+            [
+                [
+                    "import faqbot",
+                    f"{kb['import_ms']:.1f} ms",
+                    "python -X importtime, cumulative, median of fresh runs",
+                ],
+                ["Bot.load()", f"{kb['load_ms']:.1f} ms", "median of repeated loads"],
+                [
+                    "fresh process",
+                    f"{cold['imports']:.0f} + {cold['first_load']:.0f} ms",
+                    "importing what Bot needs + the first Bot.load(), median of fresh runs",
+                ],
+                [
+                    "match p50 / p99",
+                    f"{ms(match['p50'])} / {ms(match['p99'])} ms",
+                    f"bot.match(query, 3){_by_round(match)}",
+                ],
+                [
+                    "reply p50 / p99",
+                    f"{ms(reply['p50'])} / {ms(reply['p99'])} ms",
+                    f"session.ask(query), new session each{_by_round(reply)}",
+                ],
+                ["throughput", f"{kb['replies_per_second']:,.0f} replies/s", "one process, one query after another"],
+                [
+                    "memory",
+                    f"{kb['memory_mb']['load_peak_tracemalloc']:.2f} MB",
+                    "Python heap peak during Bot.load (tracemalloc)",
+                ],
+            ],
+            align="lrl",
+        ),
     ]
 
 
 def _by_round(latency: dict[str, Any]) -> str:
-    """"; p50 by round 0.24-0.39" when there were several rounds: how steady the machine was."""
+    """ "; p50 by round 0.24-0.39" when there were several rounds: how steady the machine was."""
     p50s = latency["p50_by_round"]
     return f"; p50 by round {ms(min(p50s))}-{ms(max(p50s))}" if len(p50s) > 1 else ""
 
@@ -114,13 +144,15 @@ def _scaled_text(scaled: dict[str, Any]) -> list[str]:
         f"  index build {seconds(scaled['index_build_s'])}; Python heap peak "
         f"{scaled['memory_mb']['build_peak_tracemalloc']:.1f} MB while building (tracemalloc)",
         f"  {scaled['queries']:,} queries, each timed with both methods:",
-        table([
-            ["", "faqbot", "naive"],
-            ["match p50 (ms)", ms(ours["ms"]["p50"]), ms(naive["ms"]["p50"])],
-            ["match p99 (ms)", ms(ours["ms"]["p99"]), ms(naive["ms"]["p99"])],
-            ["match mean (ms)", ms(ours["ms"]["mean"]), ms(naive["ms"]["mean"])],
-            ["top-1 accuracy", pct(ours["accuracy"]), pct(naive["accuracy"])],
-        ]),
+        table(
+            [
+                ["", "faqbot", "naive"],
+                ["match p50 (ms)", ms(ours["ms"]["p50"]), ms(naive["ms"]["p50"])],
+                ["match p99 (ms)", ms(ours["ms"]["p99"]), ms(naive["ms"]["p99"])],
+                ["match mean (ms)", ms(ours["ms"]["mean"]), ms(naive["ms"]["mean"])],
+                ["top-1 accuracy", pct(ours["accuracy"]), pct(naive["accuracy"])],
+            ]
+        ),
         f"  speed-up (mean): {speedup:.1f}x" if speedup else "  speed-up: n/a",
         f"  faqbot = {ours['method']}",
         f"  naive  = {naive['method']}",

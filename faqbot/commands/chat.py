@@ -23,8 +23,7 @@ Colour is off when NO_COLOR is set or the output is not a terminal.
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("--kb", metavar="PATH", help=KB_HELP)
-    parser.add_argument("--no-history", action="store_true",
-                        help="do not read or save the history of typed lines")
+    parser.add_argument("--no-history", action="store_true", help="do not read or save the history of typed lines")
 
 
 def run(args: argparse.Namespace) -> int:

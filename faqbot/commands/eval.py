@@ -34,20 +34,34 @@ answer) or `urgent` (a red flag). Exit status: 0 ok, 1 below --min-accuracy or a
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
-    parser.add_argument("path", metavar="CASES.yaml|PATH",
-                        help="labelled queries, or with --dataset the dataset file or its folder")
+    parser.add_argument(
+        "path", metavar="CASES.yaml|PATH", help="labelled queries, or with --dataset the dataset file or its folder"
+    )
     parser.add_argument("--kb", metavar="PATH", help="knowledge base to evaluate (default: the bundled one)")
-    parser.add_argument("--dataset", choices=("clinc150", "stackfaq"),
-                        help="evaluate on a public benchmark built in memory from PATH")
-    parser.add_argument("--tune", choices=("accuracy", "balanced"), default="accuracy",
-                        help="clinc150 threshold rule on val: accuracy with oos as its own class (default, as "
-                             "in the CLINC150 paper) or balanced = (in-scope accuracy + OOS recall) / 2")
+    parser.add_argument(
+        "--dataset", choices=("clinc150", "stackfaq"), help="evaluate on a public benchmark built in memory from PATH"
+    )
+    parser.add_argument(
+        "--tune",
+        choices=("accuracy", "balanced"),
+        default="accuracy",
+        help="clinc150 threshold rule on val: accuracy with oos as its own class (default, as "
+        "in the CLINC150 paper) or balanced = (in-scope accuracy + OOS recall) / 2",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a report")
-    parser.add_argument("--min-accuracy", metavar="X",
-                        help="exit 1 when accuracy is below X, a fraction from 0 to 1 (e.g. 0.95); the "
-                             "accuracy is in-scope top-1 (cases, clinc150 test) or Hit@1 of each stackfaq setting")
-    parser.add_argument("--failures", metavar="N", type=int, default=20,
-                        help="failing queries to list in the report (default 20; --json lists all)")
+    parser.add_argument(
+        "--min-accuracy",
+        metavar="X",
+        help="exit 1 when accuracy is below X, a fraction from 0 to 1 (e.g. 0.95); the "
+        "accuracy is in-scope top-1 (cases, clinc150 test) or Hit@1 of each stackfaq setting",
+    )
+    parser.add_argument(
+        "--failures",
+        metavar="N",
+        type=int,
+        default=20,
+        help="failing queries to list in the report (default 20; --json lists all)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,6 +97,7 @@ def _fraction(value: str | None) -> float | None:
 
 # -- labelled cases -------------------------------------------------------------------------------------
 
+
 def _cases(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
     from ..bot import Bot
     from ..evaluate import evaluate_cases, load_cases
@@ -106,18 +121,31 @@ def _cases_text(path: str, bot: Any, report: CaseReport, show: int) -> str:
         f"  {seconds(report.seconds)} in all; reply time per query p50 {ms(latency['p50'])} ms, "
         f"mean {ms(latency['mean'])} ms",
         "",
-        table([
-            ["top-1 accuracy, in scope", pct(report.accuracy),
-             f"{sum(r.correct for r in report.in_scope)}/{in_scope} (clarify counts if its 1st option is right)"],
-            ["clarify rate, in scope", pct(report.clarify_rate), ""],
-            ["matcher top-1, no threshold", pct(report.matcher_top1), ""],
-            ["out-of-scope recall", pct(report.oos_recall), f"{oos} queries expect oos"],
-            ["out-of-scope precision", pct(report.oos_precision), "of the replies that gave no entry"],
-            ["red-flag recall", pct(report.red_flag_recall), f"{urgent} queries; {report.false_alarms} false alarms"],
-        ], align="lrl"),
-        "", "per label",
-        table([["label", "cases", "correct", "accuracy"]]
-              + [[label, str(n), str(ok), pct(ok / n)] for label, (n, ok) in report.per_label().items()]),
+        table(
+            [
+                [
+                    "top-1 accuracy, in scope",
+                    pct(report.accuracy),
+                    f"{sum(r.correct for r in report.in_scope)}/{in_scope} (clarify counts if its 1st option is right)",
+                ],
+                ["clarify rate, in scope", pct(report.clarify_rate), ""],
+                ["matcher top-1, no threshold", pct(report.matcher_top1), ""],
+                ["out-of-scope recall", pct(report.oos_recall), f"{oos} queries expect oos"],
+                ["out-of-scope precision", pct(report.oos_precision), "of the replies that gave no entry"],
+                [
+                    "red-flag recall",
+                    pct(report.red_flag_recall),
+                    f"{urgent} queries; {report.false_alarms} false alarms",
+                ],
+            ],
+            align="lrl",
+        ),
+        "",
+        "per label",
+        table(
+            [["label", "cases", "correct", "accuracy"]]
+            + [[label, str(n), str(ok), pct(ok / n)] for label, (n, ok) in report.per_label().items()]
+        ),
     ]
     confused = report.confused()
     if confused:
@@ -126,17 +154,20 @@ def _cases_text(path: str, bot: Any, report: CaseReport, show: int) -> str:
     failures = report.failures
     if failures:
         lines += ["", f"failing queries ({len(failures)}{f', first {show}' if len(failures) > show else ''})"]
-        lines += [_failure_line(path, r) for r in failures[:max(show, 0)]]
+        lines += [_failure_line(path, r) for r in failures[: max(show, 0)]]
     return "\n".join(lines)
 
 
 def _failure_line(path: str, r: Any) -> str:
     ranking = ", ".join(f"{c.entry_id} {c.score:.1f}" for c in r.candidates) or "nothing"
-    return (f"  {path}:{r.case.line}: expect {r.case.expect}, got {r.got} ({r.kind}); ranking: {ranking}\n"
-            f"      {r.case.text!r}")
+    return (
+        f"  {path}:{r.case.line}: expect {r.case.expect}, got {r.got} ({r.kind}); ranking: {ranking}\n"
+        f"      {r.case.text!r}"
+    )
 
 
 # -- public benchmarks ----------------------------------------------------------------------------------
+
 
 def _clinc(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
     from ..benchmarks import evaluate_clinc
@@ -158,21 +189,29 @@ RULES = {"accuracy": "accuracy on val with oos as its own class", "balanced": "(
 
 def _clinc_text(report: ClincReport, load: float) -> str:
     rows = [["", "val", "test"]]
-    for key, name in (("in_scope_accuracy", "in-scope accuracy"), ("oos_recall", "OOS recall"),
-                      ("oos_precision", "OOS precision"), ("accuracy", "accuracy, oos as a class"),
-                      ("top1_no_threshold", "in-scope top-1, no threshold")):
+    for key, name in (
+        ("in_scope_accuracy", "in-scope accuracy"),
+        ("oos_recall", "OOS recall"),
+        ("oos_precision", "OOS precision"),
+        ("accuracy", "accuracy, oos as a class"),
+        ("top1_no_threshold", "in-scope top-1, no threshold"),
+    ):
         rows.append([name, pct(report.val[key]), pct(report.test[key])])
     latency, stages = report.ms_per_query, report.stages
-    return "\n".join([
-        f"{report.title}: {report.entries} entries, {report.phrasings:,} phrasings",
-        f"  threshold {report.threshold:.2f}, tuned on val + oos_val ({report.queries['val']:,} queries) "
-        f"maximising {RULES[report.rule]}",
-        "", table(rows), "",
-        f"  ms/query (rank, test): p50 {ms(latency['p50'])}, p99 {ms(latency['p99'])}, mean {ms(latency['mean'])}",
-        f"  stages: load {seconds(load)}, index build {seconds(stages['index_build'])}, "
-        f"rank val {seconds(stages['rank_val'])}, rank test ({report.queries['test']:,} queries) "
-        f"{seconds(stages['rank_test'])}",
-    ])
+    return "\n".join(
+        [
+            f"{report.title}: {report.entries} entries, {report.phrasings:,} phrasings",
+            f"  threshold {report.threshold:.2f}, tuned on val + oos_val ({report.queries['val']:,} queries) "
+            f"maximising {RULES[report.rule]}",
+            "",
+            table(rows),
+            "",
+            f"  ms/query (rank, test): p50 {ms(latency['p50'])}, p99 {ms(latency['p99'])}, mean {ms(latency['mean'])}",
+            f"  stages: load {seconds(load)}, index build {seconds(stages['index_build'])}, "
+            f"rank val {seconds(stages['rank_val'])}, rank test ({report.queries['test']:,} queries) "
+            f"{seconds(stages['rank_test'])}",
+        ]
+    )
 
 
 def _stackfaq(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
@@ -192,13 +231,43 @@ def _stackfaq(args: argparse.Namespace) -> tuple[list[float | None], dict[str, A
 def _stackfaq_text(path: str, reports: list[RetrievalReport], load: float) -> str:
     from ..benchmarks import MRR_DEPTH
 
-    rows = [["setting", "entries", "phrasings", "queries", "Hit@1", "Hit@3", f"MRR@{MRR_DEPTH}",
-             "ms/query p50", "mean", "index build", "ranking"]]
+    rows = [
+        [
+            "setting",
+            "entries",
+            "phrasings",
+            "queries",
+            "Hit@1",
+            "Hit@3",
+            f"MRR@{MRR_DEPTH}",
+            "ms/query p50",
+            "mean",
+            "index build",
+            "ranking",
+        ]
+    ]
     for r in reports:
-        rows.append([r.name, str(r.entries), f"{r.phrasings:,}", f"{r.queries:,}", pct(r.hit1), pct(r.hit3),
-                     f"{r.mrr:.3f}", ms(r.ms_per_query["p50"]), ms(r.ms_per_query["mean"]),
-                     seconds(r.stages["index_build"]), seconds(r.stages["rank"])])
-    return "\n".join([
-        f"StackFAQ ({path}): {reports[0].entries} threads; no threshold (every query is in scope)",
-        "", table(rows), "", f"  stages: load {seconds(load)}; index build and ranking per setting above",
-    ])
+        rows.append(
+            [
+                r.name,
+                str(r.entries),
+                f"{r.phrasings:,}",
+                f"{r.queries:,}",
+                pct(r.hit1),
+                pct(r.hit3),
+                f"{r.mrr:.3f}",
+                ms(r.ms_per_query["p50"]),
+                ms(r.ms_per_query["mean"]),
+                seconds(r.stages["index_build"]),
+                seconds(r.stages["rank"]),
+            ]
+        )
+    return "\n".join(
+        [
+            f"StackFAQ ({path}): {reports[0].entries} threads; no threshold (every query is in scope)",
+            "",
+            table(rows),
+            "",
+            f"  stages: load {seconds(load)}; index build and ranking per setting above",
+        ]
+    )

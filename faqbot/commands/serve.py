@@ -14,6 +14,7 @@ one signing secret: `FAQBOT_SECRET`, or one generated here for this run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import logging
 import logging.config
@@ -49,12 +50,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
     parser.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
-    parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
-                        help="a site allowed to call the API from its pages (CORS); repeat for several")
-    parser.add_argument("--max-message", type=int, default=2000, metavar="CHARS",
-                        help="longest message accepted (default: %(default)s)")
-    parser.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
-                        help="log every request (default: on)")
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a site allowed to call the API from its pages (CORS); repeat for several",
+    )
+    parser.add_argument(
+        "--max-message", type=int, default=2000, metavar="CHARS", help="longest message accepted (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--access-log", action=argparse.BooleanOptionalAction, default=True, help="log every request (default: on)"
+    )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
 
 
@@ -68,15 +76,22 @@ def run(args: argparse.Namespace) -> int:
     logging.config.dictConfig(_log_config())
     path = str(Path(args.kb).resolve()) if args.kb else None
     bot_kb = knowledge.load(path)  # fail now, with file:line, rather than in a worker
-    config: dict[str, Any] = dict(host=args.host, port=args.port, log_level=args.log_level,
-                                  access_log=args.access_log, log_config=_log_config(), timeout_graceful_shutdown=5)
+    config: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "access_log": args.access_log,
+        "log_config": _log_config(),
+        "timeout_graceful_shutdown": 5,
+    }
     if args.workers == 1:
         return _serve_one(uvicorn, bot_kb, path, args, config)
     return _serve_many(uvicorn, path, args, config)
 
 
-def _serve_one(uvicorn: Any, kb: knowledge.KnowledgeBase, path: str | None, args: argparse.Namespace,
-               config: dict[str, Any]) -> int:
+def _serve_one(
+    uvicorn: Any, kb: knowledge.KnowledgeBase, path: str | None, args: argparse.Namespace, config: dict[str, Any]
+) -> int:
     from ..bot import Bot
     from ..web import LiveBot, create_app
 
@@ -96,8 +111,12 @@ def _serve_many(uvicorn: Any, path: str | None, args: argparse.Namespace, config
     snapshots = _Snapshots(Path(path) if path else knowledge.bundled_path())
     if not os.environ.get(ENV_SECRET):
         os.environ[ENV_SECRET] = secrets.token_urlsafe(32)
-        log.warning("%s is not set: generated a secret shared by this server's workers. Conversations will not "
-                    "survive a restart; several machines must share one %s.", ENV_SECRET, ENV_SECRET)
+        log.warning(
+            "%s is not set: generated a secret shared by this server's workers. Conversations will not "
+            "survive a restart; several machines must share one %s.",
+            ENV_SECRET,
+            ENV_SECRET,
+        )
     os.environ[ENV_ORIGINS] = ",".join(args.allow_origin)
     os.environ[ENV_MAX_MESSAGE] = str(args.max_message)
 
@@ -132,10 +151,8 @@ def worker_app() -> Any:
     """The app in one worker of `faqbot serve --workers N`; the parent process coordinates reloads."""
     from ..web import app_from_env
 
-    try:
+    with contextlib.suppress(ValueError):  # not the main thread: nothing to protect
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    except ValueError:  # not the main thread: nothing to protect
-        pass
     return app_from_env()
 
 

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _serve_helpers import Server
 from conftest import Watched
 from test_widget import ask, expect, replies
-
-from _serve_helpers import Server
 
 EMBED = Path(__file__).resolve().parents[2] / "examples" / "embed.html"
 
@@ -33,8 +32,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Server
     thread.start()
     log = tmp_path_factory.mktemp("embed-serve") / "serve.log"
     try:
-        with Server("--no-access-log", "--allow-origin", origin, log_path=log,
-                    env={"FAQBOT_SECRET": "embed tests"}) as server:
+        with Server(
+            "--no-access-log", "--allow-origin", origin, log_path=log, env={"FAQBOT_SECRET": "embed tests"}
+        ) as server:
             page = EMBED.read_text(encoding="utf-8").replace("http://127.0.0.1:8000", server.url)
             (folder / "embed.html").write_text(page, encoding="utf-8")
             (folder / "favicon.ico").write_bytes(b"")
@@ -53,7 +53,9 @@ def test_one_tag_embed_on_another_origin(watched: Watched, site: tuple[str, Serv
     colour = launcher.evaluate("el => getComputedStyle(el).backgroundColor")
     assert colour == "rgb(47, 107, 58)"  # data-color="#2f6b3a"
     launcher.click()
-    expect(page.locator(".fb-msg.fb-bot").first).to_have_text("Bot: Hello! Ask me about exercising with lower back pain.")
+    expect(page.locator(".fb-msg.fb-bot").first).to_have_text(
+        "Bot: Hello! Ask me about exercising with lower back pain."
+    )
     ask(page, "What exercises are safe for me to perform?")
     expect(replies(page, "answer")).to_have_count(1)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import Watched
-
 from _serve_helpers import Server
+from conftest import Watched
 
 EXERCISE = "Is it safe to exercise when I am in pain?"
 TITLE = "Ask about back pain"
