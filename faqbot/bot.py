@@ -15,7 +15,7 @@ from .dialogue import Dialogue, Reply
 from .knowledge import KnowledgeBase
 from .matcher import Candidate, Matcher
 from .safety import Screen
-from .state import copy_state, new_state, validate
+from .state import State
 from .text import Normaliser
 
 __all__ = ["Bot", "Session"]
@@ -46,30 +46,31 @@ class Bot:
 
     def session(self, state: dict[str, Any] | None = None) -> Session:
         """A new conversation, or one resumed from a `reply.state` (`StateError` if it is not valid)."""
-        return Session(self, new_state() if state is None else validate(self.kb, state))
+        return Session(self, State() if state is None else State.from_json(self.kb, state))
 
     def respond(self, text: str, state: dict[str, Any]) -> Reply:
         """One stateless turn: the reply to `text` in the conversation `state` (validated first)."""
         _require_str(text)
-        return self._dialogue.respond(text, validate(self.kb, state))
+        return self._dialogue.respond(text, State.from_json(self.kb, state))
 
 
 class Session:
     """One conversation. Not shared between threads; create one per user."""
 
-    def __init__(self, bot: Bot, state: dict[str, Any]) -> None:
+    def __init__(self, bot: Bot, state: State) -> None:
         self.bot = bot
         self._state = state
 
     @property
     def state(self) -> dict[str, Any]:
-        return validate(self.bot.kb, self._state)
+        """The conversation so far as plain JSON (a new dict each time)."""
+        return self._state.to_json()
 
     def ask(self, text: str) -> Reply:
         """The bot's reply to one message. Never raises for any `str`; raises TypeError for anything else."""
         _require_str(text)
         reply = self.bot._dialogue.respond(text, self._state)
-        self._state = copy_state(reply.state)  # the reply's state is the caller's to change
+        self._state = reply.conversation
         return reply
 
 

@@ -1,8 +1,9 @@
-"""The dialogue manager: one message in, one `Reply` out, the conversation carried in a plain dict.
+"""The dialogue manager: one message in, one `Reply` out, the conversation carried in a typed `State`.
 
 Handlers run in the order of DESIGN.md's rules; the first that returns a reply wins:
-red flags → pending follow-up → pick from offered questions → small talk → match → fallback.
-The conversation lives entirely in `state` (JSON-serialisable), so a saved and resumed conversation
+red flags → a raised sign played down → referrals → pending follow-up → pick from offered questions →
+small talk → match → fallback.
+The conversation lives entirely in the state (plain JSON between turns), so a saved and resumed conversation
 behaves exactly like one that never stopped, and one `Bot` serves any number of them at once.
 """
 
@@ -15,12 +16,12 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from . import choices, render
-from .knowledge import Entry, KnowledgeBase, Option, Smalltalk, Step
+from . import choices, cues, render
+from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step
 from .matcher import Candidate, Matcher
-from .safety import SCREEN_CHARS, Screen
-from .state import MAX_OFFERED, copy_state
-from .text import STOPWORDS, Normaliser, fold, tokens
+from .safety import SCREEN_CHARS, Referrals, Screen
+from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
+from .text import STOPWORDS, Normaliser, Sentence, fold
 
 __all__ = ["Dialogue", "Reply", "ReplyKind"]
 
@@ -49,12 +50,23 @@ class Reply:
     markdown: str
     options: tuple[str, ...]
     """Quick replies, numbered from 1 in the order given: answering with the number picks one."""
-    state: dict[str, Any]
-    """The conversation after this reply: pass it to `Bot.session(state)` to continue."""
+    conversation: State
+    """The conversation after this reply (typed); `state` is the same as plain JSON."""
     candidates: tuple[Candidate, ...] = field(default=(), compare=False)
     """The matcher's ranking behind this reply (empty when matching was not needed)."""
     signs: tuple[str, ...] = ()
     """The red-flag signs an `urgent` reply responds to."""
+    tier: str | None = None
+    """For an `urgent` reply: "emergency" (call 999 / A&E now) or "urgent" (a doctor today / NHS 111)."""
+    referral: str | None = None
+    """For a `fallback` that refers a medical topic the knowledge base does not cover: the referral's id."""
+    calls: tuple[Call, ...] = ()
+    """Numbers an `urgent` reply tells people to call (for tap-to-call links)."""
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The conversation after this reply as a new JSON-serialisable dict: pass it to `Bot.session(state)`."""
+        return self.conversation.to_json()
 
     @property
     def text(self) -> str:
@@ -67,13 +79,19 @@ class Reply:
         return render.to_html(self.markdown)
 
     def to_dict(self) -> dict[str, Any]:
+        """The reply as JSON (what `faqbot ask --json` prints and, with a signed state, the web API returns)."""
         return {
             "kind": str(self.kind),
             "entry_id": self.entry_id,
             "text": self.text,
             "markdown": self.markdown,
+            "html": self.html,
             "options": list(self.options),
-            "state": copy_state(self.state),
+            "tier": self.tier,
+            "signs": list(self.signs),
+            "referral": self.referral,
+            "calls": [{"number": c.number, "label": c.label} for c in self.calls],
+            "state": self.state,
         }
 
 
@@ -85,13 +103,14 @@ class _Turn:
     """One message being handled: the text, its analysis (computed once) and the state to update."""
 
     text: str
+    sentences: list[Sentence]
     plain: list[str]
-    """The folded words, as typed (small talk is read from these)."""
+    """The folded words, as typed (small talk and cues read these)."""
     words: list[str]
-    """The same with synonyms applied (red flags and matching read these)."""
-    state: dict[str, Any]
+    """The same with synonyms applied (matching reads these)."""
+    state: State
     candidates: list[Candidate] | None = None
-    talk: Smalltalk | object | None = _UNSET
+    talk: Smalltalk | None | object = _UNSET
     """The small-talk intent of the message, once it has been looked for."""
 
 
@@ -106,6 +125,8 @@ class Dialogue:
         self._normaliser = normaliser
         self._matcher = matcher
         self._screen = screen
+        self._referrals = Referrals(kb.referrals, normaliser)
+        self._signs = {s.id: s for s in kb.red_flags.signs} if kb.red_flags else {}
         phrases = [(tuple(fold(p).split()), talk) for talk in kb.smalltalk for p in talk.patterns]
         self._smalltalk = sorted(((words, talk) for words, talk in phrases if words), key=lambda item: -len(item[0]))
         self._help = next((t for t in kb.smalltalk if t.intent == "help"), None)
@@ -113,9 +134,11 @@ class Dialogue:
 
     # -- entry point ---------------------------------------------------------------------------------
 
-    def respond(self, text: str, state: dict[str, Any]) -> Reply:
-        plain = tokens(text, SCREEN_CHARS)
-        turn = _Turn(text, plain, self._normaliser.replace(plain), copy_state(state))
+    def respond(self, text: str, state: State) -> Reply:
+        sentences = self._normaliser.sentences(text, SCREEN_CHARS)
+        plain = [w for s in sentences for w in s.plain]
+        words = [w for s in sentences for w in s.words]
+        turn = _Turn(text, sentences, plain, words, state)
         for _name, handler in _HANDLERS:
             reply = handler(self, turn)
             if reply is not None:
@@ -130,30 +153,43 @@ class Dialogue:
     # -- handlers, in rule order ---------------------------------------------------------------------
 
     def _red_flags(self, turn: _Turn) -> Reply | None:
-        signs = self._screen.signs(turn.words)
-        if not signs or self.kb.red_flags is None:
+        signs = self._screen.signs(turn.sentences)
+        if not signs:
             return None
-        flags = self.kb.red_flags
-        mentioned = "; ".join(s.label for s in signs)
-        markdown = f"{flags.message.rstrip()}\n\nYou mentioned: {mentioned}.\n\n*Source: {flags.source.strip()}*"
-        turn.state["pending"] = None
-        return self._reply(ReplyKind.URGENT, None, markdown, (), turn, signs=tuple(s.id for s in signs))
+        raised = turn.state.flags + tuple(s.id for s in signs if s.id not in turn.state.flags)
+        turn.state = turn.state.replace(pending=None, flags=raised)
+        return self._urgent(turn, signs)
+
+    def _played_down(self, turn: _Turn) -> Reply | None:
+        """After a red flag, "I'm fine now" or "I'll call tomorrow" gets the warning again, kindly."""
+        if not turn.state.flags or not cues.plays_down(turn.plain) or self._confident(turn):
+            return None
+        signs = [self._signs[s] for s in turn.state.flags]
+        return self._urgent(turn, signs, restate=True)
+
+    def _referral(self, turn: _Turn) -> Reply | None:
+        found = self._referrals.find(turn.sentences)
+        if not found:
+            return None
+        referral: Referral = found[0]
+        markdown, options = self._keep_pending_question(turn, referral.reply.rstrip(), ())
+        return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn, referral=referral.id)
 
     def _pending_follow_up(self, turn: _Turn) -> Reply | None:
-        pending = turn.state["pending"]
-        if not pending or pending.get("kind") != "follow_up":
+        pending = turn.state.pending
+        if not isinstance(pending, FollowUp):
             return None
-        entry = self.kb.by_id[pending["entry"]]
+        entry = self.kb.by_id[pending.entry]
         assert entry.follow_up is not None
-        step = entry.follow_up.steps[pending["step"]]
+        step = entry.follow_up.steps[pending.step]
         chosen = choices.understand(turn.text, step.options)
         if self._is_new_question(turn, entry, chosen):
-            turn.state["pending"] = None
+            turn.state = turn.state.replace(pending=None)
             return None
         if chosen is None and self._smalltalk_intent(turn) is not None:
             return None  # small talk answers, and the question stays pending
         if chosen is None:
-            return self._ask_again(turn, entry, step, pending.get("tries", 0))
+            return self._ask_again(turn, entry, step, pending.tries)
         return self._advance(turn, entry, step, chosen)
 
     def _is_new_question(self, turn: _Turn, entry: Entry, chosen: Option | None) -> bool:
@@ -162,32 +198,35 @@ class Dialogue:
         if chosen is not None and len(content) <= choices.SHORT:
             return False
         best = self.ranked(turn)
-        confident = bool(best) and best[0].score >= self.kb.settings.threshold
-        return confident and best[0].entry_id != entry.id
+        return self._confident(turn) and best[0].entry_id != entry.id
+
+    def _confident(self, turn: _Turn) -> bool:
+        best = self.ranked(turn)
+        return bool(best) and best[0].score >= self.kb.settings.threshold
 
     def _ask_again(self, turn: _Turn, entry: Entry, step: Step, tries: int) -> Reply:
         if tries >= MAX_TRIES:
             unsure = next((o for o in step.options if o.value == "unsure"), None)
             if unsure is not None:
                 return self._advance(turn, entry, step, unsure, note="I'll take that as *not sure*.")
-            turn.state["pending"] = None
+            turn.state = turn.state.replace(pending=None)
             return self._answer(turn, entry, entry.answer, entry.related)
         labels = ", ".join(f"{i}. {o.label}" for i, o in enumerate(step.options, 1))
-        turn.state["pending"] = {"kind": "follow_up", "entry": entry.id, "step": step.id, "tries": tries + 1}
+        turn.state = turn.state.replace(pending=FollowUp(entry.id, step.id, tries + 1))
         markdown = f"Sorry, I didn't catch that. {step.ask}\n\nPlease answer with one of: {labels}."
         return self._reply(ReplyKind.FOLLOW_UP, entry.id, markdown, _labels(step), turn)
 
     def _offered_pick(self, turn: _Turn) -> Reply | None:
-        pending = turn.state["pending"]
-        if not pending or pending.get("kind") != "choice":
+        pending = turn.state.pending
+        if not isinstance(pending, Choice):
             return None
-        offered = [self.kb.by_id[i] for i in pending["entries"]]
+        offered = [self.kb.by_id[i] for i in pending.entries]
         index = choices.pick_number(turn.text, len(offered))
-        if index is None and pending.get("clarify"):
+        if index is None and pending.clarify:
             index = self._pick_by_words(turn.text, offered)
         if index is None:
             return None
-        turn.state["pending"] = None
+        turn.state = turn.state.replace(pending=None)
         return self._start(turn, offered[index])
 
     def _pick_by_words(self, text: str, offered: Sequence[Entry]) -> int | None:
@@ -207,7 +246,8 @@ class Dialogue:
         options: tuple[str, ...] = ()
         if talk is self._help or talk.intent == "greeting":
             markdown, options = self._with_suggestions(turn, markdown, all_questions=talk is self._help)
-        return self._keep_pending_question(turn, markdown, options)
+        markdown, options = self._keep_pending_question(turn, markdown, options)
+        return self._reply(ReplyKind.SMALLTALK, None, markdown, options, turn)
 
     def _smalltalk_intent(self, turn: _Turn) -> Smalltalk | None:
         """The small-talk intent of a message made only of small-talk phrases (looked for once per turn)."""
@@ -235,16 +275,17 @@ class Dialogue:
             return None
         return min(found, key=lambda item: item[0])[1]
 
-    def _keep_pending_question(self, turn: _Turn, markdown: str, options: tuple[str, ...]) -> Reply:
-        """Small talk in the middle of a follow-up answers, then repeats the question still open."""
-        pending = turn.state["pending"]
-        if pending and pending.get("kind") == "follow_up":
-            entry = self.kb.by_id[pending["entry"]]
+    def _keep_pending_question(
+        self, turn: _Turn, markdown: str, options: tuple[str, ...]
+    ) -> tuple[str, tuple[str, ...]]:
+        """A reply in the middle of a follow-up says its piece, then repeats the question still open."""
+        pending = turn.state.pending
+        if isinstance(pending, FollowUp):
+            entry = self.kb.by_id[pending.entry]
             assert entry.follow_up is not None
-            step = entry.follow_up.steps[pending["step"]]
-            markdown = f"{markdown}\n\n{step.ask}"
-            options = _labels(step)
-        return self._reply(ReplyKind.SMALLTALK, None, markdown, options, turn)
+            step = entry.follow_up.steps[pending.step]
+            return f"{markdown}\n\n{step.ask}", _labels(step)
+        return markdown, options
 
     def _match(self, turn: _Turn) -> Reply | None:
         ranked = self.ranked(turn)
@@ -256,11 +297,11 @@ class Dialogue:
         ]
         if len(close) > 1:
             entries = [self.kb.by_id[c.entry_id] for c in close]
-            turn.state["pending"] = {"kind": "choice", "entries": [e.id for e in entries], "clarify": True}
+            turn.state = turn.state.replace(pending=Choice(tuple(e.id for e in entries), clarify=True))
             return self._reply(
                 ReplyKind.CLARIFY, None, "Which of these did you mean?", tuple(e.question for e in entries), turn
             )
-        turn.state["pending"] = None
+        turn.state = turn.state.replace(pending=None)
         return self._start(turn, self.kb.by_id[ranked[0].entry_id])
 
     def _fallback(self, turn: _Turn) -> Reply:
@@ -278,37 +319,66 @@ class Dialogue:
         return self._goto(turn, entry, entry.follow_up.start, intro=True)
 
     def _advance(self, turn: _Turn, entry: Entry, step: Step, chosen: Option, note: str = "") -> Reply:
-        turn.state["slots"][step.slot] = chosen.value
+        turn.state = turn.state.with_slot(step.slot, chosen.value)
         return self._goto(turn, entry, step.next[chosen.value], note=note)
 
     def _goto(self, turn: _Turn, entry: Entry, target: str, intro: bool = False, note: str = "") -> Reply:
         flow = entry.follow_up
         assert flow is not None
-        slots = turn.state["slots"]
+        slots = turn.state.slots
         seen: set[str] = set()
         while target in flow.steps and flow.steps[target].slot in slots and target not in seen:
             seen.add(target)
             step = flow.steps[target]
             target = step.next.get(slots[step.slot], "")
         if target in flow.variants:
-            turn.state["pending"] = None
             variant = flow.variants[target]
-            return self._answer(turn, entry, variant.answer, variant.related or entry.related, note)
+            return self._answer(turn, entry, variant.answer, variant.related or entry.related, note, variant.id)
         if target not in flow.steps or target in seen:
-            turn.state["pending"] = None  # a remembered slot value this flow cannot use: answer in general
+            # a remembered slot value this flow cannot use: answer in general
             return self._answer(turn, entry, entry.answer, entry.related, note)
         step = flow.steps[target]
-        turn.state["pending"] = {"kind": "follow_up", "entry": entry.id, "step": step.id, "tries": 0}
+        turn.state = turn.state.replace(pending=FollowUp(entry.id, step.id))
         lead = f"You asked: **{entry.question}** The answer depends on your situation, so first:" if intro else ""
         markdown = "\n\n".join(p for p in (note, lead, step.ask) if p)
         return self._reply(ReplyKind.FOLLOW_UP, entry.id, markdown, _labels(step), turn)
 
-    def _answer(self, turn: _Turn, entry: Entry, answer: str, related: Sequence[str], note: str = "") -> Reply:
-        offered = [r for r in related if r != entry.id][:MAX_OFFERED]
-        turn.state["pending"] = {"kind": "choice", "entries": offered, "clarify": False} if offered else None
+    def _answer(
+        self,
+        turn: _Turn,
+        entry: Entry,
+        answer: str,
+        related: Sequence[str],
+        note: str = "",
+        variant: str | None = None,
+    ) -> Reply:
+        offered = tuple(r for r in related if r != entry.id)[:MAX_OFFERED]
+        pending = Choice(offered) if offered else None
+        turn.state = turn.state.replace(pending=pending, last=Answered(entry.id, variant))
         markdown = "\n\n".join(p for p in (note, answer.rstrip()) if p)
         options = tuple(self.kb.by_id[r].question for r in offered)
         return self._reply(ReplyKind.ANSWER, entry.id, markdown, options, turn)
+
+    def _urgent(self, turn: _Turn, signs: Sequence[RedFlag], restate: bool = False) -> Reply:
+        """The red-flag reply: the most serious tier's message, the signs that raised it, and the source."""
+        flags = self.kb.red_flags
+        assert flags is not None
+        tiers = [flags.tier(name) for name in ("emergency", "urgent") if any(s.tier == name for s in signs)]
+        tier = tiers[0]
+        message = tier.restate if restate and tier.restate else tier.message
+        mentioned = "; ".join(s.label for s in signs)
+        markdown = f"{message.rstrip()}\n\nYou mentioned: {mentioned}.\n\n*Source: {flags.source.strip()}*"
+        calls = tuple(dict.fromkeys(c for t in tiers for c in t.calls))
+        ids = tuple(s.id for s in signs)
+        return self._reply(ReplyKind.URGENT, None, markdown, (), turn, signs=ids, tier=tier.name, calls=calls)
+
+    def _reminder(self, state: State) -> str:
+        """The reminder that starts exercise replies once a red flag was raised in this conversation."""
+        if not state.flags or self.kb.red_flags is None:
+            return ""
+        signs = [self._signs[s] for s in state.flags]
+        tier = self.kb.red_flags.tier("emergency" if any(s.tier == "emergency" for s in signs) else "urgent")
+        return tier.reminder.replace("{signs}", _join(s.label for s in signs))
 
     def _with_suggestions(
         self, turn: _Turn, markdown: str, all_questions: bool, first: Sequence[str] = ()
@@ -318,8 +388,8 @@ class Dialogue:
         else:
             pool = [*first, *(self.kb.suggest or [e.id for e in self.kb.entries])]
             ids = list(dict.fromkeys(pool))[: self.kb.settings.suggestions]
-        if ids and not _has_pending_follow_up(turn.state):
-            turn.state["pending"] = {"kind": "choice", "entries": ids, "clarify": False}
+        if ids and not isinstance(turn.state.pending, FollowUp):
+            turn.state = turn.state.replace(pending=Choice(tuple(ids)))
         return markdown, tuple(self.kb.by_id[i].question for i in ids)
 
     def _reply(
@@ -329,22 +399,28 @@ class Dialogue:
         markdown: str,
         options: tuple[str, ...],
         turn: _Turn,
-        signs: tuple[str, ...] = (),
+        **extra: Any,
     ) -> Reply:
-        return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), signs)
+        if kind in (ReplyKind.ANSWER, ReplyKind.FOLLOW_UP):
+            reminder = self._reminder(turn.state)
+            markdown = f"{reminder}\n\n{markdown}" if reminder else markdown
+        return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), **extra)
 
 
 def _labels(step: Step) -> tuple[str, ...]:
     return tuple(o.label for o in step.options)
 
 
-def _has_pending_follow_up(state: dict[str, Any]) -> bool:
-    pending = state.get("pending")
-    return pending is not None and pending.get("kind") == "follow_up"
+def _join(labels: Sequence[str] | Any) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(labels)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 _HANDLERS: list[tuple[str, _Handler]] = [
     ("red_flags", Dialogue._red_flags),
+    ("played_down", Dialogue._played_down),
+    ("referral", Dialogue._referral),
     ("pending_follow_up", Dialogue._pending_follow_up),
     ("offered_pick", Dialogue._offered_pick),
     ("small_talk", Dialogue._small_talk),

@@ -16,6 +16,7 @@ from ._yamlnodes import KnowledgeError, Location, Node, compose, did_you_mean, o
 from .text import fold
 
 __all__ = [
+    "Call",
     "Entry",
     "Flow",
     "KnowledgeBase",
@@ -25,9 +26,11 @@ __all__ = [
     "Option",
     "RedFlag",
     "RedFlags",
+    "Referral",
     "Settings",
     "Smalltalk",
     "Step",
+    "Tier",
     "Variant",
     "bundled_path",
     "load",
@@ -35,6 +38,7 @@ __all__ = [
 
 MEMORY = Location("<memory>", 1)
 DEFAULT_FALLBACK = "Sorry, I can only answer the questions of this FAQ. You could ask:"
+DEFAULT_REMINDER = "**Please get {signs} checked first, as I said earlier.**"
 BUILTIN_OPTIONS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
 
@@ -107,21 +111,75 @@ class Entry:
         return (self.question, *self.alternates)
 
 
+CANCELLERS = ("negation", "someone-else", "past", "long-standing")
+"""What may cancel a red-flag sign (see `cues`): "no numbness", "my dog had a tumour", "years ago, fine now",
+"weak for years". A sign declares which apply; a history of cancer, say, is not cancelled by the past."""
+TIERS = ("emergency", "urgent")
+"""Red-flag tiers, most serious first: call 999 / A&E now, or see a doctor today / NHS 111."""
+
+
 @dataclass(frozen=True, slots=True)
 class RedFlag:
-    """An urgent sign; each pattern is space-separated word groups, all of which must occur."""
+    """An urgent sign; each pattern is space-separated word groups, all of which must occur in one sentence."""
 
     id: str
     label: str
     patterns: tuple[str, ...]
     where: Location = MEMORY
+    tier: str = "emergency"
+    """`emergency` or `urgent` (see `TIERS`)."""
+    unless: tuple[str, ...] = ()
+    """Patterns of harmless contexts that share the sign's words ("fell off the wagon"): in the same sentence,
+    they cancel it."""
+    cancelled_by: frozenset[str] = frozenset(CANCELLERS)
+    age: tuple[int, int] | None = None
+    """(under, over): the sign needs an age below `under` or above `over` said in the message, with a pattern."""
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A number a reply tells people to call; the widget makes it a tap-to-call link."""
+
+    number: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """What to do for the signs of one tier."""
+
+    name: str
+    message: str
+    calls: tuple[Call, ...] = ()
+    reminder: str = DEFAULT_REMINDER
+    """Starts later exercise replies of a conversation where a sign of this tier was raised."""
+    restate: str = ""
+    """Said when someone plays a raised sign down ("I'm fine now"); the tier's message when empty."""
 
 
 @dataclass(frozen=True, slots=True)
 class RedFlags:
     message: str
+    """The message of the most serious tier (kept for knowledge bases written before tiers)."""
     source: str
     signs: tuple[RedFlag, ...] = ()
+    tiers: Mapping[str, Tier] = field(default_factory=lambda: MappingProxyType({}))
+
+    def tier(self, name: str) -> Tier:
+        """The tier's message and numbers; a knowledge base with one message uses it for both tiers."""
+        return self.tiers.get(name) or Tier(name, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    """A medical topic the knowledge base does not cover, and who can help with it instead."""
+
+    id: str
+    label: str
+    patterns: tuple[str, ...]
+    reply: str
+    unless: tuple[str, ...] = ()
+    where: Location = MEMORY
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +219,7 @@ class KnowledgeBase:
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Canonical word → the lay words that mean it (e.g. exercise → work out, gym)."""
     red_flags: RedFlags | None = None
+    referrals: tuple[Referral, ...] = ()
     smalltalk: tuple[Smalltalk, ...] = ()
     fallback: str = DEFAULT_FALLBACK
     suggest: tuple[str, ...] = ()
@@ -211,6 +270,7 @@ def load(path: Path | str | None = None, *, text: str | None = None) -> Knowledg
         entries=entries,
         synonyms=parts.get("synonyms", MappingProxyType({})),
         red_flags=parts.get("red_flags"),
+        referrals=parts.get("referrals", ()),
         smalltalk=parts.get("smalltalk", ()),
         fallback=fallback_text or DEFAULT_FALLBACK,
         suggest=suggest,
@@ -267,14 +327,94 @@ def _fallback(node: Node) -> tuple[str, tuple[str, ...]]:
 
 
 def _red_flags(node: Node) -> RedFlags:
-    f = node.fields({"message", "source", "signs"}, set())
-    signs = []
-    for item in f["signs"].items():
-        s = item.fields({"id", "label", "patterns"}, set())
-        patterns = tuple(_pattern(p) for p in s["patterns"].items())
-        signs.append(RedFlag(s["id"].text(), s["label"].text(), patterns, item.where))
+    f = node.fields({"source", "signs"}, {"message", "tiers"})
+    if "message" not in f and "tiers" not in f:
+        raise node.error("red flags need `tiers` (a message per tier) or one `message`")
+    tiers = optional(f, "tiers", _tiers, MappingProxyType({}))
+    message = optional(f, "message", Node.text, "") or next(iter(tiers.values())).message
+    signs = tuple(_sign(item, tiers) for item in f["signs"].items())
     _unique(f["signs"], [s.id for s in signs])
-    return RedFlags(f["message"].text(), f["source"].text(), tuple(signs))
+    return RedFlags(message, f["source"].text(), signs, tiers)
+
+
+def _tiers(node: Node) -> Mapping[str, Tier]:
+    found = {}
+    for name, value in node.pairs():
+        if name not in TIERS:
+            raise value.error(f"unknown tier {name!r} (tiers: {', '.join(TIERS)})")
+        f = value.fields({"message"}, {"call", "reminder", "restate"})
+        calls = tuple(_call(item) for item in f["call"].items()) if "call" in f else ()
+        reminder = optional(f, "reminder", Node.text, DEFAULT_REMINDER)
+        if "{signs}" not in reminder:
+            raise f["reminder"].error("a reminder must name the signs: put {signs} where they go")
+        found[name] = Tier(name, f["message"].text(), calls, reminder, optional(f, "restate", Node.text, ""))
+    if not found:
+        raise node.error("no tiers (tiers: emergency, urgent)")
+    return MappingProxyType({name: found[name] for name in TIERS if name in found})
+
+
+def _call(node: Node) -> Call:
+    f = node.fields({"number"}, {"label"})
+    number = f["number"].word()
+    if not all(c.isdigit() or c in "+ -" for c in number) or not any(c.isdigit() for c in number):
+        raise f["number"].error(f"{number!r} is not a phone number (digits, spaces, + and -)")
+    return Call(number, optional(f, "label", Node.text, number))
+
+
+def _sign(node: Node, tiers: Mapping[str, Tier]) -> RedFlag:
+    s = node.fields({"id", "label", "patterns"}, {"tier", "unless", "cancelled_by", "age"})
+    tier = optional(s, "tier", Node.word, TIERS[0])
+    if tier not in TIERS or (tiers and tier not in tiers):
+        known = [t for t in TIERS if not tiers or t in tiers]
+        raise s["tier"].error(f"unknown tier {tier!r}{did_you_mean(tier, known)} (tiers: {', '.join(known)})")
+    return RedFlag(
+        id=s["id"].text(),
+        label=s["label"].text(),
+        patterns=_patterns(s["patterns"]),
+        where=node.where,
+        tier=tier,
+        unless=optional(s, "unless", _patterns, ()),
+        cancelled_by=optional(s, "cancelled_by", _cancellers, frozenset(CANCELLERS)),
+        age=optional(s, "age", _age, None),
+    )
+
+
+def _patterns(node: Node) -> tuple[str, ...]:
+    return tuple(_pattern(p) for p in node.items())
+
+
+def _cancellers(node: Node) -> frozenset[str]:
+    names = node.texts()
+    for item, name in zip(node.items(), names, strict=True):
+        if name not in CANCELLERS:
+            raise item.error(f"unknown canceller {name!r}{did_you_mean(name, list(CANCELLERS))}")
+    return frozenset(names)
+
+
+def _age(node: Node) -> tuple[int, int]:
+    f = node.fields({"under", "over"}, set())
+    under, over = int(f["under"].number(0, 150)), int(f["over"].number(0, 150))
+    if under > over:
+        raise f["under"].error(f"under ({under}) must not be above over ({over})")
+    return under, over
+
+
+def _referrals(node: Node) -> tuple[Referral, ...]:
+    found = []
+    for item in node.items():
+        f = item.fields({"id", "label", "patterns", "reply"}, {"unless"})
+        found.append(
+            Referral(
+                id=_slug(f["id"]),
+                label=f["label"].text(),
+                patterns=_patterns(f["patterns"]),
+                reply=f["reply"].text(),
+                unless=optional(f, "unless", _patterns, ()),
+                where=item.where,
+            )
+        )
+    _unique(node, [r.id for r in found])
+    return tuple(found)
 
 
 def _smalltalk(node: Node) -> tuple[Smalltalk, ...]:
@@ -396,11 +536,12 @@ _SECTIONS: dict[str, Callable[[Node], Any]] = {
     "matching": _settings,
     "synonyms": _synonyms,
     "red_flags": _red_flags,
+    "referrals": _referrals,
     "smalltalk": _smalltalk,
     "fallback": _fallback,
     "entries": _entries,
 }
-_OPTIONAL = {"version", "matching", "synonyms", "red_flags", "smalltalk", "fallback"}
+_OPTIONAL = {"version", "matching", "synonyms", "red_flags", "referrals", "smalltalk", "fallback"}
 
 
 def _check_reference_nodes(top: dict[str, Node], ids: list[str]) -> None:

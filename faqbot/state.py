@@ -1,21 +1,41 @@
-"""A conversation's state: a small JSON-serialisable dict, checked strictly when it comes back.
+"""A conversation's state: small frozen types, carried between turns as plain JSON.
 
-State travels to web clients and files, so anything can come back. `validate` accepts only the exact shape
-the dialogue writes, referring to entries, steps and slot values this knowledge base has; anything else
-raises `StateError` naming the field, instead of failing later in the middle of a conversation.
+State travels to web clients and files, so anything can come back. Each type reads itself from JSON
+(`from_json`), accepting only the exact shape it writes and only entries, steps, slots and signs this knowledge
+base has; anything else raises `StateError` naming the field, instead of failing later in the middle of a
+conversation. Version 1 states (before red flags were remembered) are read as version 2.
+
+    {"version": 2,
+     "slots": {"doctor_advised": "yes"},                     # what the person said, for the whole conversation
+     "pending": {"kind": "follow_up", "entry": "...", "step": "...", "tries": 0}
+              | {"kind": "choice", "entries": ["...", ...], "clarify": false} | null,
+     "flags": ["fever"],                                      # red-flag signs raised, in order
+     "last": {"entry": "...", "variant": "..." | null} | null}   # the answer given last
 """
 
 from __future__ import annotations
 
 import reprlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from .errors import FaqbotError
-from .knowledge import KnowledgeBase
+from .knowledge import Entry, KnowledgeBase
 
-__all__ = ["MAX_OFFERED", "STATE_VERSION", "StateError", "copy_state", "new_state", "validate"]
+__all__ = [
+    "MAX_OFFERED",
+    "STATE_VERSION",
+    "Answered",
+    "Choice",
+    "FollowUp",
+    "State",
+    "StateError",
+]
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 MAX_OFFERED = 10
 MAX_TRIES = 5
 _REPR = reprlib.Repr()
@@ -26,26 +46,124 @@ class StateError(FaqbotError, ValueError):
     """A saved conversation state that is malformed or refers to things this knowledge base lacks."""
 
 
-def new_state() -> dict[str, Any]:
-    return {"version": STATE_VERSION, "slots": {}, "pending": None}
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A follow-up question waiting for its answer: `step` of `entry`'s flow, asked `tries` times again."""
+
+    entry: str
+    step: str
+    tries: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "follow_up", "entry": self.entry, "step": self.step, "tries": self.tries}
+
+    @classmethod
+    def from_json(cls, kb: KnowledgeBase, data: dict[str, Any], name: str) -> FollowUp:
+        _keys(data, name, {"kind", "entry", "step", "tries"})
+        entry = _entry(kb, data["entry"], f"{name}.entry")
+        if entry.follow_up is None or not isinstance(data["step"], str) or data["step"] not in entry.follow_up.steps:
+            raise StateError(f"{name}.step: {_show(data['step'])} is not a step of {entry.id!r}")
+        tries = data["tries"]
+        if type(tries) is not int or not 0 <= tries <= MAX_TRIES:
+            raise StateError(f"{name}.tries: expected a small whole number, got {_show(tries)}")
+        return cls(entry.id, data["step"], tries)
 
 
-def copy_state(state: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a valid state (its shape is known, so this is cheaper than `copy.deepcopy`)."""
-    pending = state["pending"]
-    if pending is not None:
-        pending = {key: list(value) if isinstance(value, list) else value for key, value in pending.items()}
-    return {"version": state["version"], "slots": dict(state["slots"]), "pending": pending}
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Numbered questions offered (after an answer, a fallback, or to clarify): a number or words pick one."""
+
+    entries: tuple[str, ...]
+    clarify: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "choice", "entries": list(self.entries), "clarify": self.clarify}
+
+    @classmethod
+    def from_json(cls, kb: KnowledgeBase, data: dict[str, Any], name: str) -> Choice:
+        _keys(data, name, {"kind", "entries", "clarify"})
+        entries = data["entries"]
+        if not isinstance(entries, list) or not 0 < len(entries) <= MAX_OFFERED:
+            raise StateError(f"{name}.entries: expected a list of 1 to {MAX_OFFERED} entry ids")
+        ids = tuple(_entry(kb, e, f"{name}.entries").id for e in entries)
+        if not isinstance(data["clarify"], bool):
+            raise StateError(f"{name}.clarify: expected true or false")
+        return cls(ids, data["clarify"])
 
 
-def validate(kb: KnowledgeBase, state: Any) -> dict[str, Any]:
-    """A copy of `state` known to be well-formed for `kb`; `StateError` otherwise."""
-    if not isinstance(state, dict):
-        raise StateError(f"state: expected an object, got {_kind(state)}")
-    _keys(state, "state", {"version", "slots", "pending"}, {"version", "slots", "pending"})
-    if state["version"] != STATE_VERSION or type(state["version"]) is not int:
-        raise StateError(f"state.version: unsupported version {_show(state['version'])} (expected {STATE_VERSION})")
-    return {"version": STATE_VERSION, "slots": _slots(kb, state["slots"]), "pending": _pending(kb, state["pending"])}
+Pending = FollowUp | Choice | None
+_PENDING: dict[str, Any] = {"follow_up": FollowUp, "choice": Choice}
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """The answer given last: an entry, and the variant of its flow when one was chosen."""
+
+    entry: str
+    variant: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entry": self.entry, "variant": self.variant}
+
+    @classmethod
+    def from_json(cls, kb: KnowledgeBase, data: Any, name: str) -> Answered:
+        if not isinstance(data, dict):
+            raise StateError(f"{name}: expected an object or null, got {_kind(data)}")
+        _keys(data, name, {"entry", "variant"})
+        entry = _entry(kb, data["entry"], f"{name}.entry")
+        variant = data["variant"]
+        variants = entry.follow_up.variants if entry.follow_up else {}
+        if variant is not None and (not isinstance(variant, str) or variant not in variants):
+            raise StateError(f"{name}.variant: {_show(variant)} is not a variant of {entry.id!r}")
+        return cls(entry.id, variant)
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """One conversation so far. Immutable: each turn makes a new one (`replace`)."""
+
+    slots: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    pending: Pending = None
+    flags: tuple[str, ...] = ()
+    """Red-flag sign ids raised in this conversation, in the order they came up."""
+    last: Answered | None = None
+
+    def replace(self, **changes: Any) -> State:
+        if "slots" in changes:
+            changes["slots"] = MappingProxyType(dict(changes["slots"]))
+        return replace(self, **changes)
+
+    def with_slot(self, slot: str, value: str) -> State:
+        return self.replace(slots={**self.slots, slot: value})
+
+    def to_json(self) -> dict[str, Any]:
+        """A new plain dict each time: the caller may change it freely."""
+        return {
+            "version": STATE_VERSION,
+            "slots": dict(self.slots),
+            "pending": None if self.pending is None else self.pending.to_json(),
+            "flags": list(self.flags),
+            "last": None if self.last is None else self.last.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, kb: KnowledgeBase, data: Any) -> State:
+        """The state `data` describes, known to be well-formed for `kb`; `StateError` otherwise."""
+        if not isinstance(data, dict):
+            raise StateError(f"state: expected an object, got {_kind(data)}")
+        version = data.get("version")
+        if type(version) is not int or version not in _READABLE_VERSIONS:
+            raise StateError(f"state.version: unsupported version {_show(version)} (expected {STATE_VERSION})")
+        if version == 1:
+            _keys(data, "state", {"version", "slots", "pending"})
+            data = {**data, "flags": [], "last": None}
+        _keys(data, "state", {"version", "slots", "pending", "flags", "last"})
+        return cls(
+            slots=MappingProxyType(_slots(kb, data["slots"])),
+            pending=_pending(kb, data["pending"]),
+            flags=_flags(kb, data["flags"]),
+            last=None if data["last"] is None else Answered.from_json(kb, data["last"], "state.last"),
+        )
 
 
 def _slots(kb: KnowledgeBase, slots: Any) -> dict[str, str]:
@@ -55,54 +173,46 @@ def _slots(kb: KnowledgeBase, slots: Any) -> dict[str, str]:
     for name, value in slots.items():
         if name not in known:
             raise StateError(f"state.slots: unknown slot {_show(name)}")
-        if value not in known[name] or not isinstance(value, str):
+        if not isinstance(value, str) or value not in known[name]:
             raise StateError(f"state.slots.{name}: {_show(value)} is not one of {', '.join(known[name])}")
     return dict(slots)
 
 
-def _pending(kb: KnowledgeBase, pending: Any) -> dict[str, Any] | None:
+def _pending(kb: KnowledgeBase, pending: Any) -> Pending:
     if pending is None:
         return None
     if not isinstance(pending, dict):
         raise StateError(f"state.pending: expected an object or null, got {_kind(pending)}")
     kind = pending.get("kind")
-    if kind == "follow_up":
-        _keys(pending, "state.pending", {"kind", "entry", "step", "tries"}, {"kind", "entry", "step", "tries"})
-        entry = _entry(kb, pending["entry"], "state.pending.entry")
-        if (
-            entry.follow_up is None
-            or not isinstance(pending["step"], str)
-            or pending["step"] not in entry.follow_up.steps
-        ):
-            raise StateError(f"state.pending.step: {_show(pending['step'])} is not a step of {entry.id!r}")
-        tries = pending["tries"]
-        if type(tries) is not int or not 0 <= tries <= MAX_TRIES:
-            raise StateError(f"state.pending.tries: expected a small whole number, got {_show(tries)}")
-        return {"kind": kind, "entry": entry.id, "step": pending["step"], "tries": tries}
-    if kind == "choice":
-        _keys(pending, "state.pending", {"kind", "entries", "clarify"}, {"kind", "entries", "clarify"})
-        entries = pending["entries"]
-        if not isinstance(entries, list) or not 0 < len(entries) <= MAX_OFFERED:
-            raise StateError(f"state.pending.entries: expected a list of 1 to {MAX_OFFERED} entry ids")
-        ids = [_entry(kb, e, "state.pending.entries").id for e in entries]
-        if not isinstance(pending["clarify"], bool):
-            raise StateError("state.pending.clarify: expected true or false")
-        return {"kind": kind, "entries": ids, "clarify": pending["clarify"]}
-    raise StateError(f"state.pending.kind: expected 'follow_up' or 'choice', got {_show(kind)}")
+    if not isinstance(kind, str) or kind not in _PENDING:
+        raise StateError(f"state.pending.kind: expected 'follow_up' or 'choice', got {_show(kind)}")
+    return _PENDING[kind].from_json(kb, pending, "state.pending")  # type: ignore[no-any-return]
 
 
-def _entry(kb: KnowledgeBase, entry_id: Any, field: str) -> Any:
+def _flags(kb: KnowledgeBase, flags: Any) -> tuple[str, ...]:
+    known = [s.id for s in kb.red_flags.signs] if kb.red_flags else []
+    if not isinstance(flags, list) or len(flags) > len(known):
+        raise StateError(f"state.flags: expected a list of at most {len(known)} red-flag sign ids")
+    for flag in flags:
+        if not isinstance(flag, str) or flag not in known:
+            raise StateError(f"state.flags: unknown red-flag sign {_show(flag)}")
+    if len(set(flags)) != len(flags):
+        raise StateError("state.flags: a sign is listed twice")
+    return tuple(flags)
+
+
+def _entry(kb: KnowledgeBase, entry_id: Any, name: str) -> Entry:
     if not isinstance(entry_id, str) or entry_id not in kb.by_id:
-        raise StateError(f"{field}: unknown entry {_show(entry_id)}")
+        raise StateError(f"{name}: unknown entry {_show(entry_id)}")
     return kb.by_id[entry_id]
 
 
-def _keys(value: dict[str, Any], field: str, required: set[str], allowed: set[str]) -> None:
+def _keys(value: dict[str, Any], name: str, keys: set[str]) -> None:
     for key in value:
-        if key not in allowed:
-            raise StateError(f"{field}: unknown key {_show(key)}")
-    for key in sorted(required - value.keys()):
-        raise StateError(f"{field}: missing key {key!r}")
+        if key not in keys:
+            raise StateError(f"{name}: unknown key {_show(key)}")
+    for key in sorted(keys - value.keys()):
+        raise StateError(f"{name}: missing key {key!r}")
 
 
 def _kind(value: Any) -> str:

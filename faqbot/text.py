@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["CHATTER", "STOPWORDS", "VAGUE", "Normaliser", "fold", "stem", "tokens"]
+from . import cues
+
+__all__ = ["CHATTER", "STOPWORDS", "VAGUE", "Normaliser", "Sentence", "fold", "stem", "tokens"]
 
 MAX_CHARS = 2000
 """Messages are cut to this many characters before matching: no FAQ question is longer."""
@@ -240,16 +243,49 @@ class Normaliser:
         return self.replace(tokens(text, limit))
 
     def replace(self, words: list[str]) -> list[str]:
+        return self._replace(words)[0]
+
+    def sentences(self, text: str, limit: int = MAX_CHARS) -> list[Sentence]:
+        """The message's sentences, each as typed (folded) and with synonyms, aligned word for word."""
+        found = []
+        for part in cues.sentences(text[:limit]):
+            plain = tokens(part, limit)
+            if plain:
+                words, origin = self._replace(plain)
+                found.append(Sentence(tuple(plain), tuple(words), tuple(origin)))
+        return found
+
+    def _replace(self, words: list[str]) -> tuple[list[str], list[int]]:
+        """The words with synonyms applied, and for each output word the index of the input word it came from."""
         out: list[str] = []
+        origin: list[int] = []
         i = 0
         while i < len(words):
             for size in self._sizes.get(words[i], ()):
                 target = self._table.get(tuple(words[i : i + size]))
                 if target is not None:
                     out.extend(target)
+                    origin.extend([i] * len(target))
                     i += size
                     break
             else:
                 out.append(words[i])
+                origin.append(i)
                 i += 1
-        return out
+        return out, origin
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a message, as typed and as matched."""
+
+    plain: tuple[str, ...]
+    """Folded words, before synonyms: what `cues` reads ("fine now" stays "fine now")."""
+    words: tuple[str, ...]
+    """The same with the knowledge base's synonyms applied: what patterns and the matcher read."""
+    origin: tuple[int, ...]
+    """`words[i]` came from `plain[origin[i]]`."""
+
+    def plain_index(self, i: int) -> int:
+        """Where in `plain` the word `words[i]` starts (the end of the sentence for `len(words)`)."""
+        return self.origin[i] if i < len(self.origin) else len(self.plain)

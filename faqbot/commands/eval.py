@@ -14,7 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ._format import ms, pct, seconds, table
+from ._format import MISSING, ms, pct, seconds, table
 
 if TYPE_CHECKING:
     from ..benchmarks import ClincReport, RetrievalReport
@@ -27,15 +27,20 @@ examples:
   faqbot eval --dataset clinc150 ../shared/bench-data/clinc150/data_full.json
   faqbot eval --dataset stackfaq ../shared/bench-data/stackfaq/
 
-CASES.yaml holds `queries: [{text: ..., expect: ...}]`; expect is an entry id, `oos` (nothing should
-answer) or `urgent` (a red flag). Exit status: 0 ok, 1 below --min-accuracy or a broken file, 2 misuse.
+CASES.yaml holds `queries: [{text: ..., expect: ...}]` (expect: an entry id, `oos` for nothing should
+answer, `urgent` for a red flag) or, in full, `queries: [{text, kind, entry, tier, referral, fills}]`;
+a conversations file holds `conversations: [{id, turns: [{say, kind, entry, ...}]}]`, judged turn by turn.
+Exit status: 0 ok, 1 below --min-accuracy or a broken file, 2 misuse.
 """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument(
-        "path", metavar="CASES.yaml|PATH", help="labelled queries, or with --dataset the dataset file or its folder"
+        "path",
+        metavar="CASES.yaml|PATH",
+        nargs="+",
+        help="labelled messages or conversations (one or more files), or with --dataset the dataset file or folder",
     )
     parser.add_argument("--kb", metavar="PATH", help="knowledge base to evaluate (default: the bundled one)")
     parser.add_argument(
@@ -68,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
     minimum = _fraction(args.min_accuracy)
     if args.dataset and args.kb:
         raise UsageError("--kb cannot be combined with --dataset (the dataset is the knowledge base)")
+    if args.dataset and len(args.path) > 1:
+        raise UsageError("--dataset takes one PATH (the dataset file or its folder)")
+    if args.dataset:
+        args.path = args.path[0]
     if args.dataset == "clinc150":
         accuracies, data = _clinc(args)
     elif args.dataset == "stackfaq":
@@ -100,46 +109,37 @@ def _fraction(value: str | None) -> float | None:
 
 def _cases(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
     from ..bot import Bot
-    from ..evaluate import evaluate_cases, load_cases
 
     bot = Bot.load(args.kb)
-    cases = load_cases(args.path, known_ids=bot.kb.by_id)
-    report = evaluate_cases(bot, cases)
-    if not args.json:
-        print(_cases_text(args.path, bot, report, args.failures))
-    data = {"file": args.path, "kb": bot.kb.path, **report.to_dict()}
-    return [report.accuracy], data
+    accuracies, reports = [], []
+    for path in args.path:
+        report = _evaluate_file(bot, path)
+        if not args.json:
+            print(_cases_text(path, bot, report, args.failures))
+        accuracies.append(report.accuracy)
+        reports.append({"file": path, "kb": bot.kb.path, **report.to_dict()})
+    return accuracies, reports[0] if len(reports) == 1 else {"files": reports}
+
+
+def _evaluate_file(bot: Any, path: str) -> CaseReport:
+    from ..evaluate import Conversation, evaluate_cases, evaluate_conversations, load_suite
+
+    suite = load_suite(path, known_ids=bot.kb.by_id)
+    if suite and isinstance(suite[0], Conversation):
+        return evaluate_conversations(bot, suite)  # type: ignore[arg-type]
+    return evaluate_cases(bot, suite)  # type: ignore[arg-type]
 
 
 def _cases_text(path: str, bot: Any, report: CaseReport, show: int) -> str:
     latency = report.latency_ms()
-    in_scope = len(report.in_scope)
-    oos = sum(r.case.expect == "oos" for r in report.results)
-    urgent = sum(r.case.expect == "urgent" for r in report.results)
+    conversations = len({r.case.conversation for r in report.results if r.case.conversation})
+    what = f"{len(report.results)} turns of {conversations} conversations" if conversations else f"{len(report.results)} messages"
     lines = [
-        f"{path}: {len(report.results)} queries on {bot.kb.meta.title} ({len(bot.kb.entries)} entries)",
-        f"  {seconds(report.seconds)} in all; reply time per query p50 {ms(latency['p50'])} ms, "
+        f"{path}: {what} on {bot.kb.meta.title} ({len(bot.kb.entries)} entries)",
+        f"  {seconds(report.seconds)} in all; reply time per message p50 {ms(latency['p50'])} ms, "
         f"mean {ms(latency['mean'])} ms",
         "",
-        table(
-            [
-                [
-                    "top-1 accuracy, in scope",
-                    pct(report.accuracy),
-                    f"{sum(r.correct for r in report.in_scope)}/{in_scope} (clarify counts if its 1st option is right)",
-                ],
-                ["clarify rate, in scope", pct(report.clarify_rate), ""],
-                ["matcher top-1, no threshold", pct(report.matcher_top1), ""],
-                ["out-of-scope recall", pct(report.oos_recall), f"{oos} queries expect oos"],
-                ["out-of-scope precision", pct(report.oos_precision), "of the replies that gave no entry"],
-                [
-                    "red-flag recall",
-                    pct(report.red_flag_recall),
-                    f"{urgent} queries; {report.false_alarms} false alarms",
-                ],
-            ],
-            align="lrl",
-        ),
+        table([row for row in _headline(report) if row[1] != MISSING], align="lrl"),
         "",
         "per label",
         table(
@@ -153,16 +153,51 @@ def _cases_text(path: str, bot: Any, report: CaseReport, show: int) -> str:
         lines += [f"  {n:3d}  {e} -> {g}" for e, g, n in confused]
     failures = report.failures
     if failures:
-        lines += ["", f"failing queries ({len(failures)}{f', first {show}' if len(failures) > show else ''})"]
+        lines += ["", f"failing messages ({len(failures)}{f', first {show}' if len(failures) > show else ''})"]
         lines += [_failure_line(path, r) for r in failures[: max(show, 0)]]
     return "\n".join(lines)
 
 
+def _headline(report: CaseReport) -> list[list[str]]:
+    in_scope = len(report.in_scope)
+    fallback = sum(r.case.expect.kind == "fallback" for r in report.results)
+    per_tier = {t: sum(r.case.expect.tier == t for r in report.results) for t in ("emergency", "urgent")}
+    referrals = sum(bool(r.case.expect.referral) for r in report.results)
+    kinds = sum(r.case.expect.kind is not None for r in report.results)
+    return [
+        ["reply right (kind and entry)", pct(report.kind_agreement), f"{sum(r.correct for r in report.results)}/{kinds}"],
+        [
+            "entry accuracy, in scope",
+            pct(report.accuracy),
+            f"{sum(r.case.expect.entry_right(r.got) for r in report.in_scope)}/{in_scope} "
+            "(clarify counts if its 1st option is right)",
+        ],
+        ["matcher top-1, no threshold", pct(report.matcher_top1), ""],
+        ["clarify rate, in scope", pct(report.clarify_rate), ""],
+        ["fallback recall", pct(report.oos_recall), f"{fallback} messages expect a fallback (out of scope or referral)"],
+        ["fallback precision", pct(report.oos_precision), "of the replies that were fallbacks"],
+        ["red-flag recall, emergency", pct(report.tier_recall("emergency")), f"{per_tier['emergency']} messages"],
+        ["red-flag recall, urgent", pct(report.tier_recall("urgent")), f"{per_tier['urgent']} messages"],
+        ["red-flag recall", pct(report.red_flag_recall), f"tier right in {pct(report.tier_agreement)} of them"],
+        [
+            "false alarms",
+            pct(report.false_alarm_rate),
+            f"{report.false_alarms} urgent replies to messages that were not red flags",
+        ],
+        ["referral routing", pct(report.referral_routing), f"{referrals} messages expect a referral"],
+        ["invented answers", str(report.invented_fills), "turns that filled a slot the message did not give"],
+    ]
+
+
 def _failure_line(path: str, r: Any) -> str:
+    from ..evaluate import _shown, _shown_got
+
     ranking = ", ".join(f"{c.entry_id} {c.score:.1f}" for c in r.candidates) or "nothing"
+    where = f"{r.case.conversation} turn {r.case.turn}, " if r.case.conversation else ""
+    invented = f"; invented {dict(r.invented)}" if r.invented else ""
     return (
-        f"  {path}:{r.case.line}: expect {r.case.expect}, got {r.got} ({r.kind}); ranking: {ranking}\n"
-        f"      {r.case.text!r}"
+        f"  {path}:{r.case.line}: {where}expect {_shown(r.case.expect)}, got {_shown_got(r.got)}{invented}; "
+        f"ranking: {ranking}\n      {r.case.text!r}"
     )
 
 

@@ -1,0 +1,162 @@
+"""The word-group pattern language of red flags, referrals and their `unless` contexts.
+
+A pattern is word groups separated by spaces; all groups must occur in the words looked at (a sentence,
+usually), in any order, so filler words and word order do not hide a sign. Within a group `|` separates
+alternatives, `_` joins a phrase (`cannot_feel`) and a trailing `*` matches any ending (`numb*`). Small typos in
+longer words still match (same first and last letter, one or two edits). Words are normalised like messages,
+so a pattern's lay words become the knowledge base's synonyms, as the message's do.
+
+A match reports where it starts and ends, because what surrounds a sign decides whether it counts
+("no numbness", "my dog had a tumour"): see `cues`.
+
+Matching runs on every message, so it is built for speed: each word is compared with the patterns' words
+once (and cached), phrases are looked up by their first word, and a pattern is only checked when its first
+group was hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from .text import MAX_CACHED_WORD, Normaliser
+
+__all__ = ["Match", "PatternSet"]
+
+_FUZZY_MIN_LEN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _Alternative:
+    """One alternative of a group: a word or a phrase, the last word possibly a prefix (`numb*`)."""
+
+    words: tuple[str, ...]
+    prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One pattern of item `item` found in words[start:end] (the span from its first to its last group)."""
+
+    item: int
+    start: int
+    end: int
+
+
+_Groups = list[frozenset[int]]
+_Spans = dict[int, list[tuple[int, int]]]
+"""Alternative id → the (start, end) word positions where it occurs."""
+
+
+class PatternSet:
+    """The compiled patterns of a list of items (signs, referrals): which items some words show, and where."""
+
+    def __init__(self, items: Sequence[Sequence[str]], normaliser: Normaliser) -> None:
+        self._normaliser = normaliser
+        self._alternatives: list[_Alternative] = []
+        self._ids: dict[_Alternative, int] = {}
+        self._patterns = [(n, self._compile(p)) for n, patterns in enumerate(items) for p in patterns]
+        self._patterns = [(n, groups) for n, groups in self._patterns if groups]
+        self._words = [(i, a) for i, a in enumerate(self._alternatives) if len(a.words) == 1]
+        self._phrases: dict[str, list[tuple[int, _Alternative]]] = {}
+        for i, alt in enumerate(self._alternatives):
+            if len(alt.words) > 1:
+                self._phrases.setdefault(alt.words[0], []).append((i, alt))
+        self._word_hits: Callable[[str], frozenset[int]] = lru_cache(maxsize=65_536)(self._token_hits)
+        # Most sentences hit an alternative or two ("back", "pain") and no whole pattern, so a pattern is only
+        # checked when its first group is hit.
+        self._triggered_by: dict[int, list[tuple[int, _Groups]]] = {}
+        for n, groups in self._patterns:
+            for alt_id in groups[0]:
+                self._triggered_by.setdefault(alt_id, []).append((n, groups))
+
+    def _compile(self, pattern: str) -> _Groups:
+        """A pattern as the sets of alternative ids of its groups: it matches when every set is hit."""
+        groups = []
+        for group in pattern.split():
+            ids = set()
+            for text in group.split("|"):
+                words = tuple(self._normaliser.words(text.rstrip("*").replace("_", " ")))
+                if words:
+                    ids.add(self._intern(_Alternative(words, text.endswith("*"))))
+            if ids:
+                groups.append(frozenset(ids))
+        return groups
+
+    def _intern(self, alt: _Alternative) -> int:
+        if alt not in self._ids:
+            self._ids[alt] = len(self._alternatives)
+            self._alternatives.append(alt)
+        return self._ids[alt]
+
+    def _token_hits(self, token: str) -> frozenset[int]:
+        """The single-word alternatives this token satisfies: exactly, as a prefix, or with a small typo."""
+        return frozenset(i for i, alt in self._words if _word_matches(alt.words[0], alt.prefix, token))
+
+    def spans(self, words: Sequence[str]) -> _Spans:
+        """Where each alternative occurs in `words` (normalised words, `Normaliser.words`)."""
+        found: _Spans = {}
+        for i, word in enumerate(words):
+            for alt_id in self._word_hits(word) if len(word) <= MAX_CACHED_WORD else self._token_hits(word):
+                found.setdefault(alt_id, []).append((i, i + 1))
+            for alt_id, alt in self._phrases.get(word, ()):
+                if _phrase_at(alt, words, i):
+                    found.setdefault(alt_id, []).append((i, i + len(alt.words)))
+        return found
+
+    def find(self, spans: _Spans, start: int = 0, end: int | None = None) -> list[Match]:
+        """The first match of each item within words[start:end], given the `spans` of all the words."""
+        if not spans:
+            return []
+        stop = end if end is not None else 1 << 30
+        inside = {a: [s for s in places if start <= s[0] and s[1] <= stop] for a, places in spans.items()}
+        inside = {a: places for a, places in inside.items() if places}
+        found: dict[int, Match] = {}
+        for alt_id in inside:
+            for n, groups in self._triggered_by.get(alt_id, ()):
+                if n in found:
+                    continue
+                match = _match(n, groups, inside)
+                if match is not None:
+                    found[n] = match
+        return [found[n] for n in sorted(found)]
+
+    def search(self, words: Sequence[str]) -> list[Match]:
+        """The first match of each item anywhere in `words`."""
+        return self.find(self.spans(words))
+
+
+def _match(item: int, groups: _Groups, spans: _Spans) -> Match | None:
+    """The earliest place of each group, if every group occurs: the match spans them all."""
+    first, last = 1 << 30, -1
+    for group in groups:
+        places = [place for alt_id in group for place in spans.get(alt_id, ())]
+        if not places:
+            return None
+        place = min(places)
+        first, last = min(first, place[0]), max(last, place[1])
+    return Match(item, first, last)
+
+
+def _phrase_at(alt: _Alternative, words: Sequence[str], start: int) -> bool:
+    *head, last = alt.words
+    end = start + len(alt.words)
+    if end > len(words) or list(words[start : end - 1]) != head:
+        return False
+    tail = words[end - 1]
+    return tail == last or (alt.prefix and tail.startswith(last))
+
+
+def _word_matches(word: str, prefix: bool, token: str) -> bool:
+    if token == word or (prefix and token.startswith(word)):
+        return True
+    if len(word) < _FUZZY_MIN_LEN or len(token) < _FUZZY_MIN_LEN or token[0] != word[0]:
+        return False
+    if not prefix and token[-1] != word[-1]:
+        return False  # "cancel" is not a typo of "cancer": typos rarely change both ends of a word
+    budget = 1 if len(word) < 8 else 2
+    forms = [token[: len(word) + shift] for shift in (-1, 0, 1)] if prefix else [token]
+    return any(Levenshtein.distance(word, form, score_cutoff=budget) <= budget for form in forms)
