@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 __all__ = [
+    "about_the_body",
     "ages",
+    "chunks",
+    "denied_later",
     "has_phrase",
     "in_the_past",
     "long_standing",
@@ -27,12 +31,19 @@ __all__ = [
     "someone_else",
 ]
 
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|[\n\r]+|\b(?:no|nope|nah)\s*,", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"([.!?;]+(?=\s|$)|[\n\r]+)")
+_CHUNK = re.compile(r"[,:()\u2013\u2014]+|\s-+\s|\bbut\b|\bthough\b|\balthough\b|\bhowever\b", re.IGNORECASE)
+QUESTION_OPENERS = frozenset(
+    """can could should shall is isnt are arent am do does did dont will would wouldnt what whats which how
+    hows when why who whos where any anything anyone ok okay tips advice ideas recommend help""".split()
+)
+"""First words of a question, when the question mark is missing: "can i still run", "any tips"."""
+_INTERJECTION = re.compile(r"\b(no|nope|nah)\s*,", re.IGNORECASE)
 """Where sentences end. "38.5" stays whole; "No, both legs are numb" splits after the interjection, so its
 "no" does not negate what follows."""
 
 NEGATORS = frozenset("no not never without none nothing neither nor nobody zero".split())
-_NOT_A_DENIAL = frozenset("sure certain know understand explain why".split())
+_NOT_A_DENIAL = frozenset("sure certain know understand explain why when".split())
 """After a negator these make doubt, not denial: "not sure if it is numbness", "do not know why"."""
 _ABILITY = frozenset(
     """feel feeling feelings sensation sense control move moving walk walking stand standing lift pee peeing wee
@@ -43,14 +54,51 @@ over my bladder", "not been able to pee" are signs."""
 _FILLER = frozenset("have has had any been able to much really got even quite properly very a the my".split())
 _BARRIERS = frozenset("but though although however except yet whereas apart and".split())
 """A negation does not reach past these: "no fever but both legs feel weak"."""
-_LOOKBACK = 4
+_LOOKBACK = 5
+_HYPOTHETICAL = (
+    "asked if",
+    "asked whether",
+    "asked me if",
+    "asked me whether",
+    "asked about",
+    "asked me about",
+    "checked for",
+    "checked me for",
+    "checked if",
+    "tested for",
+    "tested me for",
+    "screened for",
+    "ruled out",
+    "what happens if",
+    "what if",
+    "in case",
+    "if i ever",
+    "if i were to",
+    "risk of",
+    "chance of",
+    "link between",
+    "read about",
+    "heard about",
+    "prevent",
+    "preventing",
+    "prevention of",
+)
+"""Before a sign, these report a question or imagine a case instead of stating it: "the doctor asked if I had
+any numbness", "what happens if I fall"."""
+_HYPOTHETICAL_REACH = 6
+_DENIALS = frozenset(
+    "no|nope|nah|none|not really|no no|no i do not|no i have not|no not at all|not at all|i said no|"
+    "no i am not|no it is not|negative|never".split("|")
+)
+"""A whole short sentence (or the start of one) right after a sign that denies it: "Chest pain? Nope."."""
 
 SELF = frozenset("i me myself".split())
 PEOPLE = frozenset(
     """mum mom mam mother mommy mummy dad father daddy husband wife partner son daughter child kid kids baby
     brother sister sibling friend mate grandma grandmother gran granny nan nana grandad granddad grandpa grandfather
     aunt auntie aunty uncle cousin neighbour neighbor colleague coworker boss boyfriend girlfriend fiance fiancee
-    nephew niece stepdad stepmum stepmom stepson stepdaughter stepfather stepmother patient client someone
+    nephew niece boy girl lad lass grandson granddaughter grandchild teen teenager toddler stepdad stepmum stepmom
+    stepson stepdaughter stepfather stepmother patient client someone
     somebody he she they him her his hers their them""".split()
 )
 ANIMALS = frozenset(
@@ -58,26 +106,109 @@ ANIMALS = frozenset(
     tortoise""".split()
 )
 _BODY = frozenset(
-    """back spine lumbar legs leg feet foot bum bottom buttocks bladder bowel bowels chest groin privates hips
-    pain pains hurts hurt hurting sore aching ache aches""".split()
+    """back backs spine lumbar lumbago legs leg feet foot bum bottom buttocks bladder bowel bowels chest groin
+    privates hips pain pains painful hurts hurt hurting sore aching ache aches achy backache problems trouble
+    twinge twinges""".split()
 )
+_POSSESSIVES = frozenset("his her their".split())
+_SUBJECTS = frozenset("he she they".split())
+_PRONOUNS = frozenset("him them hers".split())
+"""A pronoun alone does not say whose back it is ("I hurt my back catching her"); "her back" does."""
 _BEHALF_PHRASES = ("on behalf", "asking for my", "asking for a", "for my", "for him", "for her")
 
 _PAST = (
-    "years ago", "year ago", "decades ago", "decade ago", "long ago", "long time ago", "as a child", "as a kid",
-    "as a teenager", "as a teen", "as a baby", "when i was young", "when i was little", "when i was a",
-    "when i was younger", "used to", "in the past", "fine now", "ok now", "okay now", "alright now",
-    "better now", "all better", "all good now", "cleared up", "clear now", "went away", "gone now", "has gone",
-    "have gone", "is gone", "resolved", "recovered", "no longer", "not anymore", "not any more",
-    "settled down", "settled now", "back to normal", "got over",
+    "years ago",
+    "year ago",
+    "decades ago",
+    "decade ago",
+    "long ago",
+    "long time ago",
+    "as a child",
+    "as a kid",
+    "as a teenager",
+    "as a teen",
+    "as a baby",
+    "when i was young",
+    "when i was little",
+    "when i was a",
+    "when i was younger",
+    "used to",
+    "in the past",
+    "fine now",
+    "ok now",
+    "okay now",
+    "alright now",
+    "better now",
+    "all better",
+    "all good now",
+    "cleared up",
+    "clear now",
+    "went away",
+    "gone now",
+    "has gone away",
+    "have gone away",
+    "resolved",
+    "recovered",
+    "no longer",
+    "not anymore",
+    "not any more",
+    "settled down",
+    "settled now",
+    "back to normal",
+    "got over",
+    "long gone",
+    "all gone",
+    "fully healed",
+    "healed up",
+    "completely healed",
+    "got over it",
+    "she is fine",
+    "he is fine",
+    "they are fine",
+    "was fine",
+    "is fine now",
+    "was ok",
+    "was okay",
 )
 """Resolved, or long ago: "I had a fever last week, it's gone now", "I fell off a ladder years ago"."""
 _LONG_STANDING = (
-    "for years", "for many years", "for decades", "all my life", "my whole life", "since birth",
-    "since i was born", "since i was a", "since childhood", "for ages", "always been", "always had",
-    "long standing", "longstanding", "lifelong", "for a long time", "on and off", "for a few years",
-    "for several years", "for some years", "for months", "for many months", "for a few months",
+    "for years",
+    "for many years",
+    "for decades",
+    "all my life",
+    "my whole life",
+    "since birth",
+    "since childhood",
+    "always been",
+    "always had",
+    "long standing",
+    "longstanding",
+    "lifelong",
+    "for a long time",
+    "for a few years",
+    "chronic",
+    "for several years",
+    "for some years",
+    "for months",
+    "for many months",
+    "for a few months",
     "for several months",
+    "since my teens",
+    "since my twenties",
+    "since my thirties",
+    "since my forties",
+    "since my fifties",
+    "since my sixties",
+    "since my 20s",
+    "since my 30s",
+    "since my 40s",
+    "since my 50s",
+    "since i was",
+    "old friend",
+    "years now",
+    "decades now",
+    "most of my life",
+    "half my life",
 )
 """Long-standing, so not a new sign: "my legs have been weak for years", "on and off for ages"."""
 _FOR_UNITS = re.compile(
@@ -95,25 +226,81 @@ _DECADES = {
     "eighties": 85, "nineties": 95, "20s": 25, "30s": 35, "40s": 45, "50s": 55, "60s": 65, "70s": 75, "80s": 85,
     "90s": 95,
 }  # fmt: skip
-_AGE_WORDS = {"teenager": 15, "teen": 15, "pensioner": 70, "oap": 70, "toddler": 3, "schoolboy": 12,
-              "schoolgirl": 12}  # fmt: skip
-_AGE_AFTER = frozenset("years year yrs yr yo y old aged".split())
+_AGE_WORDS = {"teenager": 15, "teen": 15, "pensioner": 70, "oap": 70}
+_FIGURATIVE = frozenset("feel feels feeling felt like look looks looked".split())
+"""Before an age, these make it a figure of speech: "I feel about 90 years old today"."""
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_AGE_AFTER = frozenset("yo y old aged female male f m".split())
+_DURATION = frozenset("years year yrs yr".split())
+_AGE_BEFORE = frozenset("i am aged age retired at turned turning over under one".split())
+_AGE_FILLER = frozenset("is am now just nearly almost about around only".split())
 _NOT_AN_AGE = frozenset(
     """kg kgs kilo kilos lbs lb pounds pound stone stones st weeks week days day hours hour minutes mins months
-    month times percent miles mile km k c f degrees mg ml reps sets""".split()
+    month times percent miles mile km k c degrees mg ml reps sets foot feet ft inches cm o clock am pm pounds""".split()
 )
 
 
 _PLAYED_DOWN = (
-    "fine now", "i am fine", "i feel fine", "i am ok", "i am okay", "i am alright", "i am all right", "i am right",
-    "feel ok", "feel okay", "feel better", "feeling better", "better now", "all good", "it is fine", "its fine",
-    "probably nothing", "it is nothing", "nothing serious", "not serious", "nothing to worry", "no big deal",
-    "not that bad", "not so bad", "not too bad", "probably just", "just a cold", "only a", "it is just",
-    "i will be fine", "will be fine", "be right", "overreacting", "over reacting", "exaggerating",
-    "do not worry", "not worried", "not going to", "no need", "do not need", "i doubt", "went away",
-    "has gone", "gone now", "passed now", "wait and see", "see how it goes", "tomorrow", "later", "next week",
-    "after the weekend", "in a few days", "when i can", "cannot be bothered", "not bothered", "it is ok",
-    "it is okay", "it is alright", "nah", "i am good",
+    "fine now",
+    "i am fine",
+    "i feel fine",
+    "i am ok",
+    "i am okay",
+    "i am alright",
+    "i am all right",
+    "i am right",
+    "feel ok",
+    "feel okay",
+    "feel better",
+    "feeling better",
+    "better now",
+    "all good",
+    "it is fine",
+    "its fine",
+    "probably nothing",
+    "it is nothing",
+    "nothing serious",
+    "not serious",
+    "nothing to worry",
+    "no big deal",
+    "not that bad",
+    "not so bad",
+    "not too bad",
+    "probably just",
+    "just a cold",
+    "only a",
+    "it is just",
+    "i will be fine",
+    "will be fine",
+    "be right",
+    "overreacting",
+    "over reacting",
+    "exaggerating",
+    "do not worry",
+    "not worried",
+    "not going to",
+    "no need",
+    "do not need",
+    "i doubt",
+    "went away",
+    "has gone",
+    "gone now",
+    "passed now",
+    "wait and see",
+    "see how it goes",
+    "tomorrow",
+    "later",
+    "next week",
+    "after the weekend",
+    "in a few days",
+    "when i can",
+    "cannot be bothered",
+    "not bothered",
+    "it is ok",
+    "it is okay",
+    "it is alright",
+    "nah",
+    "i am good",
 )
 """What people say to play a warning down or put it off ("I'm fine now", "probably just a cold", "I'll call
 tomorrow"): after a red flag, these get the warning again, kindly."""
@@ -125,8 +312,25 @@ def plays_down(words: Sequence[str]) -> bool:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a message (and a leading "no," as its own)."""
-    return [part for part in _SENTENCE_END.split(text) if part and part.strip()]
+    """The sentences of a message, each with its closing punctuation (and a leading "no," as its own)."""
+    parts = _SENTENCE_END.split(_INTERJECTION.sub(r"\1. ", text))
+    found = [text + end for text, end in zip(parts[::2], [*parts[1::2], ""], strict=True)]
+    return [part for part in found if any(c.isalnum() for c in part)]
+
+
+def chunks(sentence: str) -> list[tuple[str, bool]]:
+    """A sentence's parts between commas, dashes, brackets and "but", and whether each asks something.
+
+    A part asks when it holds a question mark or opens like a question ("can I", "what about", "any tips"):
+    in "I have bad knees, but which exercises are safe for my back?" only the second part asks.
+    """
+    parts = [p for p in _CHUNK.split(sentence) if p and any(c.isalnum() for c in p)]
+    return [(part, "?" in part or _opens_a_question(part)) for part in parts]
+
+
+def _opens_a_question(part: str) -> bool:
+    first = part.strip().split(maxsplit=2)
+    return bool(first) and first[0].casefold().strip("'\"") in QUESTION_OPENERS
 
 
 def has_phrase(words: Sequence[str], phrases: Iterable[str], start: int = 0, end: int | None = None) -> bool:
@@ -135,19 +339,65 @@ def has_phrase(words: Sequence[str], phrases: Iterable[str], start: int = 0, end
     return any(f" {phrase} " in window for phrase in phrases)
 
 
-def negated(words: Sequence[str], start: int, low: int = 0) -> bool:
-    """Whether a negator shortly before words[start] denies what starts there ("no numbness", "never had")."""
+def negated(
+    words: Sequence[str], start: int, low: int = 0, inside: Sequence[tuple[int, int]] = (), after: Sequence[str] = ()
+) -> bool:
+    """Whether what starts at words[start] is denied, reported or hypothetical rather than stated.
+
+    "no numbness", "never had", "my chest does not hurt" (a negator between the matched words, `inside`),
+    "the doctor asked if I had any numbness", "what happens if I fall", and a denial right after it,
+    in the words that follow (`after`): "numbness? no", "Tumour? No, my GP said...".
+    """
     for i in range(start - 1, max(low, start - _LOOKBACK) - 1, -1):
         word = words[i]
         if word in _BARRIERS:
-            return False
+            break
         if word in NEGATORS:
             return not _negates_ability(words, i, start)
-    return False
+    if inside:
+        first, last = inside[0][0], inside[-1][1]
+        matched = {i for s, e in inside for i in range(s, e)}
+        for i in range(first, last):
+            if i not in matched and words[i] in NEGATORS and not _negates_ability(words, i, last - 1):
+                return True
+    before = " " + " ".join(words[max(low, start - _HYPOTHETICAL_REACH) : start]) + " "
+    if any(f" {phrase} " in before for phrase in _HYPOTHETICAL):
+        return True
+    return _denied(after)
+
+
+_IT_DENIED = (
+    "i have not got it",
+    "i do not have it",
+    "i have not had it",
+    "i do not have that",
+    "i have not got that",
+    "none of that",
+    "none of those",
+    "no symptoms",
+    "not that i know of",
+    "i do not have any of",
+)
+"""Said after a sign was named, these deny it: "saddle anaesthesia? ... I haven't got it"."""
+
+
+def denied_later(words: Sequence[str]) -> bool:
+    """Whether the sentences after a sign deny it as "it": "saddle anaesthesia? I read about it. I haven't got it"."""
+    return has_phrase(words, _IT_DENIED)
+
+
+def _denied(after: Sequence[str]) -> bool:
+    """Whether the words that follow deny what came before: "(numbness?) no", "(...) and I said no"."""
+    clause = []
+    for word in after:
+        if word in _BARRIERS - {"and"}:
+            break
+        clause.append(word)
+    return any(" ".join(clause[k:]) in _DENIALS for k in range(min(len(clause), 5)))
 
 
 def _negates_ability(words: Sequence[str], negator: int, start: int) -> bool:
-    """"no feeling", "not able to pee", "not sure if": the negation is part of what is described."""
+    """ "no feeling", "not able to pee", "not sure if": the negation is part of what is described."""
     for word in words[negator + 1 : start + 1]:
         if word in _NOT_A_DENIAL or word in _ABILITY:
             return True
@@ -156,10 +406,16 @@ def _negates_ability(words: Sequence[str], negator: int, start: int) -> bool:
     return False
 
 
+def about_the_body(words: Sequence[str]) -> bool:
+    """Whether these words mention the back, pain or a body part (so "for years" in them is about that)."""
+    return any(w in _BODY for w in words)
+
+
 def on_behalf(words: Sequence[str]) -> bool:
     """Whether the message asks about someone else's back now ("my husband can't feel his legs")."""
     for i, word in enumerate(words):
-        if (word in PEOPLE) and any(w in _BODY for w in words[i + 1 : i + 4]):
+        reach = 3 if word in _POSSESSIVES else 5 if word in _SUBJECTS else 0 if word in _PRONOUNS else 10
+        if word in PEOPLE and any(w in _BODY for w in words[i + 1 : i + reach]):
             return True
     return has_phrase(words, _BEHALF_PHRASES)
 
@@ -182,8 +438,15 @@ def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
 
 
 def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) -> bool:
-    """Whether these words place something long ago or say it has resolved."""
-    return has_phrase(words, _PAST, start, end)
+    """Whether these words place something long ago ("years ago", "in 2009") or say it has resolved."""
+    return has_phrase(words, _PAST, start, end) or any(
+        words[i] in ("in", "back") and _long_ago_year(words[i + 1]) for i in range(start, (end or len(words)) - 1)
+    )
+
+
+def _long_ago_year(word: str) -> bool:
+    """A year at least two years before this one ("in 2009")."""
+    return len(word) == 4 and word.isdigit() and 1900 <= int(word) <= date.today().year - 2
 
 
 def long_standing(words: Sequence[str], start: int = 0, end: int | None = None) -> bool:
@@ -192,7 +455,7 @@ def long_standing(words: Sequence[str], start: int = 0, end: int | None = None) 
 
 
 def ages(words: Sequence[str]) -> list[int]:
-    """The ages a message gives: "I'm 55", "55 years old", "my 9yo", "aged 72", "in my sixties", "a teenager"."""
+    """The ages a message gives: "I'm 55", "55 years old", "my 9yo", "aged 72", "Grandad (77)", "in my sixties"."""
     found = []
     for i, word in enumerate(words):
         if word in _AGE_WORDS:
@@ -200,27 +463,40 @@ def ages(words: Sequence[str]) -> list[int]:
         elif word in _DECADES and i > 0 and words[i - 1] in ("my", "his", "her", "their", "late", "early", "mid"):
             found.append(_DECADES[word])
         else:
-            age = _number(word)
+            age = _number(words, i)
             if age is not None and 0 < age < 120 and _reads_as_age(words, i):
-                found.append(age)
+                found.append(age + {"over": 1, "under": -1}.get(words[i - 1] if i else "", 0))
     return found
 
 
-def _number(word: str) -> int | None:
+def _number(words: Sequence[str], i: int) -> int | None:
+    """The number at words[i]: "55", "55yo", "fifty", "fifty six" (read at "fifty")."""
+    word = words[i]
     if word.isdigit() and len(word) <= 3:
         return int(word)
-    if word.endswith(("yo", "yrs")) and word[:-2].rstrip("r").isdigit():
-        return int(word.rstrip("yorsr"))
-    return _NUMBER_WORDS.get(word)
+    if word.endswith(("yo", "yrs")) and word.rstrip("yrso").isdigit() and len(word.rstrip("yrso")) <= 3:
+        return int(word.rstrip("yrso"))
+    tens = _NUMBER_WORDS.get(word)
+    if tens is None or (i > 0 and words[i - 1] in _NUMBER_WORDS):
+        return None
+    units = _UNITS.get(words[i + 1], 0) if i + 1 < len(words) and tens >= 20 else 0
+    return tens + units
 
 
 def _reads_as_age(words: Sequence[str], i: int) -> bool:
-    """A number is an age when "years old" follows it, or "I am" / "aged" comes before it with no unit after."""
-    after = words[i + 1] if i + 1 < len(words) else ""
-    if not words[i].isdigit() and words[i] not in _NUMBER_WORDS:
-        return True  # "55yo"
+    """Whether the number at words[i] is someone's age: "55 years old", "I am 55", "my mum (81)", "at 65"."""
+    if words[i].endswith(("yo", "yrs")):
+        return True
+    end = i + 1 + (1 if words[i] in _NUMBER_WORDS and i + 1 < len(words) and words[i + 1] in _UNITS else 0)
+    after = words[end] if end < len(words) else ""
+    j = i - 1
+    while j >= 0 and words[j] in _AGE_FILLER:
+        j -= 1
+    if j >= 0 and words[j] in _FIGURATIVE:
+        return False
+    said = (j >= 0 and (words[j] in _AGE_BEFORE or words[j] in PEOPLE)) or (i == 0 and after in ("and", "with"))
+    if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"
+        return said or (end + 1 < len(words) and words[end + 1] in ("old", "of"))
     if after in _AGE_AFTER:
         return True
-    before = " ".join(words[max(0, i - 3) : i])
-    said = before.endswith(("i am", "i am over", "i am nearly", "i am almost", "aged", "age", "he is", "she is"))
     return said and after not in _NOT_AN_AGE

@@ -110,7 +110,7 @@ class _Turn:
     """The same with synonyms applied (matching reads these)."""
     state: State
     candidates: list[Candidate] | None = None
-    talk: Smalltalk | None | object = _UNSET
+    talk: Smalltalk | object | None = _UNSET
     """The small-talk intent of the message, once it has been looked for."""
 
 
@@ -168,6 +168,11 @@ class Dialogue:
         return self._urgent(turn, signs, restate=True)
 
     def _referral(self, turn: _Turn) -> Reply | None:
+        """A medical topic the knowledge base does not cover, when the message asks about it.
+
+        A topic only mentioned around a question the knowledge base answers ("my GP gave me painkillers; which
+        exercises do you recommend?") does not take the question over.
+        """
         found = self._referrals.find(turn.sentences)
         if not found:
             return None

@@ -40,6 +40,7 @@ __all__ = [
     "Labelled",
     "evaluate_cases",
     "evaluate_conversations",
+    "evaluate_file",
     "load_cases",
     "load_suite",
     "percentiles",
@@ -155,7 +156,9 @@ class Conversation:
 # -- reading cases ----------------------------------------------------------------------------------------
 
 
-def load_suite(path: str | Path, known_ids: Iterable[str] | None = None) -> tuple[Labelled, ...] | tuple[Conversation, ...]:
+def load_suite(
+    path: str | Path, known_ids: Iterable[str] | None = None
+) -> tuple[Labelled, ...] | tuple[Conversation, ...]:
     """A cases file (`queries:`) or a conversations file (`conversations:`), whichever `path` holds."""
     root = compose(path)
     top = root.fields(set(), {"queries", "conversations"})
@@ -224,7 +227,11 @@ def _expect(f: dict[str, Node], allowed: list[str] | None) -> Expect:
     if entry is not None and allowed is not None and entry not in allowed:
         raise f["entry"].error(f"unknown entry id {entry!r}{did_you_mean(entry, allowed)}")
     fills = tuple((k, v.word()) for k, v in f["fills"].pairs()) if "fills" in f else ()
-    alt = tuple(_expect(a.fields({"kind"}, _LABEL_KEYS - {"alt"}), allowed) for a in f["alt"].items()) if "alt" in f else ()
+    alt = (
+        tuple(_expect(a.fields({"kind"}, _LABEL_KEYS - {"alt"}), allowed) for a in f["alt"].items())
+        if "alt" in f
+        else ()
+    )
     return Expect(
         kind=kind,
         entry=entry,
@@ -421,6 +428,15 @@ def _failure(r: CaseResult) -> dict[str, Any]:
 
 
 # -- running ----------------------------------------------------------------------------------------------
+
+
+def evaluate_file(bot: Bot, path: str | Path) -> CaseReport:
+    """Evaluate a cases file or a conversations file, whichever it is (entries checked against `bot`)."""
+    suite = load_suite(path, known_ids=bot.kb.by_id)
+    conversations = [c for c in suite if isinstance(c, Conversation)]
+    if conversations:
+        return evaluate_conversations(bot, conversations)
+    return evaluate_cases(bot, [c for c in suite if isinstance(c, Labelled)])
 
 
 def evaluate_cases(bot: Bot, cases: Sequence[Labelled], label: str = "eval") -> CaseReport:

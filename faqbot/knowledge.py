@@ -180,6 +180,10 @@ class Referral:
     reply: str
     unless: tuple[str, ...] = ()
     where: Location = MEMORY
+    age: tuple[int, int] | None = None
+    """(under, over): a message giving an age below `under` or above `over` is referred too (a child's back)."""
+    when: str = "asked"
+    """"asked": only a question about the topic is referred; "mentioned": any mention is (pregnancy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +334,8 @@ def _red_flags(node: Node) -> RedFlags:
     f = node.fields({"source", "signs"}, {"message", "tiers"})
     if "message" not in f and "tiers" not in f:
         raise node.error("red flags need `tiers` (a message per tier) or one `message`")
-    tiers = optional(f, "tiers", _tiers, MappingProxyType({}))
+    no_tiers: Mapping[str, Tier] = MappingProxyType({})
+    tiers = optional(f, "tiers", _tiers, no_tiers)
     message = optional(f, "message", Node.text, "") or next(iter(tiers.values())).message
     signs = tuple(_sign(item, tiers) for item in f["signs"].items())
     _unique(f["signs"], [s.id for s in signs])
@@ -392,17 +397,23 @@ def _cancellers(node: Node) -> frozenset[str]:
 
 
 def _age(node: Node) -> tuple[int, int]:
-    f = node.fields({"under", "over"}, set())
-    under, over = int(f["under"].number(0, 150)), int(f["over"].number(0, 150))
+    f = node.fields(set(), {"under", "over"})
+    if not f:
+        raise node.error("give `under`, `over` or both (ages in years)")
+    under = int(optional(f, "under", lambda n: n.number(0, 150), 0.0))
+    over = int(optional(f, "over", lambda n: n.number(0, 150), 150.0))
     if under > over:
-        raise f["under"].error(f"under ({under}) must not be above over ({over})")
+        raise node.error(f"under ({under}) must not be above over ({over})")
     return under, over
 
 
 def _referrals(node: Node) -> tuple[Referral, ...]:
     found = []
     for item in node.items():
-        f = item.fields({"id", "label", "patterns", "reply"}, {"unless"})
+        f = item.fields({"id", "label", "patterns", "reply"}, {"unless", "age", "when"})
+        when = optional(f, "when", Node.word, "asked")
+        if when not in ("asked", "mentioned"):
+            raise f["when"].error(f"expected asked or mentioned, got {when!r}")
         found.append(
             Referral(
                 id=_slug(f["id"]),
@@ -411,6 +422,8 @@ def _referrals(node: Node) -> tuple[Referral, ...]:
                 reply=f["reply"].text(),
                 unless=optional(f, "unless", _patterns, ()),
                 where=item.where,
+                age=optional(f, "age", _age, None),
+                when=when,
             )
         )
     _unique(node, [r.id for r in found])

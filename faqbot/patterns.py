@@ -3,7 +3,8 @@
 A pattern is word groups separated by spaces; all groups must occur in the words looked at (a sentence,
 usually), in any order, so filler words and word order do not hide a sign. Within a group `|` separates
 alternatives, `_` joins a phrase (`cannot_feel`) and a trailing `*` matches any ending (`numb*`). Small typos in
-longer words still match (same first and last letter, one or two edits). Words are normalised like messages,
+longer words still match (same first and last letter, one or two edits; an English word is never taken for a
+typo of another). Words are normalised like messages,
 so a pattern's lay words become the knowledge base's synonyms, as the message's do.
 
 A match reports where it starts and ends, because what surrounds a sign decides whether it counts
@@ -22,6 +23,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from . import frequency
 from .text import MAX_CACHED_WORD, Normaliser
 
 __all__ = ["Match", "PatternSet"]
@@ -44,6 +46,8 @@ class Match:
     item: int
     start: int
     end: int
+    places: tuple[tuple[int, int], ...] = ()
+    """Where each group matched, (start, end) in words: the span's other words are context."""
 
 
 _Groups = list[frozenset[int]]
@@ -131,14 +135,13 @@ class PatternSet:
 
 def _match(item: int, groups: _Groups, spans: _Spans) -> Match | None:
     """The earliest place of each group, if every group occurs: the match spans them all."""
-    first, last = 1 << 30, -1
+    chosen = []
     for group in groups:
         places = [place for alt_id in group for place in spans.get(alt_id, ())]
         if not places:
             return None
-        place = min(places)
-        first, last = min(first, place[0]), max(last, place[1])
-    return Match(item, first, last)
+        chosen.append(min(places))
+    return Match(item, min(s for s, _ in chosen), max(e for _, e in chosen), tuple(sorted(chosen)))
 
 
 def _phrase_at(alt: _Alternative, words: Sequence[str], start: int) -> bool:
@@ -155,6 +158,8 @@ def _word_matches(word: str, prefix: bool, token: str) -> bool:
         return True
     if len(word) < _FUZZY_MIN_LEN or len(token) < _FUZZY_MIN_LEN or token[0] != word[0]:
         return False
+    if frequency.rarity(token) < frequency.RAREST:
+        return False  # an English word is not a typo of another ("swelling" is not "sweating")
     if not prefix and token[-1] != word[-1]:
         return False  # "cancel" is not a typo of "cancer": typos rarely change both ends of a word
     budget = 1 if len(word) < 8 else 2

@@ -6,7 +6,8 @@ words from different parts of a long story do not combine into a sign. Where it 
 may cancel it (`cues`): a negation just before it ("no numbness"), someone or something else as its subject
 ("my dog had a tumour", unless the message asks about that person's back), the resolved past ("years ago",
 "fine now"), a long-standing state ("weak for years"), or one of the sign's own `unless` patterns (idioms such
-as "fell off the wagon"). Each sign declares which of these apply; when none clearly does, the sign stands.
+as "fell off the wagon", matched on the words as typed, without synonyms). Each sign declares which of these
+apply; when none clearly does, the sign stands.
 
 Referrals (medical topics the knowledge base does not cover) use the same patterns, without the cues.
 """
@@ -19,9 +20,9 @@ from itertools import pairwise
 from . import cues
 from .knowledge import RedFlag, RedFlags, Referral
 from .patterns import Match, PatternSet
-from .text import Normaliser, Sentence
+from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence
 
-__all__ = ["SCREEN_CHARS", "Referrals", "Screen"]
+__all__ = ["SCREEN_CHARS", "Referrals", "Screen", "question_windows"]
 
 SCREEN_CHARS = 20_000
 """Red flags are looked for in this much of a message: far more than is matched, on purpose."""
@@ -36,7 +37,7 @@ class Screen:
         self._normaliser = normaliser
         self._signs: tuple[RedFlag, ...] = red_flags.signs if red_flags else ()
         self._patterns = PatternSet([s.patterns for s in self._signs], normaliser)
-        self._unless = PatternSet([s.unless for s in self._signs], normaliser)
+        self._unless = PatternSet([s.unless for s in self._signs], Normaliser())
 
     def screen(self, text: str) -> list[RedFlag]:
         """The red flags this message shows (empty when none), most serious tier first."""
@@ -48,50 +49,71 @@ class Screen:
             return []
         plain = [w for s in sentences for w in s.plain]
         behalf = cues.on_behalf(plain)
+        about_pain = [s.plain for s in sentences if cues.about_the_body(s.plain)]
         found: set[int] = set()
-        for sentence in sentences:
-            found |= self._in_sentence(sentence, behalf, found)
-        found = {n for n in found if self._old_enough(self._signs[n], plain)}
+        for n, sentence in enumerate(sentences):
+            after = sentences[n + 1 : n + 3]
+            found |= self._in_sentence(sentence, behalf, found, after)
+        found = {n for n in found if self._old_enough(self._signs[n], plain, about_pain)}
         order = sorted(found, key=lambda n: (self._signs[n].tier != "emergency", n))
         return [self._signs[n] for n in order]
 
-    def _in_sentence(self, sentence: Sentence, behalf: bool, known: set[int]) -> set[int]:
+    def _in_sentence(self, sentence: Sentence, behalf: bool, known: set[int], after: Sequence[Sentence]) -> set[int]:
         spans = self._patterns.spans(sentence.words)
         if not spans:
             return set()
         found: set[int] = set()
         for low, high in _clauses(sentence.words):
             for match in self._patterns.find(spans, low, high):
-                if match.item not in known | found and not self._cancelled(sentence, match, low, behalf):
+                if match.item in known | found:
+                    continue
+                if not self._cancelled(sentence, match, low, behalf, after):
                     found.add(match.item)
         return found
 
-    def _cancelled(self, sentence: Sentence, match: Match, low: int, behalf: bool) -> bool:
-        """Whether the context of this match says it is not a sign of the person asking, now."""
+    def _cancelled(
+        self, sentence: Sentence, match: Match, low: int, behalf: bool, after: Sequence[Sentence] = ()
+    ) -> str | None:
+        """What in the context of this match says it is not a sign of the person asking, now (None: nothing)."""
         sign = self._signs[match.item]
         plain, start = sentence.plain, sentence.plain_index(match.start)
         by = sign.cancelled_by
-        if "negation" in by and cues.negated(plain, start, sentence.plain_index(low)):
-            return True
+        if "negation" in by and self._negated(sentence, match, low, after):
+            return "negation"
         if "someone-else" in by:
             who = cues.someone_else(plain, start)
             if who == "animal" or (who == "person" and not behalf):
-                return True
+                return f"someone-else ({who})"
         if "past" in by and cues.in_the_past(plain):
-            return True
+            return "past"
         if "long-standing" in by and cues.long_standing(plain):
-            return True
-        return bool(sign.unless) and any(m.item == match.item for m in self._unless.search(sentence.words))
+            return "long-standing"
+        if sign.unless and self._unless_here(match.item, plain):
+            return "unless"
+        return None
 
     @staticmethod
-    def _old_enough(sign: RedFlag, plain: Sequence[str]) -> bool:
-        """A sign with an age range needs an age outside it in the message, and nothing long-standing."""
+    def _negated(sentence: Sentence, match: Match, low: int, after: Sequence[Sentence]) -> bool:
+        """A negation before or inside the match, a reported or imagined case, or a denial after it."""
+        at = sentence.plain_index
+        inside = [(at(s), at(e - 1) + 1) for s, e in match.places]
+        end = at(match.end - 1) + 1
+        following = sentence.plain[end:] if end < len(sentence.plain) else after[0].plain if after else ()
+        later = [w for s in after for w in s.plain]
+        return cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(later)
+
+    def _unless_here(self, item: int, plain: Sequence[str]) -> bool:
+        """Whether one of the sign's `unless` contexts is in the sentence, not itself negated ("without a diet")."""
+        return any(m.item == item and not cues.negated(plain, m.start) for m in self._unless.search(plain))
+
+    @staticmethod
+    def _old_enough(sign: RedFlag, plain: Sequence[str], about_pain: Sequence[Sequence[str]]) -> bool:
+        """A sign with an age range needs an age outside it in the message, and no long-standing pain."""
         if sign.age is None:
             return True
-        under, over = sign.age
-        if "long-standing" in sign.cancelled_by and cues.long_standing(plain):
+        if "long-standing" in sign.cancelled_by and any(cues.long_standing(s) for s in about_pain):
             return False
-        return any(age < under or age > over for age in cues.ages(plain))
+        return _outside(sign.age, cues.ages(plain))
 
 
 class Referrals:
@@ -100,21 +122,75 @@ class Referrals:
     def __init__(self, referrals: Sequence[Referral], normaliser: Normaliser) -> None:
         self._referrals = tuple(referrals)
         self._patterns = PatternSet([r.patterns for r in self._referrals], normaliser)
-        self._unless = PatternSet([r.unless for r in self._referrals], normaliser)
+        self._unless = PatternSet([r.unless for r in self._referrals], Normaliser())
 
     def find(self, sentences: Sequence[Sentence]) -> list[Referral]:
-        """The referral topics these sentences ask about, in knowledge-base order."""
-        found: set[int] = set()
-        for sentence in sentences:
-            spans = self._patterns.spans(sentence.words)
-            if not spans:
-                continue
-            unless = {m.item for m in self._unless.search(sentence.words)}
-            for match in self._patterns.find(spans):
-                start = sentence.plain_index(match.start)
-                if match.item not in unless and not cues.negated(sentence.plain, start):
-                    found.add(match.item)
+        """The referral topics a message asks about, in knowledge-base order.
+
+        Only the sentences that ask count (`question_windows`), so that "I have bad knees. Which exercises are
+        safe for my back?" is not about knees, except for a referral that applies wherever it is `mentioned`
+        (pregnancy changes every answer). As for red flags, a negation or someone else as the subject cancels a
+        mention, unless the message asks about that person.
+        """
+        plain = [w for s in sentences for w in s.plain]
+        behalf = cues.on_behalf(plain)
+        found = {n for n, r in enumerate(self._referrals) if r.age and _outside(r.age, cues.ages(plain))}
+        asked = question_windows(sentences)
+        everywhere = [(s, 0, len(s.words)) for s in sentences]
+        for n, referral in enumerate(self._referrals):
+            windows = everywhere if referral.when == "mentioned" else asked
+            if n not in found and any(self._in(n, window, behalf) for window in windows):
+                found.add(n)
         return [self._referrals[n] for n in sorted(found)]
+
+    def _in(self, item: int, window: tuple[Sentence, int, int], behalf: bool) -> bool:
+        sentence, low, high = window
+        if any(m.item == item for m in self._unless.search(sentence.plain)):
+            return False
+        for match in self._patterns.find(self._patterns.spans(sentence.words), low, high):
+            start = sentence.plain_index(match.start)
+            who = cues.someone_else(sentence.plain, start)
+            if match.item == item and not cues.negated(sentence.plain, start):
+                return who is None or (who == "person" and behalf)
+        return False
+
+
+def question_windows(sentences: Sequence[Sentence]) -> list[tuple[Sentence, int, int]]:
+    """The sentences of a message that ask something, as (sentence, start, end) word ranges.
+
+    A question that says little on its own ("who's right?", "can exercise help with them?") is read with the
+    two sentences before it, where its topic is. A message that asks nothing is all question.
+    """
+    windows: list[tuple[Sentence, int, int]] = []
+    for n, sentence in enumerate(sentences):
+        if not sentence.asking:
+            continue
+        low, high = sentence.asking[-1]
+        asked = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
+        if n and (_says_little(asked) or any(w in _POINTERS for w in sentence.plain)):
+            for before in reversed(sentences[max(0, n - 2) : n]):
+                sentence = before.join(sentence)
+        windows.append((sentence, 0, len(sentence.words)))
+    return windows or [(s, 0, len(s.words)) for s in sentences]
+
+
+def _says_little(words: Sequence[str]) -> bool:
+    """A question with hardly a word of its own topic, or one that points back ("them", "stop taking it")."""
+    content = [
+        w for w in words if w in _JUDGEMENTS or not (w in STOPWORDS or w in CHATTER or w in VAGUE or w in _ASKING)
+    ]
+    return len(content) < 2 or words[-1:] in (["it"], ["that"])
+
+
+_POINTERS = frozenset("them they these those again beforehand afterwards".split())
+_JUDGEMENTS = frozenset("ok okay safe fine alright".split())
+"""Words that carry a question ("is swimming ok?") although they are everyday words."""
+_ASKING = cues.QUESTION_OPENERS - {"recommend", "help", "advice", "tips", "ideas", "ok", "okay"}
+
+
+def _outside(bounds: tuple[int, int], ages: Sequence[int]) -> bool:
+    under, over = bounds
+    return any(age < under or age > over for age in ages)
 
 
 def _clauses(words: Sequence[str]) -> list[tuple[int, int]]:

@@ -248,11 +248,17 @@ class Normaliser:
     def sentences(self, text: str, limit: int = MAX_CHARS) -> list[Sentence]:
         """The message's sentences, each as typed (folded) and with synonyms, aligned word for word."""
         found = []
-        for part in cues.sentences(text[:limit]):
-            plain = tokens(part, limit)
+        for sentence in cues.sentences(text[:limit]):
+            plain: list[str] = []
+            asking: list[tuple[int, int]] = []
+            for chunk, asks in cues.chunks(sentence):
+                start = len(plain)
+                plain += tokens(chunk, limit)
+                if asks and len(plain) > start:
+                    asking.append((start, len(plain)))
             if plain:
                 words, origin = self._replace(plain)
-                found.append(Sentence(tuple(plain), tuple(words), tuple(origin)))
+                found.append(Sentence(tuple(plain), tuple(words), tuple(origin), _in_words(asking, origin)))
         return found
 
     def _replace(self, words: list[str]) -> tuple[list[str], list[int]]:
@@ -275,6 +281,16 @@ class Normaliser:
         return out, origin
 
 
+def _in_words(ranges: list[tuple[int, int]], origin: list[int]) -> tuple[tuple[int, int], ...]:
+    """Ranges of plain words as ranges of the words they became (synonyms may merge or split words)."""
+    found = []
+    for start, end in ranges:
+        inside = [i for i, o in enumerate(origin) if start <= o < end]
+        if inside:
+            found.append((inside[0], inside[-1] + 1))
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of a message, as typed and as matched."""
@@ -285,6 +301,18 @@ class Sentence:
     """The same with the knowledge base's synonyms applied: what patterns and the matcher read."""
     origin: tuple[int, ...]
     """`words[i]` came from `plain[origin[i]]`."""
+    asking: tuple[tuple[int, int], ...] = ()
+    """Ranges of `words` that ask something (a question mark, or a question's first word): `cues.chunks`."""
+
+    def join(self, other: Sentence) -> Sentence:
+        """This sentence and the next read as one (a short question and the sentence it points back to)."""
+        shift, offset = len(self.words), len(self.plain)
+        return Sentence(
+            self.plain + other.plain,
+            self.words + other.words,
+            self.origin + tuple(o + offset for o in other.origin),
+            self.asking + tuple((a + shift, b + shift) for a, b in other.asking),
+        )
 
     def plain_index(self, i: int) -> int:
         """Where in `plain` the word `words[i]` starts (the end of the sentence for `len(words)`)."""

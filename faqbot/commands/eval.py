@@ -109,11 +109,12 @@ def _fraction(value: str | None) -> float | None:
 
 def _cases(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
     from ..bot import Bot
+    from ..evaluate import evaluate_file
 
     bot = Bot.load(args.kb)
     accuracies, reports = [], []
     for path in args.path:
-        report = _evaluate_file(bot, path)
+        report = evaluate_file(bot, path)
         if not args.json:
             print(_cases_text(path, bot, report, args.failures))
         accuracies.append(report.accuracy)
@@ -121,19 +122,14 @@ def _cases(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]
     return accuracies, reports[0] if len(reports) == 1 else {"files": reports}
 
 
-def _evaluate_file(bot: Any, path: str) -> CaseReport:
-    from ..evaluate import Conversation, evaluate_cases, evaluate_conversations, load_suite
-
-    suite = load_suite(path, known_ids=bot.kb.by_id)
-    if suite and isinstance(suite[0], Conversation):
-        return evaluate_conversations(bot, suite)  # type: ignore[arg-type]
-    return evaluate_cases(bot, suite)  # type: ignore[arg-type]
-
-
 def _cases_text(path: str, bot: Any, report: CaseReport, show: int) -> str:
     latency = report.latency_ms()
     conversations = len({r.case.conversation for r in report.results if r.case.conversation})
-    what = f"{len(report.results)} turns of {conversations} conversations" if conversations else f"{len(report.results)} messages"
+    what = (
+        f"{len(report.results)} turns of {conversations} conversations"
+        if conversations
+        else f"{len(report.results)} messages"
+    )
     lines = [
         f"{path}: {what} on {bot.kb.meta.title} ({len(bot.kb.entries)} entries)",
         f"  {seconds(report.seconds)} in all; reply time per message p50 {ms(latency['p50'])} ms, "
@@ -165,7 +161,11 @@ def _headline(report: CaseReport) -> list[list[str]]:
     referrals = sum(bool(r.case.expect.referral) for r in report.results)
     kinds = sum(r.case.expect.kind is not None for r in report.results)
     return [
-        ["reply right (kind and entry)", pct(report.kind_agreement), f"{sum(r.correct for r in report.results)}/{kinds}"],
+        [
+            "reply right (kind and entry)",
+            pct(report.kind_agreement),
+            f"{sum(r.correct for r in report.results)}/{kinds}",
+        ],
         [
             "entry accuracy, in scope",
             pct(report.accuracy),
@@ -174,7 +174,11 @@ def _headline(report: CaseReport) -> list[list[str]]:
         ],
         ["matcher top-1, no threshold", pct(report.matcher_top1), ""],
         ["clarify rate, in scope", pct(report.clarify_rate), ""],
-        ["fallback recall", pct(report.oos_recall), f"{fallback} messages expect a fallback (out of scope or referral)"],
+        [
+            "fallback recall",
+            pct(report.oos_recall),
+            f"{fallback} messages expect a fallback (out of scope or referral)",
+        ],
         ["fallback precision", pct(report.oos_precision), "of the replies that were fallbacks"],
         ["red-flag recall, emergency", pct(report.tier_recall("emergency")), f"{per_tier['emergency']} messages"],
         ["red-flag recall, urgent", pct(report.tier_recall("urgent")), f"{per_tier['urgent']} messages"],
