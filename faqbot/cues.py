@@ -31,6 +31,12 @@ __all__ = [
     "someone_else",
 ]
 
+
+def _phrases(text: str) -> tuple[str, ...]:
+    """Phrases separated by "|" or line ends (compact to read)."""
+    return tuple(" ".join(p.split()) for p in re.split(r"[|\n]", text) if p.strip())
+
+
 _SENTENCE_END = re.compile(r"([.!?;]+(?=\s|$)|[\n\r]+)")
 _CHUNK = re.compile(r"[,:()\u2013\u2014]+|\s-+\s|\bbut\b|\bthough\b|\balthough\b|\bhowever\b", re.IGNORECASE)
 QUESTION_OPENERS = frozenset(
@@ -55,33 +61,13 @@ _FILLER = frozenset("have has had any been able to much really got even quite pr
 _BARRIERS = frozenset("but though although however except yet whereas apart and".split())
 """A negation does not reach past these: "no fever but both legs feel weak"."""
 _LOOKBACK = 5
-_HYPOTHETICAL = (
-    "asked if",
-    "asked whether",
-    "asked me if",
-    "asked me whether",
-    "asked about",
-    "asked me about",
-    "checked for",
-    "checked me for",
-    "checked if",
-    "tested for",
-    "tested me for",
-    "screened for",
-    "ruled out",
-    "what happens if",
-    "what if",
-    "in case",
-    "if i ever",
-    "if i were to",
-    "risk of",
-    "chance of",
-    "link between",
-    "read about",
-    "heard about",
-    "prevent",
-    "preventing",
-    "prevention of",
+_HYPOTHETICAL = _phrases(
+    """
+    asked if | asked whether | asked me if | asked me whether | asked about | asked me about | checked for
+    checked me for | checked if | tested for | tested me for | screened for | ruled out | what happens if
+    what if | in case | if i ever | if i were to | risk of | chance of | link between | read about | heard about
+    prevent | preventing | prevention of
+    """
 )
 """Before a sign, these report a question or imagine a case instead of stating it: "the doctor asked if I had
 any numbness", "what happens if I fall"."""
@@ -99,120 +85,54 @@ PEOPLE = frozenset(
     aunt auntie aunty uncle cousin neighbour neighbor colleague coworker boss boyfriend girlfriend fiance fiancee
     nephew niece boy girl lad lass grandson granddaughter grandchild teen teenager toddler stepdad stepmum stepmom
     stepson stepdaughter stepfather stepmother patient client someone
-    somebody he she they him her his hers their them""".split()
+    somebody he she him her his hers""".split()
 )
 ANIMALS = frozenset(
     """dog dogs doggy puppy pup cat cats kitten kitty pet pets horse pony rabbit bunny hamster guinea parrot budgie
     tortoise""".split()
 )
 _BODY = frozenset(
-    """back backs spine lumbar lumbago legs leg feet foot bum bottom buttocks bladder bowel bowels chest groin
+    """back backs spine spinal lumbar lumbago legs leg feet foot bum bottom buttocks bladder bowel bowels chest groin
     privates hips pain pains painful hurts hurt hurting sore aching ache aches achy backache problems trouble
     twinge twinges""".split()
 )
-_POSSESSIVES = frozenset("his her their".split())
-_SUBJECTS = frozenset("he she they".split())
-_PRONOUNS = frozenset("him them hers".split())
+_POSSESSIVES = frozenset("his her".split())
+_SUBJECTS = frozenset("he she".split())
+_PRONOUNS = frozenset("him hers".split())
 """A pronoun alone does not say whose back it is ("I hurt my back catching her"); "her back" does."""
-_BEHALF_PHRASES = ("on behalf", "asking for my", "asking for a", "for my", "for him", "for her")
+_BEHALF_PHRASES = _phrases(
+    """
+    on behalf | asking for my | asking for a | for my | for him | for her
+    """
+)
 
-_PAST = (
-    "years ago",
-    "year ago",
-    "decades ago",
-    "decade ago",
-    "long ago",
-    "long time ago",
-    "as a child",
-    "as a kid",
-    "as a teenager",
-    "as a teen",
-    "as a baby",
-    "when i was young",
-    "when i was little",
-    "when i was a",
-    "when i was younger",
-    "used to",
-    "in the past",
-    "fine now",
-    "ok now",
-    "okay now",
-    "alright now",
-    "better now",
-    "all better",
-    "all good now",
-    "cleared up",
-    "clear now",
-    "went away",
-    "gone now",
-    "has gone away",
-    "have gone away",
-    "resolved",
-    "recovered",
-    "no longer",
-    "not anymore",
-    "not any more",
-    "settled down",
-    "settled now",
-    "back to normal",
-    "got over",
-    "long gone",
-    "all gone",
-    "fully healed",
-    "healed up",
-    "completely healed",
-    "got over it",
-    "she is fine",
-    "he is fine",
-    "they are fine",
-    "was fine",
-    "is fine now",
-    "was ok",
-    "was okay",
+_PAST = _phrases(
+    """
+    years ago | year ago | decades ago | decade ago | long ago | long time ago | as a child | as a kid
+    as a teenager | as a teen | as a baby | when i was young | when i was little | when i was a
+    when i was younger | used to | in the past | fine now | ok now | okay now | alright now | better now
+    all better | all good now | cleared up | clear now | went away | gone now | has gone away | have gone away
+    resolved | recovered | no longer | not anymore | not any more | settled down | settled now | back to normal
+    got over | long gone | all gone | fully healed | healed up | completely healed | got over it | she is fine
+    he is fine | they are fine | was fine | is fine now | was ok | was okay
+    """
 )
 """Resolved, or long ago: "I had a fever last week, it's gone now", "I fell off a ladder years ago"."""
-_LONG_STANDING = (
-    "for years",
-    "for many years",
-    "for decades",
-    "all my life",
-    "my whole life",
-    "since birth",
-    "since childhood",
-    "always been",
-    "always had",
-    "long standing",
-    "longstanding",
-    "lifelong",
-    "for a long time",
-    "for a few years",
-    "chronic",
-    "for several years",
-    "for some years",
-    "for months",
-    "for many months",
-    "for a few months",
-    "for several months",
-    "since my teens",
-    "since my twenties",
-    "since my thirties",
-    "since my forties",
-    "since my fifties",
-    "since my sixties",
-    "since my 20s",
-    "since my 30s",
-    "since my 40s",
-    "since my 50s",
-    "since i was",
-    "old friend",
-    "years now",
-    "decades now",
-    "most of my life",
-    "half my life",
+_LONG_STANDING = _phrases(
+    """
+    for years | for many years | for decades | all my life | my whole life | since birth | since childhood
+    always had | long term | long standing | longstanding | lifelong | for a long time | for a few years
+    chronic | for several years | for some years | for months | for many months | for a few months
+    for several months | since my teens | since my twenties | since my thirties | since my forties
+    since my fifties | since my sixties | since my 20s | since my 30s | since my 40s | since my 50s
+    since i was | old friend | years now | decades now | most of my life | half my life
+    on and off since | on and off for | since last season | since last year | since the summer | since the spring
+    since the autumn | since the winter | since the start of the year
+    """
 )
 """Long-standing, so not a new sign: "my legs have been weak for years", "on and off for ages"."""
 _FOR_UNITS = re.compile(
-    r"\bfor (?:about |around |over |nearly |almost |like )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
+    r"\bfor (?:[a-z]+ ){0,4}?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
     r"twenty|thirty|forty|many|several) (?:years?|yrs?|decades?|months)\b"
 )
 
@@ -240,67 +160,18 @@ _NOT_AN_AGE = frozenset(
 )
 
 
-_PLAYED_DOWN = (
-    "fine now",
-    "i am fine",
-    "i feel fine",
-    "i am ok",
-    "i am okay",
-    "i am alright",
-    "i am all right",
-    "i am right",
-    "feel ok",
-    "feel okay",
-    "feel better",
-    "feeling better",
-    "better now",
-    "all good",
-    "it is fine",
-    "its fine",
-    "probably nothing",
-    "it is nothing",
-    "nothing serious",
-    "not serious",
-    "nothing to worry",
-    "no big deal",
-    "not that bad",
-    "not so bad",
-    "not too bad",
-    "probably just",
-    "just a cold",
-    "only a",
-    "it is just",
-    "i will be fine",
-    "will be fine",
-    "be right",
-    "overreacting",
-    "over reacting",
-    "exaggerating",
-    "do not worry",
-    "not worried",
-    "not going to",
-    "no need",
-    "do not need",
-    "i doubt",
-    "went away",
-    "has gone",
-    "gone now",
-    "passed now",
-    "wait and see",
-    "see how it goes",
-    "tomorrow",
-    "later",
-    "next week",
-    "after the weekend",
-    "in a few days",
-    "when i can",
-    "cannot be bothered",
-    "not bothered",
-    "it is ok",
-    "it is okay",
-    "it is alright",
-    "nah",
-    "i am good",
+_PLAYED_DOWN = _phrases(
+    """
+    fine now | i am fine | i feel fine | i am ok | i am okay | i am alright | i am all right | i am right
+    feel ok | feel okay | feel better | feeling better | better now | all good | it is fine | its fine
+    probably nothing | it is nothing | nothing serious | not serious | nothing to worry | no big deal
+    not that bad | not so bad | not too bad | probably just | just a cold | only a | it is just | i will be fine
+    will be fine | be right | overreacting | over reacting | exaggerating | do not worry | not worried
+    not going to | no need | do not need | i doubt | went away | has gone | gone now | passed now | wait and see
+    see how it goes | tomorrow | later | next week | after the weekend | in a few days | when i can
+    cannot be bothered | not bothered | it is ok | it is okay | it is alright | nah | i am good | he is fine | she is fine | they are fine | only small | only a small | only a little
+    just a little | only mild | not much pain
+    """
 )
 """What people say to play a warning down or put it off ("I'm fine now", "probably just a cold", "I'll call
 tomorrow"): after a red flag, these get the warning again, kindly."""
@@ -357,8 +228,10 @@ def negated(
     if inside:
         first, last = inside[0][0], inside[-1][1]
         matched = {i for s, e in inside for i in range(s, e)}
+        starts = {s for s, _ in inside}
         for i in range(first, last):
-            if i not in matched and words[i] in NEGATORS and not _negates_ability(words, i, last - 1):
+            denies = words[i] in NEGATORS and i not in matched and ({i + 1, i + 2} & starts)
+            if denies and not _negates_ability(words, i, min(starts & {i + 1, i + 2})):
                 return True
     before = " " + " ".join(words[max(low, start - _HYPOTHETICAL_REACH) : start]) + " "
     if any(f" {phrase} " in before for phrase in _HYPOTHETICAL):
@@ -366,17 +239,11 @@ def negated(
     return _denied(after)
 
 
-_IT_DENIED = (
-    "i have not got it",
-    "i do not have it",
-    "i have not had it",
-    "i do not have that",
-    "i have not got that",
-    "none of that",
-    "none of those",
-    "no symptoms",
-    "not that i know of",
-    "i do not have any of",
+_IT_DENIED = _phrases(
+    """
+    i have not got it | i do not have it | i have not had it | i do not have that | i have not got that
+    none of that | none of those | no symptoms | not that i know of | i do not have any of
+    """
 )
 """Said after a sign was named, these deny it: "saddle anaesthesia? ... I haven't got it"."""
 
@@ -412,11 +279,17 @@ def about_the_body(words: Sequence[str]) -> bool:
 
 
 def on_behalf(words: Sequence[str]) -> bool:
-    """Whether the message asks about someone else's back now ("my husband can't feel his legs")."""
+    """Whether the message asks about someone else's back now ("my husband can't feel his legs").
+
+    A body word after "my" is the speaker's own ("my toddler wet the bed and I did my back in").
+    """
     for i, word in enumerate(words):
-        reach = 3 if word in _POSSESSIVES else 5 if word in _SUBJECTS else 0 if word in _PRONOUNS else 10
-        if word in PEOPLE and any(w in _BODY for w in words[i + 1 : i + reach]):
-            return True
+        if word not in PEOPLE:
+            continue
+        reach = 3 if word in _POSSESSIVES else 7 if word in _SUBJECTS else 0 if word in _PRONOUNS else 10
+        for j in range(i + 1, min(len(words), i + reach)):
+            if words[j] in _BODY and words[j - 1] != "my":
+                return True
     return has_phrase(words, _BEHALF_PHRASES)
 
 
@@ -446,11 +319,16 @@ def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) ->
 
 def _long_ago_year(word: str) -> bool:
     """A year at least two years before this one ("in 2009")."""
-    return len(word) == 4 and word.isdigit() and 1900 <= int(word) <= date.today().year - 2
+    return len(word) == 4 and word.isascii() and word.isdigit() and 1900 <= int(word) <= date.today().year - 2
 
 
 def long_standing(words: Sequence[str], start: int = 0, end: int | None = None) -> bool:
-    """Whether these words say something has been so for a long time (so it is not new)."""
+    """Whether these words say something has been so for a long time (so it is not new).
+
+    "the first time since I was a kid" says the opposite, so it does not count.
+    """
+    if has_phrase(words, ("first time since", "first time in", "never before", "never had"), start, end):
+        return False
     return has_phrase(words, _LONG_STANDING, start, end) or bool(_FOR_UNITS.search(" ".join(words[start:end])))
 
 
@@ -472,9 +350,14 @@ def ages(words: Sequence[str]) -> list[int]:
 def _number(words: Sequence[str], i: int) -> int | None:
     """The number at words[i]: "55", "55yo", "fifty", "fifty six" (read at "fifty")."""
     word = words[i]
-    if word.isdigit() and len(word) <= 3:
+    if word.isascii() and word.isdigit() and len(word) <= 3:
         return int(word)
-    if word.endswith(("yo", "yrs")) and word.rstrip("yrso").isdigit() and len(word.rstrip("yrso")) <= 3:
+    if (
+        word.isascii()
+        and word.endswith(("yo", "yrs"))
+        and word.rstrip("yrso").isdigit()
+        and len(word.rstrip("yrso")) <= 3
+    ):
         return int(word.rstrip("yrso"))
     tens = _NUMBER_WORDS.get(word)
     if tens is None or (i > 0 and words[i - 1] in _NUMBER_WORDS):

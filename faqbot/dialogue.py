@@ -125,7 +125,7 @@ class Dialogue:
         self._normaliser = normaliser
         self._matcher = matcher
         self._screen = screen
-        self._referrals = Referrals(kb.referrals, normaliser)
+        self._referrals = Referrals(kb.referrals, normaliser, matcher.knows)
         self._signs = {s.id: s for s in kb.red_flags.signs} if kb.red_flags else {}
         phrases = [(tuple(fold(p).split()), talk) for talk in kb.smalltalk for p in talk.patterns]
         self._smalltalk = sorted(((words, talk) for words, talk in phrases if words), key=lambda item: -len(item[0]))
@@ -162,8 +162,10 @@ class Dialogue:
 
     def _played_down(self, turn: _Turn) -> Reply | None:
         """After a red flag, "I'm fine now" or "I'll call tomorrow" gets the warning again, kindly."""
-        if not turn.state.flags or not cues.plays_down(turn.plain) or self._confident(turn):
+        if not turn.state.flags or not cues.plays_down(turn.plain):
             return None
+        if any(s.asking for s in turn.sentences) and self._confident(turn):
+            return None  # "I'm fine now, so which exercises?" is a question: answered, with the reminder
         signs = [self._signs[s] for s in turn.state.flags]
         return self._urgent(turn, signs, restate=True)
 

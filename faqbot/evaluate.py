@@ -127,7 +127,7 @@ class Expect:
             return False
         if self.kind in ("answer", "follow_up") and got.entry != self.entry:
             return False
-        return self.kind != "fallback" or got.referral == self.referral
+        return self.kind != "fallback" or self.referral is None or got.referral == self.referral
 
     def entry_right(self, got: Got) -> bool:
         """Whether the reply is about the expected entry (or an alternative's)."""

@@ -29,8 +29,9 @@ MAX_QUESTION = 200
 """A "line ending in ?" longer than this is prose, not a question."""
 _BULLETS = re.compile(r"^[ \t]*[\u2022\u25e6\u25aa\u2023\u25cf\u00b7\u2043][ \t]*")
 _SPACES = re.compile(r"(?<=\S)[ \t]{2,}")
-_QA_PREFIX = re.compile(r"^(?:Q|Question)\s*[:.]\s*", re.IGNORECASE)
-_A_PREFIX = re.compile(r"^(?:A|Answer)\s*[:.]\s*", re.IGNORECASE)
+_QA_PREFIX = re.compile(r"^(?:Q|Question)[ \t]*[:.][ \t]*(?=\S)", re.IGNORECASE)
+_A_PREFIX = re.compile(r"^(?:A|Answer)[ \t]*[:.][ \t]*(?=\S)", re.IGNORECASE)
+"""A "Q." / "A." label before the text; a label with nothing after it ("A.") is the text itself."""
 _UPDATED = re.compile(r"^(?:(?:last\s+)?updated|published|posted|revised)\b.*\d{4}", re.IGNORECASE)
 _SOURCE = re.compile(r"^source\s*:\s*", re.IGNORECASE)
 _DISCLAIMER = re.compile(r"^\*\*disclaimer\.?\*\*\s*", re.IGNORECASE)

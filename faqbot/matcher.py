@@ -253,6 +253,10 @@ class Matcher:
 
     # -- matching ------------------------------------------------------------------------------------
 
+    def knows(self, word: str) -> bool:
+        """Whether a (normalised) word is one of the knowledge base's own words, not a stop word."""
+        return word in self._stems and word not in STOPWORDS
+
     def rank(self, text: str, limit: int = 3) -> list[Candidate]:
         """Entries best first with their scores, whatever the threshold (for clarification and evaluation)."""
         return self.rank_words(self._normaliser.words(text), limit)

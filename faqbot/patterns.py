@@ -26,9 +26,11 @@ from rapidfuzz.distance import Levenshtein
 from . import frequency
 from .text import MAX_CACHED_WORD, Normaliser
 
-__all__ = ["Match", "PatternSet"]
+__all__ = ["INTENSIFIERS", "Match", "PatternSet"]
 
 _FUZZY_MIN_LEN = 5
+INTENSIFIERS = frozenset("really properly quite very even actually just totally completely fully at all".split())
+"""Skipped inside phrases: they intensify what is said without changing it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +103,21 @@ class PatternSet:
         return frozenset(i for i, alt in self._words if _word_matches(alt.words[0], alt.prefix, token))
 
     def spans(self, words: Sequence[str]) -> _Spans:
-        """Where each alternative occurs in `words` (normalised words, `Normaliser.words`)."""
+        """Where each alternative occurs in `words` (normalised words, `Normaliser.words`).
+
+        Phrases are found with intensifiers skipped ("I can't really feel my legs" has `cannot_feel`); the
+        places reported are in `words`.
+        """
         found: _Spans = {}
-        for i, word in enumerate(words):
+        kept = [i for i, word in enumerate(words) if word not in INTENSIFIERS]
+        reduced = [words[i] for i in kept]
+        for n, i in enumerate(kept):
+            word = reduced[n]
             for alt_id in self._word_hits(word) if len(word) <= MAX_CACHED_WORD else self._token_hits(word):
                 found.setdefault(alt_id, []).append((i, i + 1))
             for alt_id, alt in self._phrases.get(word, ()):
-                if _phrase_at(alt, words, i):
-                    found.setdefault(alt_id, []).append((i, i + len(alt.words)))
+                if _phrase_at(alt, reduced, n):
+                    found.setdefault(alt_id, []).append((i, kept[n + len(alt.words) - 1] + 1))
         return found
 
     def find(self, spans: _Spans, start: int = 0, end: int | None = None) -> list[Match]:

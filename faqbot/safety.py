@@ -14,13 +14,13 @@ Referrals (medical topics the knowledge base does not cover) use the same patter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from . import cues
 from .knowledge import RedFlag, RedFlags, Referral
 from .patterns import Match, PatternSet
-from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence
+from .text import Normaliser, Sentence
 
 __all__ = ["SCREEN_CHARS", "Referrals", "Screen", "question_windows"]
 
@@ -49,12 +49,11 @@ class Screen:
             return []
         plain = [w for s in sentences for w in s.plain]
         behalf = cues.on_behalf(plain)
-        about_pain = [s.plain for s in sentences if cues.about_the_body(s.plain)]
         found: set[int] = set()
         for n, sentence in enumerate(sentences):
             after = sentences[n + 1 : n + 3]
             found |= self._in_sentence(sentence, behalf, found, after)
-        found = {n for n in found if self._old_enough(self._signs[n], plain, about_pain)}
+        found = {n for n in found if self._old_enough(self._signs[n], plain)}
         order = sorted(found, key=lambda n: (self._signs[n].tier != "emergency", n))
         return [self._signs[n] for n in order]
 
@@ -107,11 +106,11 @@ class Screen:
         return any(m.item == item and not cues.negated(plain, m.start) for m in self._unless.search(plain))
 
     @staticmethod
-    def _old_enough(sign: RedFlag, plain: Sequence[str], about_pain: Sequence[Sequence[str]]) -> bool:
+    def _old_enough(sign: RedFlag, plain: Sequence[str]) -> bool:
         """A sign with an age range needs an age outside it in the message, and no long-standing pain."""
         if sign.age is None:
             return True
-        if "long-standing" in sign.cancelled_by and any(cues.long_standing(s) for s in about_pain):
+        if "long-standing" in sign.cancelled_by and cues.long_standing(plain):
             return False
         return _outside(sign.age, cues.ages(plain))
 
@@ -119,10 +118,14 @@ class Screen:
 class Referrals:
     """The referral topics of one knowledge base: medical questions it does not answer, and who can."""
 
-    def __init__(self, referrals: Sequence[Referral], normaliser: Normaliser) -> None:
+    def __init__(
+        self, referrals: Sequence[Referral], normaliser: Normaliser, knows: Callable[[str], bool] = lambda w: False
+    ) -> None:
+        self._knows = knows
         self._referrals = tuple(referrals)
         self._patterns = PatternSet([r.patterns for r in self._referrals], normaliser)
         self._unless = PatternSet([r.unless for r in self._referrals], Normaliser())
+        self._anywhere = {n for n, r in enumerate(self._referrals) if r.when == "mentioned"}
 
     def find(self, sentences: Sequence[Sentence]) -> list[Referral]:
         """The referral topics a message asks about, in knowledge-base order.
@@ -135,57 +138,71 @@ class Referrals:
         plain = [w for s in sentences for w in s.plain]
         behalf = cues.on_behalf(plain)
         found = {n for n, r in enumerate(self._referrals) if r.age and _outside(r.age, cues.ages(plain))}
-        asked = question_windows(sentences)
-        everywhere = [(s, 0, len(s.words)) for s in sentences]
-        for n, referral in enumerate(self._referrals):
-            windows = everywhere if referral.when == "mentioned" else asked
-            if n not in found and any(self._in(n, window, behalf) for window in windows):
-                found.add(n)
+        for sentence, low, high in question_windows(sentences, self._knows):
+            found |= self._live(sentence, low, high, behalf)
+        if self._anywhere:
+            for sentence in sentences:
+                found |= self._live(sentence, 0, len(sentence.words), behalf) & self._anywhere
         return [self._referrals[n] for n in sorted(found)]
 
-    def _in(self, item: int, window: tuple[Sentence, int, int], behalf: bool) -> bool:
-        sentence, low, high = window
-        if any(m.item == item for m in self._unless.search(sentence.plain)):
-            return False
-        for match in self._patterns.find(self._patterns.spans(sentence.words), low, high):
+    def _live(self, sentence: Sentence, low: int, high: int, behalf: bool) -> set[int]:
+        """The referrals mentioned in words[low:high] of a sentence and not cancelled there."""
+        spans = self._patterns.spans(sentence.words)
+        if not spans:
+            return set()
+        unless = {m.item for m in self._unless.search(sentence.plain)}
+        live = set()
+        for match in self._patterns.find(spans, low, high):
             start = sentence.plain_index(match.start)
             who = cues.someone_else(sentence.plain, start)
-            if match.item == item and not cues.negated(sentence.plain, start):
-                return who is None or (who == "person" and behalf)
-        return False
+            if match.item in unless or cues.negated(sentence.plain, start):
+                continue
+            if who is None or (who == "person" and behalf):
+                live.add(match.item)
+        return live
 
 
-def question_windows(sentences: Sequence[Sentence]) -> list[tuple[Sentence, int, int]]:
+def question_windows(
+    sentences: Sequence[Sentence], knows: Callable[[str], bool] = lambda w: False
+) -> list[tuple[Sentence, int, int]]:
     """The sentences of a message that ask something, as (sentence, start, end) word ranges.
 
-    A question that says little on its own ("who's right?", "can exercise help with them?") is read with the
-    two sentences before it, where its topic is. A message that asks nothing is all question.
+    A question that names no topic of its own ("who's right?", "whom should I consult?") or points back ("can
+    exercise help with them?", "should I stop taking it?") is read with the two sentences before it, where its
+    topic is; `knows` tells a topic word (one the knowledge base uses). A message that asks nothing is all
+    question.
     """
     windows: list[tuple[Sentence, int, int]] = []
     for n, sentence in enumerate(sentences):
         if not sentence.asking:
             continue
         low, high = sentence.asking[-1]
-        asked = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
-        if n and (_says_little(asked) or any(w in _POINTERS for w in sentence.plain)):
+        if n and (_says_little(sentence.words[low:high], knows) or _points_back(sentence.plain)):
             for before in reversed(sentences[max(0, n - 2) : n]):
                 sentence = before.join(sentence)
         windows.append((sentence, 0, len(sentence.words)))
     return windows or [(s, 0, len(s.words)) for s in sentences]
 
 
-def _says_little(words: Sequence[str]) -> bool:
-    """A question with hardly a word of its own topic, or one that points back ("them", "stop taking it")."""
-    content = [
-        w for w in words if w in _JUDGEMENTS or not (w in STOPWORDS or w in CHATTER or w in VAGUE or w in _ASKING)
-    ]
-    return len(content) < 2 or words[-1:] in (["it"], ["that"])
+def _says_little(words: Sequence[str], knows: Callable[[str], bool]) -> bool:
+    """A question with hardly a topic word of its own: "who is right?", "any stretches?"."""
+    return sum(knows(w) for w in words) < 2
 
 
-_POINTERS = frozenset("them they these those again beforehand afterwards".split())
-_JUDGEMENTS = frozenset("ok okay safe fine alright".split())
-"""Words that carry a question ("is swimming ok?") although they are everyday words."""
-_ASKING = cues.QUESTION_OPENERS - {"recommend", "help", "advice", "tips", "ideas", "ok", "okay"}
+def _points_back(words: Sequence[str]) -> bool:
+    """ "them", "again", "does that", "an extra one", a final "it": the topic is somewhere before."""
+    return (
+        any(w in _POINTERS for w in words)
+        or words[-1:] in (("it",), ("that",), ("this",))
+        or cues.has_phrase(words, _POINTER_PHRASES)
+    )
+
+
+_POINTERS = frozenset("them they these those him again beforehand afterwards".split())
+_POINTER_PHRASES = (
+    "does that", "is that", "was that", "does it", "will it", "did it", "off it", "on it", "with it", "taking it",
+    "an extra one", "another one", "one more",
+)  # fmt: skip
 
 
 def _outside(bounds: tuple[int, int], ages: Sequence[int]) -> bool:

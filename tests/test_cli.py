@@ -113,9 +113,9 @@ def test_ask_json_prints_the_reply_fields() -> None:
     result = run_faqbot("ask", "What exercises are safe for me to perform?", "--json")
     assert result.returncode == 0
     reply = json.loads(result.stdout)
-    assert set(reply) >= {"kind", "entry_id", "text", "markdown", "options", "state"}
-    assert (reply["kind"], reply["entry_id"]) == ("answer", "safe-exercises")
-    assert isinstance(reply["options"], list) and reply["state"]["version"] == 1
+    assert set(reply) >= {"kind", "entry_id", "text", "markdown", "html", "options", "tier", "referral", "state"}
+    assert (reply["kind"], reply["entry_id"], reply["tier"]) == ("answer", "safe-exercises", None)
+    assert isinstance(reply["options"], list) and reply["state"]["version"] == 2
 
 
 def test_ask_state_file_carries_the_conversation(tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_ask_with_a_corrupt_state_file_fails_cleanly_and_keeps_it(tmp_path: Path
             '{"version": 1, "slots": {}, "pending": {"kind": "choice", "entries": ["nope"], "clarify": false}}',
             "unknown entry 'nope'",
         ),
-        ('{"version": 2, "slots": {}, "pending": null}', "unsupported version"),
+        ('{"version": 3, "slots": {}, "pending": null}', "unsupported version"),
     ],
 )
 def test_ask_with_a_state_of_the_wrong_shape(

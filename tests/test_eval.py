@@ -14,8 +14,7 @@ import pytest
 import faqbot
 from faqbot.benchmarks import Scored, threshold_metrics, tune_threshold
 from faqbot.cli import main
-from faqbot.datasets import Case
-from faqbot.evaluate import CaseReport, CaseResult, evaluate_cases, load_cases
+from faqbot.evaluate import CaseReport, CaseResult, Expect, Got, Labelled, evaluate_cases, evaluate_file, load_cases
 from faqbot.matcher import Candidate
 from faqbot.progress import Progress
 
@@ -36,8 +35,12 @@ entries:
 """
 
 
-def _result(expect: str, got: str, kind: str = "answer") -> CaseResult:
-    return CaseResult(Case(f"{expect}->{got}", expect, 1), got, kind, (Candidate(got, 60.0, "x"),), 0.001)
+def _result(expect: str | Expect, got: str, kind: str = "answer", **extra: object) -> CaseResult:
+    label = expect if isinstance(expect, Expect) else Expect.shorthand(expect)
+    entry = None if got in ("oos", "urgent") else got
+    return CaseResult(
+        Labelled(f"{label.label}->{got}", label, 1), Got(kind, entry, **extra), (Candidate(got, 60.0, "x"),), 0.001
+    )
 
 
 # -- metrics --------------------------------------------------------------------------------------------
@@ -68,28 +71,57 @@ def test_metrics_count_in_scope_oos_and_red_flags_separately() -> None:
     assert report.confused()[0][2] == 1 and len(report.confused()) == 5
 
 
+def test_full_labels_measure_kind_tier_referral_and_invented_answers() -> None:
+    emergency = Expect(kind="urgent", tier="emergency")
+    urgent = Expect(kind="urgent", tier="urgent")
+    referral = Expect(kind="fallback", referral="medication")
+    follow_up = Expect(kind="follow_up", entry="a", fills=(("doctor", "yes"),))
+    report = CaseReport(
+        (
+            _result(emergency, "urgent", "urgent", tier="emergency"),
+            _result(urgent, "urgent", "urgent", tier="emergency"),  # escalated, to the wrong tier
+            _result(urgent, "oos", "fallback"),
+            _result(referral, "oos", "fallback", referral="medication"),
+            _result(referral, "oos", "fallback"),  # a plain fallback, not the referral
+            _result(follow_up, "a", "follow_up", filled=(("doctor", "yes"),)),
+            _result(Expect(kind="smalltalk"), "a", "follow_up", filled=(("doctor", "yes"),)),  # "ok thanks" as yes
+            _result(Expect(kind="answer", entry="a", alt=(Expect(kind="answer", entry="b"),)), "b"),
+        ),
+        seconds=0.1,
+    )
+    assert report.tier_recall("emergency") == 1.0 and report.tier_recall("urgent") == 1 / 2
+    assert report.tier_agreement == 1 / 2
+    assert report.referral_routing == 1 / 2
+    assert report.invented_fills == 1
+    assert report.kind_agreement == 5 / 8
+    assert report.accuracy == 3 / 3  # follow_up a, answer b (an alternative), and the wrong kind about a
+
+
 def test_report_json_lists_every_failure_with_its_ranking() -> None:
     report = CaseReport((_result("a", "a"), _result("a", "b")), seconds=0.1)
     data = json.loads(json.dumps(report.to_dict()))
     assert data["failures"] == [
         {
             "line": 1,
+            "conversation": None,
+            "turn": 0,
             "text": "a->b",
             "expect": "a",
-            "got": "b",
+            "got": "answer b",
             "kind": "answer",
             "candidates": [{"entry_id": "b", "score": 60.0}],
         }
     ]
     assert data["oos"] == {"recall": None, "precision": None}
+    assert data["red_flags"]["recall_per_tier"] == {"emergency": None, "urgent": None}
 
 
 def test_clarify_counts_when_its_first_option_is_the_expected_entry(bot: faqbot.Bot) -> None:
-    report = evaluate_cases(bot, [Case(e.question, e.id) for e in bot.kb.entries])
+    report = evaluate_cases(bot, [Labelled(e.question, Expect(entry=e.id)) for e in bot.kb.entries])
     for result in report.results:
-        if result.kind == "clarify":
-            assert result.got in bot.kb.by_id
-    assert {r.case.expect for r in report.results} == set(bot.kb.by_id)
+        if result.got.kind == "clarify":
+            assert result.got.entry in bot.kb.by_id
+    assert {r.case.expect.entry for r in report.results} == set(bot.kb.by_id)
 
 
 def test_labelled_set_smoke(bot: faqbot.Bot) -> None:
@@ -97,6 +129,31 @@ def test_labelled_set_smoke(bot: faqbot.Bot) -> None:
     assert len(report.results) == len(load_cases(QUERIES))
     assert report.accuracy is not None and 0 <= report.accuracy <= 1
     assert {"p50", "p99", "mean"} <= report.latency_ms().keys()
+
+
+def test_conversations_are_asked_in_one_session_and_judged_turn_by_turn(
+    bot: faqbot.Bot, write_kb: Callable[..., Path]
+) -> None:
+    path = write_kb(
+        """conversations:
+  - id: one
+    turns:
+      - say: Is it safe to exercise when I am in pain?
+        kind: follow_up
+        entry: exercise-when-in-pain
+      - say: thanks
+        kind: smalltalk
+      - say: no, not yet
+        kind: answer
+        entry: exercise-when-in-pain
+        fills: {doctor_advised: "no"}
+""",
+        "conversations.yaml",
+    )
+    report = evaluate_file(bot, path)
+    assert [(r.case.conversation, r.case.turn) for r in report.results] == [("one", 1), ("one", 2), ("one", 3)]
+    assert report.results[2].got.filled == (("doctor_advised", "no"),)
+    assert report.invented_fills == sum(bool(r.invented) for r in report.results)
 
 
 # -- thresholds -----------------------------------------------------------------------------------------
@@ -165,7 +222,16 @@ def test_progress_draws_only_on_a_terminal_after_a_second() -> None:
 def test_eval_cases_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(QUERIES), "--failures", "2"]) == 0
     out = capsys.readouterr().out
-    assert "top-1 accuracy, in scope" in out and "red-flag recall" in out and "per label" in out
+    assert "entry accuracy, in scope" in out and "red-flag recall" in out and "per label" in out
+
+
+def test_eval_reads_several_files_and_conversations(capsys: pytest.CaptureFixture[str]) -> None:
+    blind = QUERIES.parent / "blind"
+    assert (
+        main(["eval", str(blind / "singles_dev.yaml"), str(blind / "conversations_dev.yaml"), "--failures", "0"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "messages on" in out and "turns of" in out and "invented answers" in out and "false alarms" in out
 
 
 def test_eval_json_and_min_accuracy(write_kb: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -192,7 +258,11 @@ def test_bad_min_accuracy_is_a_usage_error(value: str, capsys: pytest.CaptureFix
     [
         ("queries:\n  - text: hi\n    expect: nope\n", "cases.yaml:3: queries[0].expect: unknown entry id 'nope'"),
         ("queries:\n  - text: hi\n    expect: opening-hour\n", "(did you mean 'opening-hours'?)"),
-        ("queries:\n  - text: hi\n", "cases.yaml:2: queries[0]: missing required key 'expect'"),
+        ("queries:\n  - text: hi\n", "cases.yaml:2: queries[0]: give either `expect`"),
+        (
+            "queries:\n  - text: hi\n    kind: answr\n",
+            "queries[0].kind: unknown reply kind 'answr' (did you mean 'answer'?)",
+        ),
         ("queries:\n  - text: [unclosed\n", "cases.yaml:3: invalid YAML"),
         ("questions: []\n", "cases.yaml:1: questions: unknown key"),
     ],

@@ -490,7 +490,7 @@ def test_junk_words_do_not_fill_the_normaliser_caches(bot: faqbot.Bot) -> None:
 
 def test_junk_words_do_not_fill_the_red_flag_cache(bot: faqbot.Bot) -> None:
     # The screen cached its verdict on every distinct word, however long (65,536 of them per bot).
-    hits = bot.screen._word_hits.cache_info  # type: ignore[attr-defined]
+    hits = bot.screen._patterns._word_hits.cache_info  # type: ignore[attr-defined]
     before = hits().currsize
     for word in _distinct_long_words(50):
         bot.session().ask(word)

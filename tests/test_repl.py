@@ -105,7 +105,7 @@ def test_non_tty_plain_mode(bot: faqbot.Bot) -> None:
     assert status == 0
     text = out.getvalue()
     assert "> how do I bake bread" in text and "Sorry, I can't answer" in text
-    assert "Please get urgent medical help now." in text
+    assert "Call 999 or go to A&E now." in text
     assert ANSI not in text
 
 

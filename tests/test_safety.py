@@ -42,6 +42,11 @@ PHRASINGS = {
         "constant and worst at nite",
     ],
     "chest-pain": ["chest pain and back pain", "tightness in my chest", "pain in my chest"],
+    "age": [
+        "I'm 58 and my back started hurting last week, never had it before",
+        "my 15 year old has had back pain since Monday",
+        "aged 72, sudden back pain this morning",
+    ],
 }
 NOT_RED_FLAGS = [
     "how do I cancel my subscription",
@@ -52,6 +57,23 @@ NOT_RED_FLAGS = [
     "fall behind on my training",
     "can I do chest presses with back pain",
     "is it safe to exercise when I am in pain",
+    "I fell off the wagon with my exercises",
+    "I can't stand for long",
+    "I can't sleep on my side",
+    "my mum had cancer years ago",
+    "my dog had a tumour removed",
+    "her legs have been weak for years",
+    "my back is a bit worse at night",
+    "a spasm makes standing up straight hard",
+    "no numbness or tingling down below",
+    "I haven't lost control of my bladder",
+    "I had a fever last week but it's gone now",
+    "I'm 65 and have had a bad back for 30 years",
+    "my chest doesn't hurt, only my back",
+    "Chest pain? No. Just my back.",
+    "the doctor asked if I had any numbness in the saddle area",
+    "I lost a stone on a diet and feel great",
+    "my knee has started swelling up",
 ]
 
 

@@ -1,21 +1,32 @@
-"""The safety net: every red flag of the knowledge base, phrased several ways, is escalated wherever it comes.
+"""The safety net: every red flag of the knowledge base, phrased the ways people say it, is escalated wherever
+it comes, in its tier; harmless look-alikes are not; a raised sign is remembered; medical topics the article
+does not cover are referred.
 
-Each sign has at least three everyday phrasings. Each must get an `urgent` reply naming that sign as the
+Each sign has at least three everyday phrasings here. Each must get an `urgent` reply naming that sign as the
 first message of a conversation, at every step of every follow-up flow, after an answer, a clarifying
-question, a fallback and small talk. Every `urgent` reply carries the knowledge base's emergency message
-and the 999 number. A sign added to the knowledge base without phrasings here fails the coverage test.
+question, a fallback, small talk, a referral and another urgent reply. Every `urgent` reply carries its
+tier's message and numbers. A sign added to the knowledge base without phrasings here fails the coverage test.
+
+The blind sets in `data/blind/` (written from the guidance only, labelled separately; see their headers) are
+run the same way: first message and mid-conversation, with the recall, false-alarm and referral targets.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 import faqbot
+from faqbot.evaluate import Labelled, evaluate_cases, load_cases
 from faqbot.knowledge import Entry
 from faqbot.text import fold
+
+BLIND = Path(__file__).parent / "data" / "blind"
+SAFETY_SETS = [BLIND / "safety_dev.yaml", BLIND / "safety_holdout.yaml"]
+"""The held-out set is scored, never printed: a failing test says how many, not which."""
 
 PHRASINGS = {
     "bladder-bowel": [
@@ -65,6 +76,11 @@ PHRASINGS = {
         "my back wakes me up at night, it's excruciating",
         "it's constant and worse when I lie down in bed",
         "I cannot sleep because the pain is so bad",
+    ],
+    "age": [
+        "I'm 56 and my back started hurting on Monday, I've never had back trouble",
+        "my 14 year old son suddenly has back pain since the weekend",
+        "aged 70 and this back pain came out of nowhere last week",
     ],
     "chest-pain": [
         "I have pains in my chest as well as my back",
@@ -146,17 +162,24 @@ def _contexts(bot: faqbot.Bot) -> list[Context]:
         ("after a clarifying question", _after_a_clarifying_question),
         ("after a fallback", _after(["how do I bake sourdough bread"], "fallback")),
         ("after small talk", _after(["hello"], "smalltalk")),
+        ("after a referral", _after(["how much ibuprofen can I take?"], "fallback")),
         ("after another urgent reply", _after(["I have lost control of my bladder"], "urgent")),
     ]
     return contexts
 
 
 def _check_urgent(bot: faqbot.Bot, reply: faqbot.Reply, sign: str) -> None:
-    assert bot.kb.red_flags is not None
-    assert reply.kind == "urgent"
-    assert sign in reply.signs
-    assert bot.kb.red_flags.message.strip() in reply.markdown
-    assert "999" in reply.markdown and "999" in reply.text
+    flags = bot.kb.red_flags
+    assert flags is not None
+    assert reply.kind == "urgent" and sign in reply.signs
+    tier = flags.tier(reply.tier or "")
+    assert reply.tier == (
+        "emergency" if any(s.tier == "emergency" for s in flags.signs if s.id in reply.signs) else "urgent"
+    )
+    assert tier.message.strip() in reply.markdown
+    assert "You mentioned:" in reply.text
+    assert [c.number for c in reply.calls][:1] == [tier.calls[0].number]
+    assert tier.calls[0].number in reply.text
 
 
 @pytest.mark.parametrize(("sign", "phrasing"), CASES)
@@ -187,3 +210,190 @@ def test_urgent_reply_ends_the_pending_follow_up(bot: faqbot.Bot) -> None:
     reply = session.ask(PHRASINGS["chest-pain"][0])
     assert reply.kind == "urgent" and reply.state["pending"] is None
     assert session.ask("yes").kind != "follow_up"  # "yes" no longer answers the abandoned question
+
+
+# -- tiers ---------------------------------------------------------------------------------------------
+
+
+def test_an_emergency_sign_says_call_999_and_an_urgent_one_says_see_a_doctor_today(bot: faqbot.Bot) -> None:
+    emergency = bot.session().ask(PHRASINGS["saddle-numbness"][0])
+    urgent = bot.session().ask(PHRASINGS["fever"][0])
+    assert (emergency.tier, urgent.tier) == ("emergency", "urgent")
+    assert "Call 999" in emergency.text and "NHS 111" not in emergency.text.split("You mentioned")[0]
+    assert "NHS 111" in urgent.text and "today" in urgent.text
+    assert [c.number for c in emergency.calls] == ["999"]
+    assert [c.number for c in urgent.calls] == ["111", "999"]
+
+
+def test_signs_of_both_tiers_get_the_emergency_message_naming_all(bot: faqbot.Bot) -> None:
+    reply = bot.session().ask("I've got a fever and both my legs have gone weak")
+    assert reply.tier == "emergency" and set(reply.signs) == {"both-legs", "fever"}
+    assert reply.signs[0] == "both-legs"  # the most serious first
+    assert "weakness or numbness in both legs" in reply.text and "a fever or high temperature" in reply.text
+
+
+def test_tier_and_numbers_are_in_the_json_reply(bot: faqbot.Bot) -> None:
+    data = bot.session().ask(PHRASINGS["chest-pain"][0]).to_dict()
+    assert data["kind"] == "urgent" and data["tier"] == "emergency" and data["signs"] == ["chest-pain"]
+    assert data["calls"] == [{"number": "999", "label": "999"}]
+    assert bot.session().ask("hello").to_dict()["tier"] is None
+
+
+# -- the warning stays ---------------------------------------------------------------------------------
+
+
+def test_a_later_exercise_reply_starts_with_a_reminder_of_the_sign(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask(PHRASINGS["fever"][1]).kind == "urgent"
+    assert session.state["flags"] == ["fever"]
+    reply = session.ask("so which exercises then?")
+    assert reply.kind == "answer" and reply.entry_id in ("recommended-exercises", "safe-exercises")
+    first = reply.text.split("\n")[0]
+    assert "a fever or high temperature" in first and "today" in first
+    follow_up = session.ask("is it safe to exercise when I am in pain?")
+    assert follow_up.kind == "follow_up" and "a fever or high temperature" in follow_up.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("message", ["I'm fine now honestly", "it's probably just a cold", "I'll call tomorrow"])
+def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["bladder-bowel"][1])
+    reply = session.ask(message)
+    assert reply.kind == "urgent" and reply.tier == "emergency" and reply.signs == ("bladder-bowel",)
+    assert "loss of bladder or bowel control" in reply.text and "999" in reply.text
+    assert reply.markdown != session.bot.session().ask(PHRASINGS["bladder-bowel"][1]).markdown  # not a repeat
+
+
+def test_playing_down_without_a_sign_raised_is_not_urgent(bot: faqbot.Bot) -> None:
+    assert bot.session().ask("I'm fine now honestly").kind != "urgent"
+
+
+def test_a_new_sign_in_a_later_message_is_added(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["fever"][0])
+    reply = session.ask(PHRASINGS["both-legs"][0])
+    assert reply.tier == "emergency" and session.state["flags"] == ["fever", "both-legs"]
+    later = session.ask("What exercises are safe for me to perform?")
+    assert "both legs" in later.text.split("\n")[0] and "999" in later.text.split("\n")[0]
+
+
+def test_remembered_signs_survive_a_saved_state(bot: faqbot.Bot) -> None:
+    state = bot.session().ask(PHRASINGS["cancer"][0]).state
+    reply = bot.session(state).ask("What exercises are safe for me to perform?")
+    assert "a history of cancer" in reply.text.split("\n")[0]
+
+
+# -- context that cancels a sign ------------------------------------------------------------------------
+
+CANCELLED = [
+    ("negation", "no numbness or tingling down below, just a sore back"),
+    ("negation", "I haven't lost control of my bladder or anything"),
+    ("after", "Chest pain? No. Just my lower back."),
+    ("reported", "the doctor asked if I had any numbness around my bottom and I said no"),
+    ("someone else", "my dog had a tumour removed last year"),
+    ("someone else", "my mum had a fever last week, I'm fine"),
+    ("past", "I had a fever back in January but that's long gone"),
+    ("long-standing", "my legs have been weak for years because of my knees"),
+    ("idiom", "I fell off the wagon with my stretches"),
+    ("age, long-standing", "I'm 67 and I've had a bad back since my thirties"),
+]
+STANDS = [
+    ("ability, not denial", "I have no feeling down there at all", "saddle-numbness"),
+    ("ability, not denial", "I can't hold my wee any more", "bladder-bowel"),
+    ("on behalf, now", "my husband can't feel his legs since this morning", "both-legs"),
+    ("on behalf, now", "my mum's 81 and her back started hurting last week", "age"),
+    ("history is the sign", "I had breast cancer ten years ago, all clear now", "cancer"),
+    ("doubt is not denial", "not sure if it's numbness but my groin feels odd", "saddle-numbness"),
+]
+
+
+@pytest.mark.parametrize(("why", "message"), CANCELLED)
+def test_context_cancels_a_sign(bot: faqbot.Bot, why: str, message: str) -> None:
+    assert bot.screen.screen(message) == [], why
+
+
+@pytest.mark.parametrize(("why", "message", "sign"), STANDS)
+def test_context_that_does_not_cancel_a_sign(bot: faqbot.Bot, why: str, message: str, sign: str) -> None:
+    assert sign in [s.id for s in bot.screen.screen(message)], why
+
+
+# -- referrals -----------------------------------------------------------------------------------------
+
+REFERRALS = [
+    ("medication", "how much ibuprofen can I take with my back?"),
+    ("medication", "I took two co-codamol, can I go for a run now?"),
+    ("surgery", "how soon after a discectomy can I start exercising?"),
+    ("pregnancy", "I'm 20 weeks pregnant and my lower back aches, what exercises are safe?"),
+    ("children", "my 9 year old's back hurts after PE, what should he do?"),
+    ("other-body-part", "my knee hurts when I run, what can I do?"),
+    ("diagnosis", "is this sciatica or a pulled muscle?"),
+]
+
+
+@pytest.mark.parametrize(("topic", "message"), REFERRALS)
+def test_medical_topics_the_article_does_not_cover_are_referred(bot: faqbot.Bot, topic: str, message: str) -> None:
+    reply = bot.session().ask(message)
+    referral = next(r for r in bot.kb.referrals if r.id == topic)
+    assert (reply.kind, reply.referral, reply.entry_id) == ("fallback", topic, None)
+    assert referral.reply.strip() in reply.markdown
+    assert not reply.text.startswith("Yes")
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "My GP gave me some painkillers and said to keep active. What type of exercises do you recommend?",
+            "recommended-exercises",
+        ),
+        ("I have bad knees too. Which exercises are safe for my lower back?", "safe-exercises"),
+        (
+            "I had my kids years ago and my back still aches. Is there an alternative to exercise?",
+            "alternatives-to-exercise",
+        ),
+    ],
+)
+def test_a_topic_mentioned_around_an_article_question_does_not_take_it_over(
+    bot: faqbot.Bot, message: str, entry: str
+) -> None:
+    reply = bot.session().ask(message)
+    assert reply.referral is None and reply.entry_id == entry
+
+
+def test_a_referral_during_a_follow_up_keeps_the_question_open(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask("Is it safe to exercise when I am in pain?")
+    reply = session.ask("ok, is it safe after painkillers?")
+    assert reply.referral == "medication" and reply.options == ("Yes", "No", "Not sure")
+    assert reply.text.rstrip().endswith("Has a doctor advised exercise for your recovery?")
+    assert session.state["slots"] == {}
+    assert session.ask("no").entry_id == "exercise-when-in-pain"
+
+
+# -- the blind sets: first message and mid-conversation ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def safety_cases() -> list[Labelled]:
+    return [case for path in SAFETY_SETS for case in load_cases(path)]
+
+
+def test_blind_sets_red_flags_false_alarms_and_referrals(bot: faqbot.Bot, safety_cases: list[Labelled]) -> None:
+    report = evaluate_cases(bot, safety_cases)
+    failures = "\n".join(f"{r.case.text!r}: {r.got}" for r in report.failures if r.case.expect.kind == "urgent")
+    assert report.tier_recall("emergency") == 1.0, failures
+    assert (report.tier_recall("urgent") or 0) >= 0.98, failures
+    assert (report.false_alarm_rate or 0) <= 0.03
+    assert (report.referral_routing or 0) >= 0.90
+
+
+def test_blind_red_flags_mid_conversation(bot: faqbot.Bot, safety_cases: list[Labelled]) -> None:
+    urgent = [c for c in safety_cases if c.expect.kind == "urgent"]
+    missed: dict[str, list[str]] = {"emergency": [], "urgent": []}
+    for name, start in _contexts(bot):
+        for case in urgent:
+            if start(bot).ask(case.text).kind != "urgent":
+                missed[case.expect.tier or "urgent"].append(f"{name}: {case.text!r}")
+    per_tier = {t: sum(c.expect.tier == t for c in urgent) * len(_contexts(bot)) for t in missed}
+    assert not missed["emergency"], "\n".join(missed["emergency"])
+    assert len(missed["urgent"]) <= 0.02 * per_tier["urgent"], "\n".join(missed["urgent"])

@@ -54,8 +54,28 @@ def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> 
     [
         ([], "state: expected an object, got a list"),
         ("{}", "state: expected an object, got a string"),
-        ({}, "state: missing key 'pending'"),
-        ({"version": 2, "slots": {}, "pending": None}, "state.version: unsupported version 2"),
+        ({}, "state.version: unsupported version None"),
+        ({"version": 3, "slots": {}, "pending": None}, "state.version: unsupported version 3"),
+        ({"version": 1, "slots": {}}, "state: missing key 'pending'"),
+        ({"version": 2, "slots": {}, "pending": None, "flags": []}, "state: missing key 'last'"),
+        (
+            {"version": 2, "slots": {}, "pending": None, "flags": ["flu"], "last": None},
+            "state.flags: unknown red-flag sign 'flu'",
+        ),
+        (
+            {"version": 2, "slots": {}, "pending": None, "flags": ["fever", "fever"], "last": None},
+            "state.flags: a sign is listed twice",
+        ),
+        (
+            {
+                "version": 2,
+                "slots": {},
+                "pending": None,
+                "flags": [],
+                "last": {"entry": "safe-exercises", "variant": "x"},
+            },
+            "state.last.variant: 'x' is not a variant of 'safe-exercises'",
+        ),
         ({"version": True, "slots": {}, "pending": None}, "state.version"),
         ({"version": 1, "slots": {}, "pending": None, "extra": 1}, "state: unknown key 'extra'"),
         ({"version": 1, "slots": [], "pending": None}, "state.slots: expected an object, got a list"),
@@ -110,3 +130,16 @@ def test_tampered_state_raises_state_error(bot: faqbot.Bot, state: Any, message:
         bot.session(state)
     assert message in str(caught.value)
     assert isinstance(caught.value, ValueError)
+
+
+def test_a_version_1_state_is_read_as_version_2(bot: faqbot.Bot) -> None:
+    old = {"version": 1, "slots": {"doctor_advised": "no"}, "pending": None}
+    session = bot.session(old)
+    assert session.state == {
+        "version": 2,
+        "slots": {"doctor_advised": "no"},
+        "pending": None,
+        "flags": [],
+        "last": None,
+    }
+    assert session.ask("Is it safe to exercise when I am in pain?").kind == "answer"  # the slot is remembered

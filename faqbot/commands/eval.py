@@ -160,11 +160,12 @@ def _headline(report: CaseReport) -> list[list[str]]:
     per_tier = {t: sum(r.case.expect.tier == t for r in report.results) for t in ("emergency", "urgent")}
     referrals = sum(bool(r.case.expect.referral) for r in report.results)
     kinds = sum(r.case.expect.kind is not None for r in report.results)
+    right = sum(r.correct for r in report.results if r.case.expect.kind is not None)
     return [
         [
             "reply right (kind and entry)",
             pct(report.kind_agreement),
-            f"{sum(r.correct for r in report.results)}/{kinds}",
+            f"{right}/{kinds}",
         ],
         [
             "entry accuracy, in scope",
