@@ -202,17 +202,9 @@ class _ChatApi:
                 400, "invalid_state", f"the conversation state is not valid ({exc}); start a new one"
             ) from None
         reply = session.ask(message)
-        return JSONResponse(
-            {
-                "kind": str(reply.kind),
-                "entry_id": reply.entry_id,
-                "text": reply.text,
-                "html": reply.html,
-                "options": list(reply.options),
-                "state": self.signer.dumps(reply.state),
-            },
-            headers={"Cache-Control": "no-store"},
-        )
+        data = reply.to_dict()
+        data["state"] = self.signer.dumps(data["state"])  # the client gets the state signed, never raw
+        return JSONResponse(data, headers={"Cache-Control": "no-store"})
 
     async def info(self, request: Request) -> Response:
         """What a widget shows before the first message: the title, the disclaimer, questions to start."""

@@ -20,7 +20,7 @@ from faqbot.tokens import StateSigner
 
 SECRET = "test secret"
 EXERCISE = "Is it safe to exercise when I am in pain?"
-REPLY_KEYS = {"kind", "entry_id", "text", "html", "options", "state"}
+REPLY_KEYS = {"kind", "entry_id", "text", "markdown", "html", "options", "tier", "signs", "referral", "calls", "state"}
 SMALL_KB = """\
 meta: {title: Tiny FAQ, disclaimer: Just a test.}
 entries:
@@ -518,3 +518,12 @@ def test_import_faqbot_does_not_import_the_web_stack() -> None:
 def test_create_app_refuses_a_silly_message_limit(bot: faqbot.Bot) -> None:
     with pytest.raises(ValueError, match="max_message"):
         web.create_app(bot, secret=SECRET, max_message=0)
+
+
+def test_urgent_reply_carries_its_tier_and_numbers(client: TestClient) -> None:
+    data = client.post("/api/chat", json={"message": "I can't feel my legs and I've wet myself"}).json()
+    assert data["kind"] == "urgent" and data["tier"] == "emergency"
+    assert data["calls"] == [{"number": "999", "label": "999"}]
+    assert set(data["signs"]) == {"both-legs", "bladder-bowel"}
+    referral = client.post("/api/chat", json={"message": "how much ibuprofen can I take?"}).json()
+    assert (referral["kind"], referral["referral"], referral["tier"]) == ("fallback", "medication", None)

@@ -137,7 +137,8 @@
   }
 
   function render(message) {
-    var node = el("div", { "class": "fb-msg fb-" + message.role + (message.kind ? " fb-kind-" + message.kind : "") });
+    var classes = "fb-msg fb-" + message.role + (message.kind ? " fb-kind-" + message.kind : "");
+    var node = el("div", { "class": classes + (message.tier ? " fb-tier-" + message.tier : "") });
     var who = { user: "You: ", bot: "Bot: ", note: "Note: " }[message.role] || "";
     node.appendChild(el("span", { "class": "fb-sr" }, who));
     var body = el("div", { "class": "fb-body" });
@@ -146,9 +147,22 @@
     } else {
       body.textContent = message.text;
     }
+    if (message.calls && message.calls.length) node.appendChild(callLinks(message.calls)); // the action first
     node.appendChild(body);
     ui.log.appendChild(node);
     reveal(node);
+  }
+
+  // Tap-to-call links for the numbers an urgent reply names (only digits, spaces, + and - reach the href).
+  function callLinks(calls) {
+    var row = el("div", { "class": "fb-calls" });
+    calls.forEach(function (call) {
+      var number = String(call && call.number || "").replace(/[^0-9+]/g, "");
+      if (!number) return;
+      var link = el("a", { "class": "fb-call", href: "tel:" + number }, "Call " + String(call.label || number));
+      row.appendChild(link);
+    });
+    return row;
   }
 
   // Show a new reply from its first line (a long answer is read from the top), anything else at the bottom.
@@ -248,7 +262,10 @@
       var data = result.data;
       if (result.status === 200 && typeof data.html === "string") {
         store.token = typeof data.state === "string" ? data.state : null;
-        add({ role: "bot", html: data.html, text: String(data.text || ""), kind: String(data.kind || "") });
+        add({
+          role: "bot", html: data.html, text: String(data.text || ""), kind: String(data.kind || ""),
+          tier: typeof data.tier === "string" ? data.tier : "", calls: Array.isArray(data.calls) ? data.calls : []
+        });
         setOptions(Array.isArray(data.options) ? data.options : []);
       } else if (result.status === 400 && data.error === "invalid_state" && !retried) {
         store.token = null;

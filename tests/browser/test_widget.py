@@ -170,3 +170,19 @@ def test_restart_button_clears_the_conversation(watched: Watched, server: Server
     page.get_by_role("button", name="Start a new conversation").click()
     expect(replies(page, "answer")).to_have_count(0)
     expect(page.locator(".fb-msg.fb-user")).to_have_count(0)
+
+
+def test_urgent_replies_are_styled_by_tier_with_tap_to_call_links(
+    watched: Watched, server: Server, artifacts: Path
+) -> None:
+    page = watched.page
+    open_widget(page, server)
+    ask(page, "I've had a fever since yesterday and my back hurts")
+    urgent = page.locator(".fb-msg.fb-kind-urgent.fb-tier-urgent")
+    expect(urgent).to_have_count(1)
+    expect(urgent.get_by_role("link", name="Call NHS 111")).to_have_attribute("href", "tel:111")
+    ask(page, "and now I can't feel my bum when I wipe")
+    emergency = page.locator(".fb-msg.fb-kind-urgent.fb-tier-emergency")
+    expect(emergency).to_have_count(1)
+    expect(emergency.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
+    page.screenshot(path=str(artifacts / "widget-urgent.png"))
