@@ -147,6 +147,7 @@ _DECADES = {
     "90s": 95,
 }  # fmt: skip
 _AGE_WORDS = {"teenager": 15, "teen": 15, "pensioner": 70, "oap": 70}
+_MAYBE_AGE = frozenset([*_AGE_WORDS, *_DECADES, *_NUMBER_WORDS])
 _FIGURATIVE = frozenset("feel feels feeling felt like look looks looked".split())
 """Before an age, these make it a figure of speech: "I feel about 90 years old today"."""
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
@@ -195,7 +196,11 @@ def chunks(sentence: str) -> list[tuple[str, bool]]:
     A part asks when it holds a question mark or opens like a question ("can I", "what about", "any tips"):
     in "I have bad knees, but which exercises are safe for my back?" only the second part asks.
     """
-    parts = [p for p in _CHUNK.split(sentence) if p and any(c.isalnum() for c in p)]
+    parts = (
+        [p for p in _CHUNK.split(sentence) if p and any(c.isalnum() for c in p)]
+        if _CHUNK.search(sentence)
+        else [sentence]
+    )
     return [(part, "?" in part or _opens_a_question(part)) for part in parts]
 
 
@@ -334,7 +339,9 @@ def long_standing(words: Sequence[str], start: int = 0, end: int | None = None) 
 
 def ages(words: Sequence[str]) -> list[int]:
     """The ages a message gives: "I'm 55", "55 years old", "my 9yo", "aged 72", "Grandad (77)", "in my sixties"."""
-    found = []
+    found: list[int] = []
+    if not any(w[:1].isdigit() or w in _MAYBE_AGE for w in words):
+        return found  # most messages give no age: a quick look first
     for i, word in enumerate(words):
         if word in _AGE_WORDS:
             found.append(_AGE_WORDS[word])

@@ -29,6 +29,8 @@ from .text import MAX_CACHED_WORD, Normaliser
 __all__ = ["INTENSIFIERS", "Match", "PatternSet"]
 
 _FUZZY_MIN_LEN = 5
+_CACHED_WORDS = 200
+"""Sentences up to this many words have their spans cached (a few recent ones: the turn being handled)."""
 INTENSIFIERS = frozenset("really properly quite very even actually just totally completely fully at all".split())
 """Skipped inside phrases: they intensify what is said without changing it."""
 
@@ -67,11 +69,16 @@ class PatternSet:
         self._patterns = [(n, self._compile(p)) for n, patterns in enumerate(items) for p in patterns]
         self._patterns = [(n, groups) for n, groups in self._patterns if groups]
         self._words = [(i, a) for i, a in enumerate(self._alternatives) if len(a.words) == 1]
-        self._phrases: dict[str, list[tuple[int, _Alternative]]] = {}
+        # Phrases are looked up by their first two words: phrases often start with a common word ("my back").
+        self._phrases: dict[tuple[str, str], list[tuple[int, _Alternative]]] = {}
+        self._prefixed: dict[str, list[tuple[int, _Alternative]]] = {}
         for i, alt in enumerate(self._alternatives):
-            if len(alt.words) > 1:
-                self._phrases.setdefault(alt.words[0], []).append((i, alt))
+            if len(alt.words) == 2 and alt.prefix:
+                self._prefixed.setdefault(alt.words[0], []).append((i, alt))  # "inner_thigh*": any second word
+            elif len(alt.words) > 1:
+                self._phrases.setdefault(alt.words[:2], []).append((i, alt))
         self._word_hits: Callable[[str], frozenset[int]] = lru_cache(maxsize=65_536)(self._token_hits)
+        self._cached_spans: Callable[[tuple[str, ...]], _Spans] = lru_cache(maxsize=64)(self._spans)
         # Most sentences hit an alternative or two ("back", "pain") and no whole pattern, so a pattern is only
         # checked when its first group is hit.
         self._triggered_by: dict[int, list[tuple[int, _Groups]]] = {}
@@ -103,30 +110,49 @@ class PatternSet:
         return frozenset(i for i, alt in self._words if _word_matches(alt.words[0], alt.prefix, token))
 
     def spans(self, words: Sequence[str]) -> _Spans:
+        """Where each alternative occurs in `words` (normalised words, `Normaliser.words`), computed once per
+        distinct sentence: a message is looked at several times (its sentences, then its questions)."""
+        if isinstance(words, tuple) and len(words) <= _CACHED_WORDS:
+            return self._cached_spans(words)
+        return self._spans(words)
+
+    def _spans(self, words: Sequence[str]) -> _Spans:
         """Where each alternative occurs in `words` (normalised words, `Normaliser.words`).
 
         Phrases are found with intensifiers skipped ("I can't really feel my legs" has `cannot_feel`); the
         places reported are in `words`.
         """
         found: _Spans = {}
-        kept = [i for i, word in enumerate(words) if word not in INTENSIFIERS]
-        reduced = [words[i] for i in kept]
-        for n, i in enumerate(kept):
-            word = reduced[n]
-            for alt_id in self._word_hits(word) if len(word) <= MAX_CACHED_WORD else self._token_hits(word):
+        if INTENSIFIERS.isdisjoint(words):
+            kept: Sequence[int] = range(len(words))
+            reduced = words
+        else:
+            kept = [i for i, word in enumerate(words) if word not in INTENSIFIERS]
+            reduced = [words[i] for i in kept]
+        hits, phrases, prefixed = self._word_hits, self._phrases, self._prefixed
+        for n, word in enumerate(reduced):
+            i = kept[n]
+            for alt_id in hits(word) if len(word) <= MAX_CACHED_WORD else self._token_hits(word):
                 found.setdefault(alt_id, []).append((i, i + 1))
-            for alt_id, alt in self._phrases.get(word, ()):
+            if n + 1 < len(reduced):
+                for alt_id, alt in phrases.get((word, reduced[n + 1]), ()):
+                    if _phrase_at(alt, reduced, n):
+                        found.setdefault(alt_id, []).append((i, kept[n + len(alt.words) - 1] + 1))
+            for alt_id, alt in prefixed.get(word, ()):
                 if _phrase_at(alt, reduced, n):
-                    found.setdefault(alt_id, []).append((i, kept[n + len(alt.words) - 1] + 1))
+                    found.setdefault(alt_id, []).append((i, kept[n + 1] + 1))
         return found
 
     def find(self, spans: _Spans, start: int = 0, end: int | None = None) -> list[Match]:
         """The first match of each item within words[start:end], given the `spans` of all the words."""
         if not spans:
             return []
-        stop = end if end is not None else 1 << 30
-        inside = {a: [s for s in places if start <= s[0] and s[1] <= stop] for a, places in spans.items()}
-        inside = {a: places for a, places in inside.items() if places}
+        if start == 0 and end is None:
+            inside = spans
+        else:
+            stop = end if end is not None else 1 << 30
+            inside = {a: [s for s in places if start <= s[0] and s[1] <= stop] for a, places in spans.items()}
+            inside = {a: places for a, places in inside.items() if places}
         found: dict[int, Match] = {}
         for alt_id in inside:
             for n, groups in self._triggered_by.get(alt_id, ()):

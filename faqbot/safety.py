@@ -63,7 +63,7 @@ class Screen:
             return set()
         found: set[int] = set()
         for low, high in _clauses(sentence.words):
-            for match in self._patterns.find(spans, low, high):
+            for match in self._patterns.find(spans, low, high if low or high < len(sentence.words) else None):
                 if match.item in known | found:
                     continue
                 if not self._cancelled(sentence, match, low, behalf, after):
@@ -150,9 +150,12 @@ class Referrals:
         spans = self._patterns.spans(sentence.words)
         if not spans:
             return set()
+        matches = self._patterns.find(spans, low, high if low or high < len(sentence.words) else None)
+        if not matches:
+            return set()
         unless = {m.item for m in self._unless.search(sentence.plain)}
         live = set()
-        for match in self._patterns.find(spans, low, high):
+        for match in matches:
             start = sentence.plain_index(match.start)
             who = cues.someone_else(sentence.plain, start)
             if match.item in unless or cues.negated(sentence.plain, start):
