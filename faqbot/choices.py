@@ -1,163 +1,85 @@
-"""Understanding a reply to a question that offered options.
+"""Understanding a reply to a question that offered options: an answer, or honestly not one.
 
-People answer "Has a doctor advised exercise?" with "yep", "nah", "not yet", "my GP said so", "dunno",
-"2" or "the second one", often misspelt. This module turns such a reply into one of the offered options,
-or says it could not. Words that mean yes, no and not sure are English grammar, not domain knowledge, so
-they live here; anything specific to a question (e.g. "muscular" answering "do you know the source?") is
-declared on the option in the knowledge base (`says`).
+People answer "Has a doctor advised exercise?" with "yep", "nah", "not yet", "dunno", "2" or "the second one",
+often misspelt, and as often with something that is not an answer at all: "ok thanks", "hmm", "just tell me
+yes or no", "ok, is it safe after painkillers?". This module tells them apart (`hear`). Words that mean yes,
+no and not sure are English grammar, not domain knowledge, so they live here; anything specific to a question
+(e.g. "muscular" answering "do you know the source?") is declared on the option in the knowledge base (`says`
+for answers to the question, `tells` for statements that answer it in any message).
+
+An answer must be an answer: "ok", "cool" or "thanks" never stand for "yes", a question is not an answer,
+and in a long message only its opening words are read for a bare yes or no.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from . import cues, frequency
 from .knowledge import Option
 from .text import tokens
 
-__all__ = ["pick_number", "understand"]
+__all__ = ["ACKNOWLEDGEMENTS", "Heard", "hear", "pick_number", "understand"]
 
-_UNSURE = [
-    "not sure",
-    "unsure",
-    "do not know",
-    "no idea",
-    "not certain",
-    "uncertain",
-    "maybe",
-    "perhaps",
-    "possibly",
-    "no clue",
-    "not a clue",
-    "cannot remember",
-    "do not remember",
-    "can not remember",
-    "not really sure",
-    "hard to say",
-    "i think so",
-    "might have",
-    "may have",
-    "kind of",
-    "sort of",
-    "not quite",
-    "who knows",
-    "cannot say",
-    "either",
-    "yes and no",
-    "unclear",
-    "ish",
-    "dont know",
-    "idk",
-    "dunno",
-]
-_NO = [
-    "no",
-    "nah",
-    "nope",
-    "naw",
-    "nay",
-    "not yet",
-    "never",
-    "not",
-    "negative",
-    "none",
-    "no way",
-    "did not",
-    "has not",
-    "have not",
-    "had not",
-    "does not",
-    "do not",
-    "is not",
-    "was not",
-    "n",
-    "not really",
-    "no one",
-    "nobody",
-    "nothing",
-    "wrong",
-    "incorrect",
-]
-_YES = [
-    "yes",
-    "yeah",
-    "yep",
-    "yup",
-    "ya",
-    "yah",
-    "yea",
-    "yeh",
-    "aye",
-    "sure",
-    "ok",
-    "okay",
-    "definitely",
-    "absolutely",
-    "correct",
-    "right",
-    "indeed",
-    "of course",
-    "certainly",
-    "affirmative",
-    "true",
-    "y",
-    "he did",
-    "she did",
-    "they did",
-    "i did",
-    "i have",
-    "i do",
-    "he has",
-    "she has",
-    "they have",
-    "did",
-    "has",
-    "said so",
-    "told me",
-    "told me to",
-    "advised",
-    "advised me",
-    "recommended",
-    "recommended it",
-    "uh huh",
-    "yes please",
-    "totally",
-    "exactly",
-    "it is",
-    "i am",
-    "know",
-    "i know",
-]
-_LEXICON = {"unsure": _UNSURE, "no": _NO, "yes": _YES}
+_UNSURE = """
+not sure | unsure | do not know | no idea | not certain | uncertain | maybe | perhaps | possibly | no clue
+not a clue | cannot remember | do not remember | can not remember | not really sure | hard to say | i think so
+might have | may have | kind of | sort of | not quite | who knows | cannot say | either | yes and no | unclear
+ish | dont know | idk | dunno | not sure tbh | i guess | i suppose | could be | can not say | do not recall
+"""
+_NO = """
+no | nah | nope | naw | nay | not yet | never | not | negative | none | no way | did not | has not | have not
+had not | does not | do not | is not | was not | n | not really | no one | nobody | nothing | wrong | incorrect
+"""
+_YES = """
+yes | yeah | yep | yup | ya | yah | yea | yeh | aye | sure | definitely | absolutely | correct | indeed | of course
+certainly | affirmative | true | y | he did | she did | they did | i did | i have | i do | he has | she has
+they have | did | has | said so | told me | told me to | advised | advised me | recommended | recommended it
+uh huh | yes please | totally | exactly | it is | i am | know | i know | sure did | he has yes | she has yes
+"""
+_LEXICON = {value: cues.phrases(text) for value, text in (("unsure", _UNSURE), ("no", _NO), ("yes", _YES))}
 _PHRASES = {value: sorted((p.split() for p in phrases), key=len, reverse=True) for value, phrases in _LEXICON.items()}
 _SINGLE_WORDS = sorted({w for words in _LEXICON.values() for w in words if " " not in w and len(w) >= 3})
+
+ACKNOWLEDGEMENTS = frozenset(
+    """ok okay k kk okey okie alright fine right cool great good nice lovely brilliant perfect awesome thanks thank
+    you ty thx cheers ta lol haha hmm hm mm mmm ah oh oops i see gotcha got it understood noted sound grand
+    interesting wow""".split()
+)
+"""Words that acknowledge without answering: "ok thanks" is not "yes"."""
+_META = re.compile(r"\byes\s*(?:or|/)\s*no\b|\bno\s*(?:or|/)\s*yes\b", re.IGNORECASE)
+""""Just tell me yes or no" names the options; it does not choose one."""
+_OPENING = 6
+"""In a long message, only this many opening words are read for a bare yes, no or not sure."""
+_LONG = 8
+
 _ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "last": -1,
-}
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "last": -1,
+}  # fmt: skip
 _NUMBER = re.compile(r"(?:option|number|no\.?|#)?\s*(\d{1,2})\s*[.)]?", re.IGNORECASE)
 """Used with `fullmatch` on the stripped reply: no two `\\s*` meet, so a long run of spaces cannot backtrack."""
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 _ORDINAL_FILLER = {"the", "one", "option", "number", "please", "choice", "answer", "question", "st", "nd", "rd", "th"}
 SHORT = 5
 """Replies up to this many words are read as answers to the pending question before anything else."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """What a reply to a pending question says."""
+
+    option: Option | None = None
+    """The option it chooses, if it answers."""
+    asks: bool = False
+    """Whether it also (or instead) asks something: "yes - so what exercises?", "ok, is it safe after ...?"."""
+    acknowledges: bool = False
+    """Whether, without answering, it only acknowledges: "ok thanks", "hmm", "lol ok"."""
 
 
 def pick_number(text: str, count: int) -> int | None:
@@ -178,17 +100,59 @@ def pick_number(text: str, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
+def hear(text: str, options: Sequence[Option]) -> Heard:
+    """What a reply to a question offering `options` says: an answer, a new question, both, or neither."""
+    index = pick_number(text, len(options))
+    if index is not None:
+        return Heard(options[index])
+    plain = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    if plain and all(w in ACKNOWLEDGEMENTS for w in plain):
+        return Heard(acknowledges=True)
+    meta = bool(_META.search(text))
+    words, asks = _answer_words(_META.sub(" ", text) if meta else text)
+    asks = asks or meta
+    if not words:
+        return Heard(asks=asks)
+    option = _choose(words, options)
+    if option is None and all(w in ACKNOWLEDGEMENTS for w in words):
+        return Heard(asks=asks, acknowledges=True)
+    return Heard(option, asks=asks)
+
+
 def understand(text: str, options: Sequence[Option]) -> Option | None:
-    """The option a free-text reply chooses, or None when it is not clear."""
+    """The option a short free-text reply chooses, or None when it is not clear (`hear` for whole messages)."""
     index = pick_number(text, len(options))
     if index is not None:
         return options[index]
     words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
-    if not words:
-        return None
+    return _choose(words, options) if words else None
+
+
+def _answer_words(text: str) -> tuple[list[str], bool]:
+    """The words that may answer (not those of a question), elongations undone; and whether a question is asked.
+
+    "yes he did - so what exercises should I start with?" answers with "yes he did"; in a question that opens
+    with its answer ("no, can I still swim?") the words before the question's first word count.
+    """
+    words: list[str] = []
+    asks = False
+    for chunk, asking in (c for s in cues.sentences(text) for c in cues.chunks(s)):
+        plain = [_ELONGATED.sub(r"\1", w) for w in tokens(chunk)]
+        if asking:
+            opener = next((i for i, w in enumerate(plain) if w in cues.QUESTION_OPENERS), len(plain))
+            asks = asks or opener < len(plain) or len(plain) > SHORT
+            if not words:
+                words = plain[:opener] if opener < len(plain) else plain if len(plain) <= SHORT else []
+        else:
+            words += plain
+    return words, asks
+
+
+def _choose(words: list[str], options: Sequence[Option]) -> Option | None:
+    """The option these words choose: by its label or `says`, else by a plain yes / no / not sure."""
     by_value = {o.value: o for o in options}
     found = _by_label_or_says(words, options)
-    signals = _signals(words)
+    signals = _signals(words if len(words) <= _LONG else words[:_OPENING])
     if "unsure" in signals and "unsure" in by_value:
         return by_value["unsure"]
     if found is not None:
@@ -245,8 +209,8 @@ def _consume(words: list[str], phrase: list[str], starts: Sequence[int]) -> bool
 
 def _fuzzy(word: str) -> str | None:
     """Which lexicon word a short misspelt reply ("yse", "nopr", "unsre") was meant to be."""
-    if len(word) < 3:
-        return None
+    if len(word) < 3 or frequency.rarity(word) < frequency.RAREST:
+        return None  # an English word ("bye", "cool") is not a misspelt "yes"
     hit = process.extractOne(word, _SINGLE_WORDS, scorer=DamerauLevenshtein.distance, score_cutoff=1)
     if hit is None:
         return None

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 __all__ = [
+    "QUESTION_OPENERS",
     "about_the_body",
     "ages",
     "chunks",
@@ -26,13 +27,14 @@ __all__ = [
     "long_standing",
     "negated",
     "on_behalf",
+    "phrases",
     "plays_down",
     "sentences",
     "someone_else",
 ]
 
 
-def _phrases(text: str) -> tuple[str, ...]:
+def phrases(text: str) -> tuple[str, ...]:
     """Phrases separated by "|" or line ends (compact to read)."""
     return tuple(" ".join(p.split()) for p in re.split(r"[|\n]", text) if p.strip())
 
@@ -61,7 +63,7 @@ _FILLER = frozenset("have has had any been able to much really got even quite pr
 _BARRIERS = frozenset("but though although however except yet whereas apart and".split())
 """A negation does not reach past these: "no fever but both legs feel weak"."""
 _LOOKBACK = 5
-_HYPOTHETICAL = _phrases(
+_HYPOTHETICAL = phrases(
     """
     asked if | asked whether | asked me if | asked me whether | asked about | asked me about | checked for
     checked me for | checked if | tested for | tested me for | screened for | ruled out | what happens if
@@ -100,13 +102,13 @@ _POSSESSIVES = frozenset("his her".split())
 _SUBJECTS = frozenset("he she".split())
 _PRONOUNS = frozenset("him hers".split())
 """A pronoun alone does not say whose back it is ("I hurt my back catching her"); "her back" does."""
-_BEHALF_PHRASES = _phrases(
+_BEHALF_PHRASES = phrases(
     """
     on behalf | asking for my | asking for a | for my | for him | for her
     """
 )
 
-_PAST = _phrases(
+_PAST = phrases(
     """
     years ago | year ago | decades ago | decade ago | long ago | long time ago | as a child | as a kid
     as a teenager | as a teen | as a baby | when i was young | when i was little | when i was a
@@ -118,7 +120,7 @@ _PAST = _phrases(
     """
 )
 """Resolved, or long ago: "I had a fever last week, it's gone now", "I fell off a ladder years ago"."""
-_LONG_STANDING = _phrases(
+_LONG_STANDING = phrases(
     """
     for years | for many years | for decades | all my life | my whole life | since birth | since childhood
     always had | long term | long standing | longstanding | lifelong | for a long time | for a few years
@@ -161,7 +163,7 @@ _NOT_AN_AGE = frozenset(
 )
 
 
-_PLAYED_DOWN = _phrases(
+_PLAYED_DOWN = phrases(
     """
     fine now | i am fine | i feel fine | i am ok | i am okay | i am alright | i am all right | i am right
     feel ok | feel okay | feel better | feeling better | better now | all good | it is fine | its fine
@@ -170,7 +172,9 @@ _PLAYED_DOWN = _phrases(
     will be fine | be right | overreacting | over reacting | exaggerating | do not worry | not worried
     not going to | no need | do not need | i doubt | went away | has gone | gone now | passed now | wait and see
     see how it goes | tomorrow | later | next week | after the weekend | in a few days | when i can
-    cannot be bothered | not bothered | it is ok | it is okay | it is alright | nah | i am good | he is fine | she is fine | they are fine | only small | only a small | only a little
+    cannot be bothered | not bothered | it is ok | it is okay | it is alright
+    nah | i am good | he is fine | she is fine | they are fine
+    only small | only a small | only a little
     just a little | only mild | not much pain
     """
 )
@@ -244,7 +248,7 @@ def negated(
     return _denied(after)
 
 
-_IT_DENIED = _phrases(
+_IT_DENIED = phrases(
     """
     i have not got it | i do not have it | i have not had it | i do not have that | i have not got that
     none of that | none of those | no symptoms | not that i know of | i do not have any of

@@ -1,8 +1,9 @@
 """The dialogue manager: one message in, one `Reply` out, the conversation carried in a typed `State`.
 
 Handlers run in the order of DESIGN.md's rules; the first that returns a reply wins:
-red flags → a raised sign played down → referrals → pending follow-up → pick from offered questions →
-small talk → match → fallback.
+red flags → a raised sign played down → referrals → statements that answer follow-up questions → pending
+follow-up → pick from offered questions → small talk → "why?" → match (in context for a short follow-on) →
+fallback.
 The conversation lives entirely in the state (plain JSON between turns), so a saved and resumed conversation
 behaves exactly like one that never stopped, and one `Bot` serves any number of them at once.
 """
@@ -16,10 +17,12 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from . import choices, cues, render
+from . import choices, cues, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step
 from .matcher import Candidate, Matcher
-from .safety import SCREEN_CHARS, Referrals, Screen
+from .patterns import PatternSet
+from .safety import SCREEN_CHARS, Referrals, Screen, question_windows
+from .smalltalk import COURTESY
 from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
 from .text import STOPWORDS, Normaliser, Sentence, fold
 
@@ -27,6 +30,13 @@ __all__ = ["Dialogue", "Reply", "ReplyKind"]
 
 NEAR = 0.6
 """A fallback offers the entries that scored at least this share of the threshold first."""
+LONG_MESSAGE = 20
+"""Messages longer than this many words are matched on their question too (the story around it is context)."""
+CONTEXT_WORDS = 8
+"""Messages up to this many words, right after an answer, may be read in that answer's context."""
+_WHY = cues.phrases("why | how come | what do you mean | what does that mean | explain | how so | why not | really")
+_TALK_ORDER = {"thanks": -2, "goodbye": -1}
+"""When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most."""
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -109,9 +119,18 @@ class _Turn:
     words: list[str]
     """The same with synonyms applied (matching reads these)."""
     state: State
+    before: State
+    """The state the message arrived in (to tell what it changed)."""
     candidates: list[Candidate] | None = None
     talk: Smalltalk | object | None = _UNSET
     """The small-talk intent of the message, once it has been looked for."""
+    told: dict[str, str] = field(default_factory=dict)
+    """Slot values the message states ("my physio said to keep moving"), from the options' `tells`."""
+
+    @property
+    def asks(self) -> bool:
+        """Whether the message asks something (a question mark, or a question's first word)."""
+        return any(s.asking for s in self.sentences)
 
 
 _Handler = Callable[["Dialogue", _Turn], "Reply | None"]
@@ -127,10 +146,16 @@ class Dialogue:
         self._screen = screen
         self._referrals = Referrals(kb.referrals, normaliser, matcher.knows)
         self._signs = {s.id: s for s in kb.red_flags.signs} if kb.red_flags else {}
-        phrases = [(tuple(fold(p).split()), talk) for talk in kb.smalltalk for p in talk.patterns]
-        self._smalltalk = sorted(((words, talk) for words, talk in phrases if words), key=lambda item: -len(item[0]))
-        self._help = next((t for t in kb.smalltalk if t.intent == "help"), None)
-        self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS
+        talk = smalltalk.catalogue(kb.meta, kb.smalltalk)
+        phrases = [(tuple(fold(p).split()), t) for t in talk for p in t.patterns]
+        self._smalltalk = sorted(((words, t) for words, t in phrases if words), key=lambda item: -len(item[0]))
+        self._help = next((t for t in talk if t.intent == "help"), None)
+        self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS | COURTESY
+        self._statements = [
+            (step, option) for entry in kb.entries if entry.follow_up
+            for step in entry.follow_up.steps.values() for option in step.options
+        ]  # fmt: skip
+        self._tells = PatternSet([option.tells for _, option in self._statements], normaliser)
 
     # -- entry point ---------------------------------------------------------------------------------
 
@@ -138,7 +163,7 @@ class Dialogue:
         sentences = self._normaliser.sentences(text, SCREEN_CHARS)
         plain = [w for s in sentences for w in s.plain]
         words = [w for s in sentences for w in s.words]
-        turn = _Turn(text, sentences, plain, words, state)
+        turn = _Turn(text, sentences, plain, words, state, state)
         for _name, handler in _HANDLERS:
             reply = handler(self, turn)
             if reply is not None:
@@ -146,9 +171,24 @@ class Dialogue:
         raise AssertionError("the fallback handler always replies")
 
     def ranked(self, turn: _Turn) -> list[Candidate]:
+        """The matcher's ranking for the message, read for its question (`_question_words`) when it is long."""
         if turn.candidates is None:
-            turn.candidates = self._matcher.rank_words(turn.words, limit=3)
+            ranking = self._matcher.rank_words(turn.words, limit=3)
+            question = self._question_words(turn)
+            if question:
+                asked = self._matcher.rank_words(question, limit=3)
+                if asked and (not ranking or asked[0].score > ranking[0].score):
+                    ranking = asked
+            turn.candidates = ranking
         return turn.candidates
+
+    def _question_words(self, turn: _Turn) -> list[str]:
+        """In a long message (a story ending in a question), the words of the parts that ask."""
+        if len(turn.words) <= LONG_MESSAGE:
+            return []
+        windows = question_windows(turn.sentences, self._matcher.knows)
+        words = [w for sentence, low, high in windows for w in sentence.words[low:high]]
+        return words if len(words) < len(turn.words) else []
 
     # -- handlers, in rule order ---------------------------------------------------------------------
 
@@ -164,7 +204,7 @@ class Dialogue:
         """After a red flag, "I'm fine now" or "I'll call tomorrow" gets the warning again, kindly."""
         if not turn.state.flags or not cues.plays_down(turn.plain):
             return None
-        if any(s.asking for s in turn.sentences) and self._confident(turn):
+        if turn.asks and self._confident(turn):
             return None  # "I'm fine now, so which exercises?" is a question: answered, with the reminder
         signs = [self._signs[s] for s in turn.state.flags]
         return self._urgent(turn, signs, restate=True)
@@ -179,8 +219,41 @@ class Dialogue:
         if not found:
             return None
         referral: Referral = found[0]
+        self._note_statements(turn)
         markdown, options = self._keep_pending_question(turn, referral.reply.rstrip(), ())
         return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn, referral=referral.id)
+
+    def _statements_heard(self, turn: _Turn) -> Reply | None:
+        """Slots filled by what the message states, in any turn; a changed answer re-answers its question.
+
+        "I saw my GP and she said gentle exercise would help" fills "a doctor advised exercise" before the
+        question is asked; "actually my physio did say to keep moving" changes it, and the last answer that
+        depended on it is given again for the new situation.
+        """
+        self._note_statements(turn)
+        changed = {s for s, v in turn.told.items() if turn.before.slots.get(s, v) != v}
+        last = turn.before.last
+        if not changed or turn.asks or last is None or isinstance(turn.before.pending, FollowUp):
+            return None
+        entry = self.kb.by_id[last.entry]
+        if entry.follow_up is None or not changed & {s.slot for s in entry.follow_up.steps.values()}:
+            return None
+        return self._goto(turn, entry, entry.follow_up.start, note=self._understood(turn, changed))
+
+    def _note_statements(self, turn: _Turn) -> None:
+        """Fill the slots the message's statements answer (once per turn; negated statements do not count)."""
+        if turn.told or not self._statements:
+            return
+        found: dict[str, str] = {}
+        for sentence in turn.sentences:
+            for match in self._tells.search(sentence.words):
+                start = sentence.plain_index(match.start)
+                if not cues.negated(sentence.plain, start) and not cues.someone_else(sentence.plain, start):
+                    step, option = self._statements[match.item]
+                    found.setdefault(step.slot, option.value)  # the first option listed wins a tie
+        if found:
+            turn.told = found
+            turn.state = turn.state.replace(slots={**turn.state.slots, **found})
 
     def _pending_follow_up(self, turn: _Turn) -> Reply | None:
         pending = turn.state.pending
@@ -189,21 +262,22 @@ class Dialogue:
         entry = self.kb.by_id[pending.entry]
         assert entry.follow_up is not None
         step = entry.follow_up.steps[pending.step]
-        chosen = choices.understand(turn.text, step.options)
-        if self._is_new_question(turn, entry, chosen):
+        heard = choices.hear(turn.text, step.options)
+        told = turn.told.get(step.slot)
+        chosen = step.option(told) if told is not None else heard.option
+        if chosen is not None and heard.asks and self._about_another_entry(turn, entry):
+            turn.state = turn.state.with_slot(step.slot, chosen.value).replace(pending=None)
+            return None  # the answer is kept, and the question it came with is answered next
+        if chosen is not None:
+            return self._advance(turn, entry, step, chosen)
+        if heard.asks and self._confident(turn):
             turn.state = turn.state.replace(pending=None)
-            return None
-        if chosen is None and self._smalltalk_intent(turn) is not None:
-            return None  # small talk answers, and the question stays pending
-        if chosen is None:
-            return self._ask_again(turn, entry, step, pending.tries)
-        return self._advance(turn, entry, step, chosen)
+            return None  # a new question instead of an answer: the topic changes
+        if heard.asks or heard.acknowledges or self._smalltalk_intent(turn) is not None:
+            return None  # small talk or an unanswerable question replies, and the question stays pending
+        return self._ask_again(turn, entry, step, pending.tries)
 
-    def _is_new_question(self, turn: _Turn, entry: Entry, chosen: Option | None) -> bool:
-        """A clear question about another entry, rather than an answer to the pending one."""
-        content = [w for w in turn.words if w not in STOPWORDS]
-        if chosen is not None and len(content) <= choices.SHORT:
-            return False
+    def _about_another_entry(self, turn: _Turn, entry: Entry) -> bool:
         best = self.ranked(turn)
         return self._confident(turn) and best[0].entry_id != entry.id
 
@@ -249,10 +323,16 @@ class Dialogue:
         talk = self._smalltalk_intent(turn)
         if talk is None:
             return None
+        if talk.intent == "never_mind":
+            turn.state = turn.state.replace(pending=None)
         markdown = talk.reply.rstrip()
         options: tuple[str, ...] = ()
         if talk is self._help or talk.intent == "greeting":
             markdown, options = self._with_suggestions(turn, markdown, all_questions=talk is self._help)
+        elif isinstance(turn.state.pending, Choice):
+            options = tuple(self.kb.by_id[i].question for i in turn.state.pending.entries)  # still on offer
+        if talk.intent == "acknowledge" and isinstance(turn.state.pending, FollowUp):
+            markdown = "No problem."
         markdown, options = self._keep_pending_question(turn, markdown, options)
         return self._reply(ReplyKind.SMALLTALK, None, markdown, options, turn)
 
@@ -278,9 +358,9 @@ class Dialogue:
                 if words[i : i + size] == wanted:
                     found.append((i, talk))
                     words[i : i + size] = [""] * size
-        if not found or any(w and w not in STOPWORDS for w in words):
+        if not found or any(w and w not in STOPWORDS and w not in COURTESY for w in words):
             return None
-        return min(found, key=lambda item: item[0])[1]
+        return min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
 
     def _keep_pending_question(
         self, turn: _Turn, markdown: str, options: tuple[str, ...]
@@ -291,14 +371,18 @@ class Dialogue:
             entry = self.kb.by_id[pending.entry]
             assert entry.follow_up is not None
             step = entry.follow_up.steps[pending.step]
-            return f"{markdown}\n\n{step.ask}", _labels(step)
+            return f"{markdown}\n\nTo answer your question about exercise I still need to know: {step.ask}", _labels(
+                step
+            )
         return markdown, options
 
     def _match(self, turn: _Turn) -> Reply | None:
         ranked = self.ranked(turn)
         settings = self.kb.settings
         if not ranked or ranked[0].score < settings.threshold:
-            return None
+            ranked = self._in_context(turn)
+            if not ranked:
+                return None
         close = [
             c for c in ranked if c.score >= settings.threshold and ranked[0].score - c.score <= settings.clarify_margin
         ]
@@ -311,10 +395,39 @@ class Dialogue:
         turn.state = turn.state.replace(pending=None)
         return self._start(turn, self.kb.by_id[ranked[0].entry_id])
 
+    def _in_context(self, turn: _Turn) -> list[Candidate]:
+        """A short follow-on read with the last answer's question: "what about yoga?", "what should I do instead?".
+
+        Only a confident ranking counts, and only for a short message right after an answer.
+        """
+        last = turn.before.last
+        if last is None or len(turn.words) > CONTEXT_WORDS or not any(map(self._matcher.knows, turn.words)):
+            return []  # "yes" or "ok" after an answer names no topic to read in context
+        context = self._normaliser.words(self.kb.by_id[last.entry].question)
+        ranked = self._matcher.rank_words([*turn.words, *context], limit=3)
+        if not ranked or ranked[0].score < self.kb.settings.threshold:
+            return []
+        turn.candidates = ranked
+        return ranked
+
+    def _again(self, turn: _Turn) -> Reply | None:
+        """ "why?" or "what do you mean?" right after an answer: that answer again, introduced as such."""
+        last = turn.before.last
+        if last is None or not cues.has_phrase(turn.plain, _WHY) or len(turn.plain) > 5:
+            return None
+        entry = self.kb.by_id[last.entry]
+        flow = entry.follow_up
+        variant = flow.variants[last.variant] if flow and last.variant else None
+        answer = variant.answer if variant else entry.answer
+        lead = f"That was my answer to **{entry.question}** Here it is again, as the article puts it:"
+        related = (variant.related if variant else ()) or entry.related
+        return self._answer(turn, entry, answer, related, note=lead, variant=last.variant, repeat=True)
+
     def _fallback(self, turn: _Turn) -> Reply:
         """Out of scope: say so, offering the nearest questions if any came close, else the suggested ones."""
         near = [c.entry_id for c in self.ranked(turn) if c.score >= NEAR * self.kb.settings.threshold]
         markdown, options = self._with_suggestions(turn, self.kb.fallback.rstrip(), all_questions=False, first=near)
+        markdown, options = self._keep_pending_question(turn, markdown, options)
         return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn)
 
     # -- flows and answers ---------------------------------------------------------------------------
@@ -327,17 +440,24 @@ class Dialogue:
 
     def _advance(self, turn: _Turn, entry: Entry, step: Step, chosen: Option, note: str = "") -> Reply:
         turn.state = turn.state.with_slot(step.slot, chosen.value)
-        return self._goto(turn, entry, step.next[chosen.value], note=note)
+        return self._goto(turn, entry, step.next[chosen.value], note=note, answered=step.slot)
 
-    def _goto(self, turn: _Turn, entry: Entry, target: str, intro: bool = False, note: str = "") -> Reply:
+    def _goto(
+        self, turn: _Turn, entry: Entry, target: str, intro: bool = False, note: str = "", answered: str = ""
+    ) -> Reply:
+        """Follow the flow from `target`, skipping steps already answered, and say what was taken as known."""
         flow = entry.follow_up
         assert flow is not None
         slots = turn.state.slots
         seen: set[str] = set()
+        known: list[Step] = []
         while target in flow.steps and flow.steps[target].slot in slots and target not in seen:
             seen.add(target)
             step = flow.steps[target]
+            if step.slot != answered:
+                known.append(step)
             target = step.next.get(slots[step.slot], "")
+        note = "\n\n".join(p for p in (note, self._known(turn, known)) if p)
         if target in flow.variants:
             variant = flow.variants[target]
             return self._answer(turn, entry, variant.answer, variant.related or entry.related, note, variant.id)
@@ -350,6 +470,19 @@ class Dialogue:
         markdown = "\n\n".join(p for p in (note, lead, step.ask) if p)
         return self._reply(ReplyKind.FOLLOW_UP, entry.id, markdown, _labels(step), turn)
 
+    def _known(self, turn: _Turn, steps: Sequence[Step]) -> str:
+        """What the flow took as already answered, so the person knows why it did not ask."""
+        said = []
+        for step in steps:
+            label = step.option(turn.state.slots[step.slot]).label
+            when = "You've told me" if step.slot in turn.told else "Earlier you told me"
+            said.append(f"{when}: {step.ask} **{label}**.")
+        return " ".join(said)
+
+    def _understood(self, turn: _Turn, slots: set[str]) -> str:
+        """How a changed answer was understood: "Thanks, I've noted that ...", naming the question."""
+        return "Thanks, I've updated what you told me."
+
     def _answer(
         self,
         turn: _Turn,
@@ -358,12 +491,20 @@ class Dialogue:
         related: Sequence[str],
         note: str = "",
         variant: str | None = None,
+        repeat: bool = False,
     ) -> Reply:
         offered = tuple(r for r in related if r != entry.id)[:MAX_OFFERED]
         pending = Choice(offered) if offered else None
-        turn.state = turn.state.replace(pending=pending, last=Answered(entry.id, variant))
-        markdown = "\n\n".join(p for p in (note, answer.rstrip()) if p)
         options = tuple(self.kb.by_id[r].question for r in offered)
+        again = turn.before.last == Answered(entry.id, variant) and not repeat and not note
+        turn.state = turn.state.replace(pending=pending, last=Answered(entry.id, variant))
+        if again:  # the same answer twice in a row reads as a broken bot: say so, and offer where to go next
+            first = answer.strip().split("\n\n", 1)[0]
+            markdown = f"I answered that just above: **{entry.question}** In short: {first}"
+            if options:
+                markdown += "\n\nYou could ask next:"
+            return self._reply(ReplyKind.ANSWER, entry.id, markdown, options, turn)
+        markdown = "\n\n".join(p for p in (note, answer.rstrip()) if p)
         return self._reply(ReplyKind.ANSWER, entry.id, markdown, options, turn)
 
     def _urgent(self, turn: _Turn, signs: Sequence[RedFlag], restate: bool = False) -> Reply:
@@ -428,9 +569,11 @@ _HANDLERS: list[tuple[str, _Handler]] = [
     ("red_flags", Dialogue._red_flags),
     ("played_down", Dialogue._played_down),
     ("referral", Dialogue._referral),
+    ("statements", Dialogue._statements_heard),
     ("pending_follow_up", Dialogue._pending_follow_up),
     ("offered_pick", Dialogue._offered_pick),
     ("small_talk", Dialogue._small_talk),
+    ("again", Dialogue._again),
     ("match", Dialogue._match),
     ("fallback", Dialogue._fallback),
 ]

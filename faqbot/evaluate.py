@@ -50,6 +50,8 @@ RANK_DEPTH = 3
 """Candidates recorded per case (what a failing message nearly got)."""
 TOP_CONFUSED = 10
 KINDS = ("answer", "follow_up", "clarify", "fallback", "urgent", "smalltalk")
+NOT_URGENT = "not-urgent"
+"""A label that says only what the reply must not be: a harmless look-alike of a red flag."""
 TIERS = ("emergency", "urgent")
 _ABOUT_AN_ENTRY = ("answer", "follow_up", "clarify")
 
@@ -96,6 +98,8 @@ class Expect:
     def shorthand(cls, expect: str) -> Expect:
         if expect == OOS:
             return cls(kind="fallback")
+        if expect == NOT_URGENT:
+            return cls(kind=NOT_URGENT)
         if expect == URGENT:
             return cls(kind="urgent")
         return cls(entry=expect)
@@ -121,6 +125,8 @@ class Expect:
         return self._accepts(got) or any(a._accepts(got) for a in self.alt)
 
     def _accepts(self, got: Got) -> bool:
+        if self.kind == NOT_URGENT:
+            return got.kind != "urgent"
         if self.kind is None:
             return got.entry == self.entry
         if got.kind != self.kind:
@@ -217,8 +223,9 @@ def _labelled(node: Node, text_key: str, allowed: list[str] | None) -> tuple[str
 def _expect(f: dict[str, Node], allowed: list[str] | None) -> Expect:
     if "expect" in f:
         expect = f["expect"].word()
-        if allowed is not None and expect not in [*allowed, OOS, URGENT]:
-            raise f["expect"].error(f"unknown entry id {expect!r}{did_you_mean(expect, [*allowed, OOS, URGENT])}")
+        shorthands = [OOS, URGENT, NOT_URGENT]
+        if allowed is not None and expect not in [*allowed, *shorthands]:
+            raise f["expect"].error(f"unknown entry id {expect!r}{did_you_mean(expect, [*allowed, *shorthands])}")
         return Expect.shorthand(expect)
     kind = f["kind"].word()
     if kind not in KINDS:

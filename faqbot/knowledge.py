@@ -51,7 +51,11 @@ class Option:
     label: str
     """What the user sees on a quick-reply button."""
     says: tuple[str, ...] = ()
-    """Extra phrasings that select this option, besides the label and the built-in yes/no/unsure words."""
+    """Extra phrasings that select this option as the answer to its question, besides the label and the
+    built-in yes/no/unsure words."""
+    tells: tuple[str, ...] = ()
+    """Patterns (as for red flags) of statements that give this answer in any message, asked or not: "my
+    physio said to keep moving" answers "Has a doctor advised exercise?" before it is asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,10 +521,12 @@ def _options(node: Node) -> tuple[Option, ...]:
                 raise item.error(f"{value!r} needs a label (built-in options: yes, no, unsure)")
             options.append(Option(value, BUILTIN_OPTIONS[value]))
         else:
-            o = item.fields({"value"}, {"label", "says"})
+            o = item.fields({"value"}, {"label", "says", "tells"})
             value = o["value"].word()
             label = optional(o, "label", Node.text, BUILTIN_OPTIONS.get(value, value))
-            options.append(Option(value, label, optional(o, "says", Node.texts, ())))
+            options.append(
+                Option(value, label, optional(o, "says", Node.texts, ()), optional(o, "tells", _patterns, ()))
+            )
     if len(options) < 2:
         raise node.error("a step needs at least two options")
     return tuple(options)

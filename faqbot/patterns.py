@@ -76,7 +76,7 @@ class PatternSet:
             if len(alt.words) == 2 and alt.prefix:
                 self._prefixed.setdefault(alt.words[0], []).append((i, alt))  # "inner_thigh*": any second word
             elif len(alt.words) > 1:
-                self._phrases.setdefault(alt.words[:2], []).append((i, alt))
+                self._phrases.setdefault((alt.words[0], alt.words[1]), []).append((i, alt))
         self._word_hits: Callable[[str], frozenset[int]] = lru_cache(maxsize=65_536)(self._token_hits)
         self._cached_spans: Callable[[tuple[str, ...]], _Spans] = lru_cache(maxsize=64)(self._spans)
         # Most sentences hit an alternative or two ("back", "pain") and no whole pattern, so a pattern is only

@@ -25,7 +25,7 @@ from faqbot.knowledge import Entry
 from faqbot.text import fold
 
 BLIND = Path(__file__).parent / "data" / "blind"
-SAFETY_SETS = [BLIND / "safety_dev.yaml", BLIND / "safety_holdout.yaml"]
+SAFETY_SETS = sorted(BLIND.glob("safety_*.yaml"))
 """The held-out set is scored, never printed: a failing test says how many, not which."""
 
 PHRASINGS = {
@@ -373,27 +373,31 @@ def test_a_referral_during_a_follow_up_keeps_the_question_open(bot: faqbot.Bot) 
 # -- the blind sets: first message and mid-conversation ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def safety_cases() -> list[Labelled]:
-    return [case for path in SAFETY_SETS for case in load_cases(path)]
+def _shown(report_cases: list[Labelled], path: Path, text: str) -> str:
+    """Failures of a development set are listed; of the held-out set only counted (it is never looked at)."""
+    return text if "holdout" not in path.name else f"{len(report_cases)} held-out messages (not listed)"
 
 
-def test_blind_sets_red_flags_false_alarms_and_referrals(bot: faqbot.Bot, safety_cases: list[Labelled]) -> None:
-    report = evaluate_cases(bot, safety_cases)
-    failures = "\n".join(f"{r.case.text!r}: {r.got}" for r in report.failures if r.case.expect.kind == "urgent")
-    assert report.tier_recall("emergency") == 1.0, failures
-    assert (report.tier_recall("urgent") or 0) >= 0.98, failures
+@pytest.mark.parametrize("path", SAFETY_SETS, ids=[p.stem for p in SAFETY_SETS])
+def test_blind_sets_red_flags_false_alarms_and_referrals(bot: faqbot.Bot, path: Path) -> None:
+    report = evaluate_cases(bot, list(load_cases(path)))
+    missed = [r for r in report.results if r.case.expect.kind == "urgent" and r.got.kind != "urgent"]
+    why = _shown([r.case for r in missed], path, "\n".join(f"{r.case.text!r}: {r.got}" for r in missed))
+    assert report.tier_recall("emergency") == 1.0, why
+    assert (report.tier_recall("urgent") or 0) >= 0.98, why
     assert (report.false_alarm_rate or 0) <= 0.03
     assert (report.referral_routing or 0) >= 0.90
 
 
-def test_blind_red_flags_mid_conversation(bot: faqbot.Bot, safety_cases: list[Labelled]) -> None:
-    urgent = [c for c in safety_cases if c.expect.kind == "urgent"]
+@pytest.mark.parametrize("path", SAFETY_SETS, ids=[p.stem for p in SAFETY_SETS])
+def test_blind_red_flags_mid_conversation(bot: faqbot.Bot, path: Path) -> None:
+    urgent = [c for c in load_cases(path) if c.expect.kind == "urgent"]
     missed: dict[str, list[str]] = {"emergency": [], "urgent": []}
-    for name, start in _contexts(bot):
+    contexts = _contexts(bot)
+    for name, start in contexts:
         for case in urgent:
             if start(bot).ask(case.text).kind != "urgent":
                 missed[case.expect.tier or "urgent"].append(f"{name}: {case.text!r}")
-    per_tier = {t: sum(c.expect.tier == t for c in urgent) * len(_contexts(bot)) for t in missed}
-    assert not missed["emergency"], "\n".join(missed["emergency"])
-    assert len(missed["urgent"]) <= 0.02 * per_tier["urgent"], "\n".join(missed["urgent"])
+    total = sum(c.expect.tier == "urgent" for c in urgent) * len(contexts)
+    assert not missed["emergency"], _shown([], path, "\n".join(missed["emergency"]))
+    assert len(missed["urgent"]) <= 0.02 * total, _shown([], path, "\n".join(missed["urgent"]))

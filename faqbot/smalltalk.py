@@ -1,0 +1,97 @@
+"""Small talk every knowledge base understands: greetings, thanks, goodbyes, "are you a person?", "ok".
+
+These are everyday English, not knowledge, so they ship with faqbot: a knowledge base made by `faqbot import`
+has sensible small talk too. A knowledge base's own `smalltalk:` adds phrasings to an intent and replaces its
+reply (or adds an intent of its own). Replies may name the knowledge base as `{title}`.
+
+A message is small talk only when it is made of small-talk phrases and courtesy words: "thanks, that really
+helped" is, "thanks, can I still run?" is a question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import cues
+from .knowledge import Meta, Smalltalk
+
+__all__ = ["COURTESY", "GENERIC", "catalogue"]
+
+GENERIC: dict[str, tuple[str, str]] = {
+    "greeting": (
+        """hi | hello | hey | hiya | hey there | hi there | hello there | good morning | good afternoon | good evening
+        howdy | greetings | yo | morning | afternoon | evening | g day | gday | hola | namaste | salaam | salam
+        assalamualaikum | bonjour | ciao | hallo | ola | sup | wassup | whats up | heya""",
+        'Hello! I answer questions about "{title}". What would you like to know?',
+    ),
+    "thanks": (
+        """thanks | thank you | thanks a lot | thank you so much | thank you very much | many thanks | thx | ty | ta
+        cheers | much appreciated | appreciate it | i appreciate it | thanks for the help | thank you for your help
+        that helps | that helped | that really helped | that is helpful | very helpful | helpful | brilliant
+        perfect | awesome | great thanks | ok thanks | gracias | merci | danke | shukran | dhanyavad | obrigado
+        obrigada | grazie | arigato | thank u | tysm | thanx | thnx | thankyou | cheers mate | legend""",
+        'You\'re welcome. Ask me anything else about "{title}".',
+    ),
+    "goodbye": (
+        """bye | goodbye | bye bye | see you | see ya | cya | good night | goodnight | night | nite | farewell
+        that is all | that is it | i am done | im done | done | quit | exit | take care | later | laters | ttyl
+        catch you later | see you later | aight cya | talk later | all good bye | that is all for now""",
+        'Take care. Come back any time you have a question about "{title}".',
+    ),
+    "help": (
+        """help | help me | what can you do | what can i ask | what do you know | what do you answer | menu | options
+        what questions can you answer | what can you help with | topics | list topics | how does this work
+        what is this | how do i use this | what should i ask""",
+        'I answer the questions in "{title}". Ask in your own words, or pick one of the questions below.',
+    ),
+    "identity": (
+        """who are you | what are you | are you a bot | are you a robot | are you real | are you a real person
+        are you human | are you a person | is this a bot | is this a real person | am i talking to a bot
+        am i talking to a person | am i talking to a human | who am i talking to | who is this | are you ai
+        are you an ai | is this ai | is this automated | real person | are you a computer""",
+        "I'm an automated assistant, not a person. I answer questions from \"{title}\"; I can't examine you or "
+        "give personal advice.",
+    ),
+    "doctor": (
+        """are you a doctor | are you a nurse | are you a physio | are you a physiotherapist | are you medical
+        are you a medical professional | are you qualified | are you a real doctor | is this a doctor""",
+        "No, I'm not a doctor or a nurse: I'm an automated assistant that answers questions from \"{title}\". "
+        "For advice about your own health, please talk to a doctor, nurse or pharmacist.",
+    ),
+    "how_are_you": (
+        """how are you | how are you doing | how is it going | how are things | you ok | you alright | how r u
+        how are u | hows it going | how do you do""",
+        "I'm fine, thank you: I'm a bot, so I don't have good or bad days. How can I help?",
+    ),
+    "acknowledge": (
+        """ok | okay | k | kk | okey | okie | alright | all right | fine | right | cool | great | good | nice | lovely
+        i see | got it | gotcha | understood | noted | makes sense | fair enough | sounds good | lol | haha | lol ok
+        hmm | hm | mm | mmm | oh | ah | oh ok | ah ok | interesting | wow | sound | grand | sweet""",
+        'Okay. Is there anything else you\'d like to know about "{title}"?',
+    ),
+    "never_mind": (
+        """forget it | never mind | nevermind | nvm | doesnt matter | does not matter | it does not matter
+        no worries | dont worry | do not worry | skip it | ignore that | ignore me | my bad | sorry | oops""",
+        "No problem. Ask me something else whenever you like.",
+    ),
+}
+"""Intent → (phrasings separated by "|", reply)."""
+
+COURTESY = frozenset(
+    """very much so lot lots loads really mate love dear x xx xxx guys all again anyway for that this the it
+    your you u ur me just oh well then now please pls plz lol haha xd bot buddy pal sir madam maam folks
+    and though tho man bro dude""".split()
+)
+"""Words small talk may come with ("thanks a lot mate x") without becoming something else."""
+
+
+def catalogue(meta: Meta, own: Sequence[Smalltalk]) -> tuple[Smalltalk, ...]:
+    """The generic intents with the knowledge base's own phrasings and replies merged in (its replies win)."""
+    by_intent = {talk.intent: talk for talk in own}
+    merged = []
+    for intent, (phrasings, reply) in GENERIC.items():
+        mine = by_intent.pop(intent, None)
+        patterns = (*cues.phrases(phrasings), *(mine.patterns if mine else ()))
+        text = mine.reply if mine else reply.replace("{title}", meta.title)
+        merged.append(Smalltalk(intent, patterns, text, mine.where if mine else Smalltalk(intent, (), "").where))
+    return (*merged, *by_intent.values())
