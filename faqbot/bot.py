@@ -28,7 +28,7 @@ class Bot:
         self.kb = kb
         self.normaliser = Normaliser(kb.synonyms)
         self.matcher = Matcher(kb, self.normaliser)
-        self.screen = Screen(kb.red_flags, self.normaliser)
+        self.screen = Screen(kb.red_flags, self.normaliser, kb.vocabulary)
         self._dialogue = Dialogue(kb, self.normaliser, self.matcher, self.screen)
 
     @classmethod

@@ -40,7 +40,9 @@ def phrases(text: str) -> tuple[str, ...]:
 
 
 _SENTENCE_END = re.compile(r"([.!?;]+(?=\s|$)|[\n\r]+)")
-_CHUNK = re.compile(r"[,:()\u2013\u2014]+|\s-+\s|\bbut\b|\bthough\b|\balthough\b|\bhowever\b", re.IGNORECASE)
+_CHUNK = re.compile(
+    r"[,:()\u2013\u2014]+|\s-+\s|(?=\b(?:but|though|although|however)\b)", re.IGNORECASE
+)  # a conjunction starts the next part (and stays in it: it ends a negation's reach)
 QUESTION_OPENERS = frozenset(
     """can could should shall is isnt are arent am do does did dont will would wouldnt what whats which how
     hows when why who whos where any anything anyone ok okay tips advice ideas recommend help""".split()
@@ -51,7 +53,7 @@ _INTERJECTION = re.compile(r"\b(no|nope|nah)\s*,", re.IGNORECASE)
 "no" does not negate what follows."""
 
 NEGATORS = frozenset("no not never without none nothing neither nor nobody zero".split())
-_NOT_A_DENIAL = frozenset("sure certain know understand explain why when".split())
+_NOT_A_DENIAL = frozenset("sure certain know understand explain why when let allow business".split())
 """After a negator these make doubt, not denial: "not sure if it is numbness", "do not know why"."""
 _ABILITY = frozenset(
     """feel feeling feelings sensation sense control move moving walk walking stand standing lift pee peeing wee
@@ -63,6 +65,8 @@ _FILLER = frozenset("have has had any been able to much really got even quite pr
 _BARRIERS = frozenset("but though although however except yet whereas apart and".split())
 """A negation does not reach past these: "no fever but both legs feel weak"."""
 _LOOKBACK = 5
+_NOT_ENGLISH = frozenset("me te se le lo la puedo tengo es peito".split())
+"""After "no", words that make it Spanish or Portuguese ("no me deja dormir", "no peito"), not a denial."""
 _HYPOTHETICAL = phrases(
     """
     asked if | asked whether | asked me if | asked me whether | asked about | asked me about | checked for
@@ -86,7 +90,7 @@ PEOPLE = frozenset(
     brother sister sibling friend mate grandma grandmother gran granny nan nana grandad granddad grandpa grandfather
     aunt auntie aunty uncle cousin neighbour neighbor colleague coworker boss boyfriend girlfriend fiance fiancee
     nephew niece boy girl lad lass grandson granddaughter grandchild teen teenager toddler stepdad stepmum stepmom
-    stepson stepdaughter stepfather stepmother patient client someone
+    stepson stepdaughter stepfather stepmother someone gf bf hubby wifey missus mrs nani nana dadi grandpa
     somebody he she him her his hers""".split()
 )
 ANIMALS = frozenset(
@@ -112,7 +116,7 @@ _PAST = phrases(
     """
     years ago | year ago | decades ago | decade ago | long ago | long time ago | as a child | as a kid
     as a teenager | as a teen | as a baby | when i was young | when i was little | when i was a
-    when i was younger | used to | in the past | fine now | ok now | okay now | alright now | better now
+    when i was younger | fine now | ok now | okay now | alright now | better now
     all better | all good now | cleared up | clear now | went away | gone now | has gone away | have gone away
     resolved | recovered | no longer | not anymore | not any more | settled down | settled now | back to normal
     got over | long gone | all gone | fully healed | healed up | completely healed | got over it | she is fine
@@ -128,7 +132,7 @@ _LONG_STANDING = phrases(
     for several months | since my teens | since my twenties | since my thirties | since my forties
     since my fifties | since my sixties | since my 20s | since my 30s | since my 40s | since my 50s
     since i was | old friend | years now | decades now | most of my life | half my life
-    on and off since | on and off for | since last season | since last year | since the summer | since the spring
+     since last season | since last year | since the summer | since the spring
     since the autumn | since the winter | since the start of the year
     """
 )
@@ -153,9 +157,9 @@ _MAYBE_AGE = frozenset([*_AGE_WORDS, *_DECADES, *_NUMBER_WORDS])
 _FIGURATIVE = frozenset("feel feels feeling felt like look looks looked".split())
 """Before an age, these make it a figure of speech: "I feel about 90 years old today"."""
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_AGE_AFTER = frozenset("yo y old aged female male f m".split())
+_AGE_AFTER = frozenset("yo y old aged female male f m anni anos ans jahre yrs".split())
 _DURATION = frozenset("years year yrs yr".split())
-_AGE_BEFORE = frozenset("i am aged age retired at turned turning over under one".split())
+_AGE_BEFORE = frozenset("i am aged age retired at turned turning over under one hes shes im here hit".split())
 _AGE_FILLER = frozenset("is am now just nearly almost about around only".split())
 _NOT_AN_AGE = frozenset(
     """kg kgs kilo kilos lbs lb pounds pound stone stones st weeks week days day hours hour minutes mins months
@@ -232,7 +236,7 @@ def negated(
         word = words[i]
         if word in _BARRIERS:
             break
-        if word in NEGATORS:
+        if word in NEGATORS and not (word == "no" and i + 1 < len(words) and words[i + 1] in _NOT_ENGLISH):
             return not _negates_ability(words, i, start)
     if inside:
         first, last = inside[0][0], inside[-1][1]
@@ -302,6 +306,16 @@ def on_behalf(words: Sequence[str]) -> bool:
     return has_phrase(words, _BEHALF_PHRASES)
 
 
+_AGENT_VERBS = frozenset("threw throws bucked kicked knocked pushed dragged pulled jumped tripped".split())
+
+
+def _animal_subject(words: Sequence[str], i: int) -> bool:
+    """ "my dog had a tumour" (the dog's), not "came off the horse" or "my horse threw me" (the speaker's)."""
+    owned = i > 0 and words[i - 1] in ("my", "our", "his", "her", "their")
+    acts_on_me = i + 1 < len(words) and words[i + 1] in _AGENT_VERBS
+    return owned and not acts_on_me
+
+
 def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
     """Who the words before words[start] say it is about: "animal", "person", or None for the speaker/unknown.
 
@@ -310,9 +324,9 @@ def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
     """
     for i in range(start - 1, low - 1, -1):
         word = words[i]
-        if word in SELF:
-            return None
-        if word in ANIMALS:
+        if word in SELF or (words[i - 2 : i] in (["am", "a"], ["am", "an"]) if i >= 2 else False):
+            return None  # the speaker, or how the speaker describes themself ("I'm a girl")
+        if word in ANIMALS and _animal_subject(words, i):
             return "animal"
         if word in PEOPLE:
             return "person"
@@ -320,10 +334,22 @@ def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
 
 
 def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) -> bool:
-    """Whether these words place something long ago ("years ago", "in 2009") or say it has resolved."""
-    return has_phrase(words, _PAST, start, end) or any(
-        words[i] in ("in", "back") and _long_ago_year(words[i + 1]) for i in range(start, (end or len(words)) - 1)
+    """Whether these words place something long ago ("years ago", "in 2009", "in the past") or say it has resolved.
+
+    "In the past three days" is recent, so a time span after "in the past" does not count.
+    """
+    window = words[start:end]
+    if has_phrase(window, _PAST) or any(
+        window[i] in ("in", "back") and _long_ago_year(window[i + 1]) for i in range(len(window) - 1)
+    ):
+        return True
+    return any(
+        window[i : i + 3] == ["in", "the", "past"] and not (set(window[i + 3 : i + 6]) & _SPANS)
+        for i in range(len(window) - 2)
     )
+
+
+_SPANS = frozenset("few couple day days week weeks month months hour hours fortnight 24 48 two three four".split())
 
 
 def _long_ago_year(word: str) -> bool:
@@ -336,14 +362,21 @@ def long_standing(words: Sequence[str], start: int = 0, end: int | None = None) 
 
     "the first time since I was a kid" says the opposite, so it does not count.
     """
-    if has_phrase(words, ("first time since", "first time in", "never before", "never had"), start, end):
+    never = ("first time since", "first time in", "never before", "never had", "never done that", "not since i was",
+             "never in my life", "never been like that")  # fmt: skip
+    if has_phrase(words, never, start, end):
         return False
     return has_phrase(words, _LONG_STANDING, start, end) or bool(_FOR_UNITS.search(" ".join(words[start:end])))
 
 
 def ages(words: Sequence[str]) -> list[int]:
-    """The ages a message gives: "I'm 55", "55 years old", "my 9yo", "aged 72", "Grandad (77)", "in my sixties"."""
-    found: list[int] = []
+    """The ages a message gives: "I'm 55", "55 years old", "my 9yo", "aged 72", "Grandad (77)", "in my sixties",
+    "born in 1955"."""
+    found: list[int] = [
+        date.today().year - int(words[i + 2])
+        for i in range(len(words) - 2)
+        if words[i : i + 2] == ["born", "in"] and len(words[i + 2]) == 4 and words[i + 2].isdigit()
+    ]
     if not any(w[:1].isdigit() or w in _MAYBE_AGE for w in words):
         return found  # most messages give no age: a quick look first
     for i, word in enumerate(words):
@@ -388,7 +421,9 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         j -= 1
     if j >= 0 and words[j] in _FIGURATIVE:
         return False
-    said = (j >= 0 and (words[j] in _AGE_BEFORE or words[j] in PEOPLE)) or (i == 0 and after in ("and", "with"))
+    party = j >= 0 and (words[j] in PEOPLE or words[j].removesuffix("s") in PEOPLE)  # "my dads 67"
+    opens = i == 0 and after not in _NOT_AN_AGE and 10 <= (_number(words, i) or 0) < 110  # "57, new back pain"
+    said = (j >= 0 and words[j] in _AGE_BEFORE) or party or opens or words[end : end + 2] == ["i", "am"]
     if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"
         return said or (end + 1 < len(words) and words[end + 1] in ("old", "of"))
     if after in _AGE_AFTER:

@@ -144,7 +144,7 @@ class Dialogue:
         self._normaliser = normaliser
         self._matcher = matcher
         self._screen = screen
-        self._referrals = Referrals(kb.referrals, normaliser, matcher.knows)
+        self._referrals = Referrals(kb.referrals, normaliser, matcher.knows, kb.vocabulary)
         self._signs = {s.id: s for s in kb.red_flags.signs} if kb.red_flags else {}
         talk = smalltalk.catalogue(kb.meta, kb.smalltalk)
         phrases = [(tuple(fold(p).split()), t) for t in talk for p in t.patterns]
@@ -155,7 +155,7 @@ class Dialogue:
             (step, option) for entry in kb.entries if entry.follow_up
             for step in entry.follow_up.steps.values() for option in step.options
         ]  # fmt: skip
-        self._tells = PatternSet([option.tells for _, option in self._statements], normaliser)
+        self._tells = PatternSet([option.tells for _, option in self._statements], normaliser, kb.vocabulary)
 
     # -- entry point ---------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ wiring — so that a broken knowledge base fails with file:line before the first
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -233,6 +234,8 @@ class KnowledgeBase:
     suggest: tuple[str, ...] = ()
     """Entry ids a fallback offers; the first entries when empty."""
     settings: Settings = Settings()
+    vocabulary: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Named word lists that red-flag, referral and statement patterns use as `@name`."""
     path: str = "<memory>"
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
@@ -269,7 +272,12 @@ def load(path: Path | str | None = None, *, text: str | None = None) -> Knowledg
     """Load and validate a knowledge base file (the bundled one when `path` is None)."""
     root = compose(path if path is not None else bundled_path(), text)
     top = root.fields(set(_SECTIONS) - _OPTIONAL, set(_SECTIONS))
-    parts = {key: _SECTIONS[key](node) for key, node in top.items()}  # in file order: errors come in order
+    vocabulary = _vocabulary(top["vocabulary"]) if "vocabulary" in top else MappingProxyType({})
+    token = _VOCABULARY.set(vocabulary)  # patterns anywhere in the file may name it
+    try:
+        parts = {key: _SECTIONS[key](node) for key, node in top.items()}  # in file order: errors come in order
+    finally:
+        _VOCABULARY.reset(token)
     entries = parts["entries"]
     _check_reference_nodes(top, [e.id for e in entries])
     fallback_text, suggest = parts.get("fallback", ("", ()))
@@ -283,6 +291,7 @@ def load(path: Path | str | None = None, *, text: str | None = None) -> Knowledg
         fallback=fallback_text or DEFAULT_FALLBACK,
         suggest=suggest,
         settings=parts.get("matching", Settings()),
+        vocabulary=vocabulary,
         path=root.path,
     )
 
@@ -320,13 +329,40 @@ def _words(node: Node) -> tuple[str, ...]:
 
 
 def _pattern(node: Node) -> str:
-    """A red-flag pattern whose every alternative has a word (see `safety`): an empty one would widen it."""
+    """A pattern (see `patterns`) whose every alternative has a word (an empty one would widen it) and whose
+    every `@name` is in the vocabulary."""
     pattern = node.text()
+    vocabulary = _VOCABULARY.get()
     for group in pattern.split():
         for alternative in group.split("|"):
-            if not fold(alternative.rstrip("*").replace("_", " ")):
+            if alternative.startswith("@"):
+                name = alternative[1:]
+                if name not in vocabulary:
+                    hint = did_you_mean(name, list(vocabulary))
+                    raise node.error(f"{alternative!r} in pattern {pattern!r} is not in the vocabulary{hint}")
+            elif not fold(alternative.rstrip("*").replace("_", " ")):
                 raise node.error(f"{alternative!r} in pattern {pattern!r} has no words")
     return pattern
+
+
+_VOCABULARY: ContextVar[Mapping[str, tuple[str, ...]]] = ContextVar("vocabulary", default=MappingProxyType({}))
+"""The vocabulary of the knowledge base being loaded, which its patterns may name with `@name`."""
+
+
+def _vocabulary(node: Node) -> Mapping[str, tuple[str, ...]]:
+    """Named word lists for patterns: phrases may be written with spaces ("back passage")."""
+    found = {}
+    for name, value in node.pairs():
+        if not name.replace("-", "").replace("_", "").isalnum():
+            raise value.error(f"{name!r} is not a vocabulary name (letters, digits, '-' and '_')")
+        words = []
+        for item in value.items():
+            text = item.text()
+            if "|" in text or "@" in text or not fold(text.rstrip("*")):
+                raise item.error(f"{text!r} is not a word or phrase (no '|' or '@', at least one word)")
+            words.append("_".join(text.split()))
+        found[name] = tuple(words)
+    return MappingProxyType(found)
 
 
 def _fallback(node: Node) -> tuple[str, tuple[str, ...]]:
@@ -556,11 +592,12 @@ _SECTIONS: dict[str, Callable[[Node], Any]] = {
     "synonyms": _synonyms,
     "red_flags": _red_flags,
     "referrals": _referrals,
+    "vocabulary": lambda node: None,  # read first, in `load`
     "smalltalk": _smalltalk,
     "fallback": _fallback,
     "entries": _entries,
 }
-_OPTIONAL = {"version", "matching", "synonyms", "red_flags", "referrals", "smalltalk", "fallback"}
+_OPTIONAL = {"version", "matching", "synonyms", "vocabulary", "red_flags", "referrals", "smalltalk", "fallback"}
 
 
 def _check_reference_nodes(top: dict[str, Node], ids: list[str]) -> None:

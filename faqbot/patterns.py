@@ -2,7 +2,9 @@
 
 A pattern is word groups separated by spaces; all groups must occur in the words looked at (a sentence,
 usually), in any order, so filler words and word order do not hide a sign. Within a group `|` separates
-alternatives, `_` joins a phrase (`cannot_feel`) and a trailing `*` matches any ending (`numb*`). Small typos in
+alternatives, `_` joins a phrase (`cannot_feel`) and a trailing `*` matches any ending (`numb*`); `@name` stands
+for all the words of the knowledge base's `vocabulary` of that name, so that a wide list of lay, regional,
+clinical and misspelt words for one idea is written once and used by many patterns. Small typos in
 longer words still match (same first and last letter, one or two edits; an English word is never taken for a
 typo of another). Words are normalised like messages,
 so a pattern's lay words become the knowledge base's synonyms, as the message's do.
@@ -17,16 +19,16 @@ group was hit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from . import frequency
 from .text import MAX_CACHED_WORD, Normaliser
 
-__all__ = ["INTENSIFIERS", "Match", "PatternSet"]
+__all__ = ["INTENSIFIERS", "Match", "PatternSet", "expand"]
 
 _FUZZY_MIN_LEN = 5
 _CACHED_WORDS = 200
@@ -62,8 +64,11 @@ _Spans = dict[int, list[tuple[int, int]]]
 class PatternSet:
     """The compiled patterns of a list of items (signs, referrals): which items some words show, and where."""
 
-    def __init__(self, items: Sequence[Sequence[str]], normaliser: Normaliser) -> None:
+    def __init__(
+        self, items: Sequence[Sequence[str]], normaliser: Normaliser, vocabulary: Mapping[str, Sequence[str]] = {}
+    ) -> None:
         self._normaliser = normaliser
+        self._vocabulary = vocabulary
         self._alternatives: list[_Alternative] = []
         self._ids: dict[_Alternative, int] = {}
         self._patterns = [(n, self._compile(p)) for n, patterns in enumerate(items) for p in patterns]
@@ -81,17 +86,17 @@ class PatternSet:
         self._cached_spans: Callable[[tuple[str, ...]], _Spans] = lru_cache(maxsize=64)(self._spans)
         # Most sentences hit an alternative or two ("back", "pain") and no whole pattern, so a pattern is only
         # checked when its first group is hit.
-        self._triggered_by: dict[int, list[tuple[int, _Groups]]] = {}
-        for n, groups in self._patterns:
+        self._triggered_by: dict[int, list[tuple[int, int, _Groups]]] = {}
+        for pattern, (n, groups) in enumerate(self._patterns):
             for alt_id in groups[0]:
-                self._triggered_by.setdefault(alt_id, []).append((n, groups))
+                self._triggered_by.setdefault(alt_id, []).append((pattern, n, groups))
 
     def _compile(self, pattern: str) -> _Groups:
         """A pattern as the sets of alternative ids of its groups: it matches when every set is hit."""
         groups = []
         for group in pattern.split():
             ids = set()
-            for text in group.split("|"):
+            for text in expand(group, self._vocabulary):
                 words = tuple(self._normaliser.words(text.rstrip("*").replace("_", " ")))
                 if words:
                     ids.add(self._intern(_Alternative(words, text.endswith("*"))))
@@ -144,7 +149,9 @@ class PatternSet:
         return found
 
     def find(self, spans: _Spans, start: int = 0, end: int | None = None) -> list[Match]:
-        """The first match of each item within words[start:end], given the `spans` of all the words."""
+        """The first match of each pattern within words[start:end], given the `spans` of all the words, in the
+        order of the patterns (so of their items): an item may match several ways, and a way its context
+        cancels does not hide another."""
         if not spans:
             return []
         if start == 0 and end is None:
@@ -155,17 +162,25 @@ class PatternSet:
             inside = {a: places for a, places in inside.items() if places}
         found: dict[int, Match] = {}
         for alt_id in inside:
-            for n, groups in self._triggered_by.get(alt_id, ()):
-                if n in found:
+            for pattern, n, groups in self._triggered_by.get(alt_id, ()):
+                if pattern in found:
                     continue
                 match = _match(n, groups, inside)
                 if match is not None:
-                    found[n] = match
-        return [found[n] for n in sorted(found)]
+                    found[pattern] = match
+        return [found[p] for p in sorted(found)]
 
     def search(self, words: Sequence[str]) -> list[Match]:
-        """The first match of each item anywhere in `words`."""
+        """The first match of each pattern anywhere in `words`."""
         return self.find(self.spans(words))
+
+
+def expand(group: str, vocabulary: Mapping[str, Sequence[str]]) -> list[str]:
+    """A group's alternatives, with each `@name` replaced by the knowledge base's vocabulary of that name."""
+    found: list[str] = []
+    for text in group.split("|"):
+        found += vocabulary[text[1:]] if text.startswith("@") else [text]
+    return found
 
 
 def _match(item: int, groups: _Groups, spans: _Spans) -> Match | None:
@@ -180,17 +195,21 @@ def _match(item: int, groups: _Groups, spans: _Spans) -> Match | None:
 
 
 def _phrase_at(alt: _Alternative, words: Sequence[str], start: int) -> bool:
+    """Whether the phrase starts at words[start]; its longer words may have a small typo ("pins and neddles")."""
     *head, last = alt.words
     end = start + len(alt.words)
-    if end > len(words) or list(words[start : end - 1]) != head:
+    if end > len(words):
         return False
-    tail = words[end - 1]
-    return tail == last or (alt.prefix and tail.startswith(last))
+    if any(w != h and not _word_matches(h, False, w) for h, w in zip(head, words[start : end - 1], strict=True)):
+        return False
+    return _word_matches(last, alt.prefix, words[end - 1])
 
 
 def _word_matches(word: str, prefix: bool, token: str) -> bool:
     if token == word or (prefix and token.startswith(word)):
         return True
+    if len(token) >= 4 and word == token + "g":
+        return True  # a dropped g: "roastin", "sweatin", "hurtin"
     if len(word) < _FUZZY_MIN_LEN or len(token) < _FUZZY_MIN_LEN or token[0] != word[0]:
         return False
     if frequency.rarity(token) < frequency.RAREST:
@@ -199,4 +218,4 @@ def _word_matches(word: str, prefix: bool, token: str) -> bool:
         return False  # "cancel" is not a typo of "cancer": typos rarely change both ends of a word
     budget = 1 if len(word) < 8 else 2
     forms = [token[: len(word) + shift] for shift in (-1, 0, 1)] if prefix else [token]
-    return any(Levenshtein.distance(word, form, score_cutoff=budget) <= budget for form in forms)
+    return any(OSA.distance(word, form, score_cutoff=budget) <= budget for form in forms)  # a swap is one edit

@@ -14,7 +14,7 @@ Referrals (medical topics the knowledge base does not cover) use the same patter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 
 from . import cues
@@ -33,11 +33,13 @@ _CLAUSE_BREAKS = frozenset("but though although however except whereas yet".spli
 class Screen:
     """The compiled red-flag signs of one knowledge base."""
 
-    def __init__(self, red_flags: RedFlags | None, normaliser: Normaliser) -> None:
+    def __init__(
+        self, red_flags: RedFlags | None, normaliser: Normaliser, vocabulary: Mapping[str, Sequence[str]] = {}
+    ) -> None:
         self._normaliser = normaliser
         self._signs: tuple[RedFlag, ...] = red_flags.signs if red_flags else ()
-        self._patterns = PatternSet([s.patterns for s in self._signs], normaliser)
-        self._unless = PatternSet([s.unless for s in self._signs], Normaliser())
+        self._patterns = PatternSet([s.patterns for s in self._signs], normaliser, vocabulary)
+        self._unless = PatternSet([s.unless for s in self._signs], Normaliser(), vocabulary)
 
     def screen(self, text: str) -> list[RedFlag]:
         """The red flags this message shows (empty when none), most serious tier first."""
@@ -66,12 +68,12 @@ class Screen:
             for match in self._patterns.find(spans, low, high if low or high < len(sentence.words) else None):
                 if match.item in known | found:
                     continue
-                if not self._cancelled(sentence, match, low, behalf, after):
+                if not self._cancelled(sentence, match, low, high, behalf, after):
                     found.add(match.item)
         return found
 
     def _cancelled(
-        self, sentence: Sentence, match: Match, low: int, behalf: bool, after: Sequence[Sentence] = ()
+        self, sentence: Sentence, match: Match, low: int, high: int, behalf: bool, after: Sequence[Sentence] = ()
     ) -> str | None:
         """What in the context of this match says it is not a sign of the person asking, now (None: nothing)."""
         sign = self._signs[match.item]
@@ -83,9 +85,10 @@ class Screen:
             who = cues.someone_else(plain, start)
             if who == "animal" or (who == "person" and not behalf):
                 return f"someone-else ({who})"
-        if "past" in by and cues.in_the_past(plain):
+        clause = (sentence.plain_index(low), sentence.plain_index(high))
+        if "past" in by and cues.in_the_past(plain, *clause):
             return "past"
-        if "long-standing" in by and cues.long_standing(plain):
+        if "long-standing" in by and cues.long_standing(plain, *clause):
             return "long-standing"
         if sign.unless and self._unless_here(match.item, plain):
             return "unless"
@@ -119,12 +122,16 @@ class Referrals:
     """The referral topics of one knowledge base: medical questions it does not answer, and who can."""
 
     def __init__(
-        self, referrals: Sequence[Referral], normaliser: Normaliser, knows: Callable[[str], bool] = lambda w: False
+        self,
+        referrals: Sequence[Referral],
+        normaliser: Normaliser,
+        knows: Callable[[str], bool] = lambda w: False,
+        vocabulary: Mapping[str, Sequence[str]] = {},
     ) -> None:
         self._knows = knows
         self._referrals = tuple(referrals)
-        self._patterns = PatternSet([r.patterns for r in self._referrals], normaliser)
-        self._unless = PatternSet([r.unless for r in self._referrals], Normaliser())
+        self._patterns = PatternSet([r.patterns for r in self._referrals], normaliser, vocabulary)
+        self._unless = PatternSet([r.unless for r in self._referrals], Normaliser(), vocabulary)
         self._anywhere = {n for n, r in enumerate(self._referrals) if r.when == "mentioned"}
 
     def find(self, sentences: Sequence[Sentence]) -> list[Referral]:
