@@ -53,7 +53,7 @@ _INTERJECTION = re.compile(r"\b(no|nope|nah)\s*,", re.IGNORECASE)
 "no" does not negate what follows."""
 
 NEGATORS = frozenset("no not never without none nothing neither nor nobody zero".split())
-_NOT_A_DENIAL = frozenset("sure certain know understand explain why when let allow business".split())
+_NOT_A_DENIAL = frozenset("sure certain know understand explain why when let allow business whats".split())
 """After a negator these make doubt, not denial: "not sure if it is numbness", "do not know why"."""
 _ABILITY = frozenset(
     """feel feeling feelings sensation sense control move moving walk walking stand standing lift pee peeing wee
@@ -70,9 +70,10 @@ _NOT_ENGLISH = frozenset("me te se le lo la puedo tengo es peito".split())
 _HYPOTHETICAL = phrases(
     """
     asked if | asked whether | asked me if | asked me whether | asked about | asked me about | checked for
-    checked me for | checked if | tested for | tested me for | screened for | ruled out | what happens if
-    what if | in case | if i ever | if i were to | risk of | chance of | link between | read about | heard about
-    prevent | preventing | prevention of
+    checked me for | checked if | tested for | tested me for | screened for | ruled out | what happens if | what if
+    in case | if i ever | if i were to | risk of | chance of | link between | read about | heard about | prevent
+    preventing | prevention of | ask me | asks me | scared i will | afraid i will | worried i will | worried i might
+    warning signs | signs of | symptoms of | red flags | list of | article | articles | in the paper | online
     """
 )
 """Before a sign, these report a question or imagine a case instead of stating it: "the doctor asked if I had
@@ -106,34 +107,40 @@ _POSSESSIVES = frozenset("his her".split())
 _SUBJECTS = frozenset("he she".split())
 _PRONOUNS = frozenset("him hers".split())
 """A pronoun alone does not say whose back it is ("I hurt my back catching her"); "her back" does."""
+_BACK = frozenset("back backs spine spinal lumbar lumbago legs bladder bowels bum backache".split())
+_SELF_MARKERS = frozenset("my i me myself".split())
 _BEHALF_PHRASES = phrases(
     """
-    on behalf | asking for my | asking for a | for my | for him | for her
+    on behalf | asking for a | asking for him | asking for her | for him | for her
     """
 )
 
 _PAST = phrases(
     """
     years ago | year ago | decades ago | decade ago | long ago | long time ago | as a child | as a kid
-    as a teenager | as a teen | as a baby | when i was young | when i was little | when i was a
-    when i was younger | fine now | ok now | okay now | alright now | better now
-    all better | all good now | cleared up | clear now | went away | gone now | has gone away | have gone away
-    resolved | recovered | no longer | not anymore | not any more | settled down | settled now | back to normal
-    got over | long gone | all gone | fully healed | healed up | completely healed | got over it | she is fine
-    he is fine | they are fine | was fine | is fine now | was ok | was okay
+    as a teenager | as a teen | as a baby | when i was young | when i was little | when i was a | when i was younger
+    fine now | ok now | okay now | alright now | better now | all better | all good now | cleared up | clear now
+    went away | gone now | has gone away | have gone away | resolved | recovered | no longer | not anymore
+    not any more | settled down | settled now | back to normal | got over | long gone | all gone | fully healed
+    healed up | completely healed | got over it | she is fine | he is fine | they are fine | was fine | is fine now
+    was ok | was okay | right as rain | i am right as rain | finished completely | it finished | long gone
+    totally gone | sorted it | sorted now | completely gone | fully recovered | now gone | all normal
+    came back normal | was normal | were normal | finished completely | temperature is normal | normal now
+    last summer | last winter | last spring | last autumn | last year | is ok now | he is ok | she is ok
+    they are ok
     """
 )
 """Resolved, or long ago: "I had a fever last week, it's gone now", "I fell off a ladder years ago"."""
 _LONG_STANDING = phrases(
     """
     for years | for many years | for decades | all my life | my whole life | since birth | since childhood
-    always had | long term | long standing | longstanding | lifelong | for a long time | for a few years
-    chronic | for several years | for some years | for months | for many months | for a few months
-    for several months | since my teens | since my twenties | since my thirties | since my forties
-    since my fifties | since my sixties | since my 20s | since my 30s | since my 40s | since my 50s
-    since i was | old friend | years now | decades now | most of my life | half my life
-     since last season | since last year | since the summer | since the spring
-    since the autumn | since the winter | since the start of the year
+    always had | long term | long standing | longstanding | lifelong | for a long time | for a few years | chronic
+    for several years | for some years | for months | for many months | for a few months | for several months
+    since my teens | since my twenties | since my thirties | since my forties | since my fifties | since my sixties
+    since my 20s | since my 30s | since my 40s | since my 50s | since i was | old friend | years now | decades now
+    most of my life | half my life | since last season | since last year | since the summer | since the spring
+    since the autumn | since the winter | since the start of the year | has done for ages | always have been
+    always has been | most of this season | all season | this season
     """
 )
 """Long-standing, so not a new sign: "my legs have been weak for years", "on and off for ages"."""
@@ -169,17 +176,15 @@ _NOT_AN_AGE = frozenset(
 
 _PLAYED_DOWN = phrases(
     """
-    fine now | i am fine | i feel fine | i am ok | i am okay | i am alright | i am all right | i am right
-    feel ok | feel okay | feel better | feeling better | better now | all good | it is fine | its fine
-    probably nothing | it is nothing | nothing serious | not serious | nothing to worry | no big deal
-    not that bad | not so bad | not too bad | probably just | just a cold | only a | it is just | i will be fine
-    will be fine | be right | overreacting | over reacting | exaggerating | do not worry | not worried
-    not going to | no need | do not need | i doubt | went away | has gone | gone now | passed now | wait and see
-    see how it goes | tomorrow | later | next week | after the weekend | in a few days | when i can
-    cannot be bothered | not bothered | it is ok | it is okay | it is alright
-    nah | i am good | he is fine | she is fine | they are fine
-    only small | only a small | only a little
-    just a little | only mild | not much pain
+    fine now | i am fine | i feel fine | i am ok | i am okay | i am alright | i am all right | i am right | feel ok
+    feel okay | feel better | feeling better | better now | all good | it is fine | its fine | probably nothing
+    it is nothing | nothing serious | not serious | nothing to worry | no big deal | not that bad | not so bad
+    not too bad | probably just | just a cold | only a | it is just | i will be fine | will be fine | be right
+    overreacting | over reacting | exaggerating | do not worry | not worried | not going to | no need | do not need
+    i doubt | went away | has gone | gone now | passed now | wait and see | see how it goes | tomorrow | later
+    next week | after the weekend | in a few days | when i can | cannot be bothered | not bothered | it is ok
+    it is okay | it is alright | nah | i am good | he is fine | she is fine | they are fine | only small
+    only a small | only a little | just a little | only mild | not much pain
     """
 )
 """What people say to play a warning down or put it off ("I'm fine now", "probably just a cold", "I'll call
@@ -232,15 +237,17 @@ def negated(
     "the doctor asked if I had any numbness", "what happens if I fall", and a denial right after it,
     in the words that follow (`after`): "numbness? no", "Tumour? No, my GP said...".
     """
+    matched = {i for s, e in inside for i in range(s, e)}
     for i in range(start - 1, max(low, start - _LOOKBACK) - 1, -1):
         word = words[i]
         if word in _BARRIERS:
             break
+        if i in matched:
+            continue  # "no position helps, constant ache": the "no" belongs to what is described
         if word in NEGATORS and not (word == "no" and i + 1 < len(words) and words[i + 1] in _NOT_ENGLISH):
             return not _negates_ability(words, i, start)
     if inside:
         first, last = inside[0][0], inside[-1][1]
-        matched = {i for s, e in inside for i in range(s, e)}
         starts = {s for s, _ in inside}
         for i in range(first, last):
             denies = words[i] in NEGATORS and i not in matched and ({i + 1, i + 2} & starts)
@@ -255,7 +262,9 @@ def negated(
 _IT_DENIED = phrases(
     """
     i have not got it | i do not have it | i have not had it | i do not have that | i have not got that
-    none of that | none of those | no symptoms | not that i know of | i do not have any of
+    none of that | none of those | no symptoms | not that i know of | i do not have any of | i do not have this
+    do not have this | i do not have these | not have any of these | none of these | do not have that
+    totally normal | all normal
     """
 )
 """Said after a sign was named, these deny it: "saddle anaesthesia? ... I haven't got it"."""
@@ -299,13 +308,18 @@ def on_behalf(words: Sequence[str]) -> bool:
     for i, word in enumerate(words):
         if word not in PEOPLE:
             continue
-        reach = 3 if word in _POSSESSIVES else 7 if word in _SUBJECTS else 0 if word in _PRONOUNS else 10
+        body = _BODY if word in _POSSESSIVES else _BACK  # "her bottom", but "my friend had chest pain" is a report
+        reach = 3 if word in _POSSESSIVES else 7 if word in _SUBJECTS else 0 if word in _PRONOUNS else 12
         for j in range(i + 1, min(len(words), i + reach)):
-            if words[j] in _BODY and words[j - 1] != "my":
+            if words[j] in _SELF_MARKERS:
+                break  # "my toddler wet the bed and I did my back in": the back is the speaker's
+            if words[j] in body:
                 return True
-    return has_phrase(words, _BEHALF_PHRASES)
+    asked_for = any(words[i : i + 2] == ["for", "my"] and words[i + 2] in PEOPLE for i in range(len(words) - 2))
+    return asked_for or has_phrase(words, _BEHALF_PHRASES)  # "asking for my mum", "for my husband"
 
 
+_ANIMAL_DOES = frozenset("had has is was got did does peed pooed pooped weed wet went needs keeps".split())
 _AGENT_VERBS = frozenset("threw throws bucked kicked knocked pushed dragged pulled jumped tripped".split())
 
 
@@ -313,7 +327,8 @@ def _animal_subject(words: Sequence[str], i: int) -> bool:
     """ "my dog had a tumour" (the dog's), not "came off the horse" or "my horse threw me" (the speaker's)."""
     owned = i > 0 and words[i - 1] in ("my", "our", "his", "her", "their")
     acts_on_me = i + 1 < len(words) and words[i + 1] in _AGENT_VERBS
-    return owned and not acts_on_me
+    its_own = i + 1 < len(words) and words[i + 1] in _ANIMAL_DOES  # "the dog had an accident"
+    return (owned or its_own) and not acts_on_me
 
 
 def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
@@ -381,7 +396,8 @@ def ages(words: Sequence[str]) -> list[int]:
         return found  # most messages give no age: a quick look first
     for i, word in enumerate(words):
         if word in _AGE_WORDS:
-            found.append(_AGE_WORDS[word])
+            if words[max(0, i - 2) : i] not in (["as", "a"], ["was", "a"], ["were", "a"]):  # "as a teenager"
+                found.append(_AGE_WORDS[word])
         elif word in _DECADES and i > 0 and words[i - 1] in ("my", "his", "her", "their", "late", "early", "mid"):
             found.append(_DECADES[word])
         else:

@@ -144,7 +144,7 @@ class Dialogue:
         self._normaliser = normaliser
         self._matcher = matcher
         self._screen = screen
-        self._referrals = Referrals(kb.referrals, normaliser, matcher.knows, kb.vocabulary)
+        self._referrals = Referrals(kb.referrals, normaliser, kb.vocabulary)
         self._signs = {s.id: s for s in kb.red_flags.signs} if kb.red_flags else {}
         talk = smalltalk.catalogue(kb.meta, kb.smalltalk)
         phrases = [(tuple(fold(p).split()), t) for t in talk for p in t.patterns]
@@ -186,7 +186,7 @@ class Dialogue:
         """In a long message (a story ending in a question), the words of the parts that ask."""
         if len(turn.words) <= LONG_MESSAGE:
             return []
-        windows = question_windows(turn.sentences, self._matcher.knows)
+        windows = question_windows(turn.sentences)
         words = [w for sentence, low, high in windows for w in sentence.words[low:high]]
         return words if len(words) < len(turn.words) else []
 

@@ -188,7 +188,8 @@ class Referral:
     age: tuple[int, int] | None = None
     """(under, over): a message giving an age below `under` or above `over` is referred too (a child's back)."""
     when: str = "asked"
-    """"asked": only a question about the topic is referred; "mentioned": any mention is (pregnancy)."""
+    """"asked": only a question about the topic is referred; "topic": also a question that names nothing of its
+    own after the topic was mentioned ("my neck hurts. Which exercises?"); "mentioned": any mention (pregnancy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,8 +453,8 @@ def _referrals(node: Node) -> tuple[Referral, ...]:
     for item in node.items():
         f = item.fields({"id", "label", "patterns", "reply"}, {"unless", "age", "when"})
         when = optional(f, "when", Node.word, "asked")
-        if when not in ("asked", "mentioned"):
-            raise f["when"].error(f"expected asked or mentioned, got {when!r}")
+        if when not in ("asked", "topic", "mentioned"):
+            raise f["when"].error(f"expected asked, topic or mentioned, got {when!r}")
         found.append(
             Referral(
                 id=_slug(f["id"]),

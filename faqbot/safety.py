@@ -14,7 +14,7 @@ Referrals (medical topics the knowledge base does not cover) use the same patter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 from . import cues
@@ -27,6 +27,8 @@ __all__ = ["SCREEN_CHARS", "Referrals", "Screen", "question_windows"]
 SCREEN_CHARS = 20_000
 """Red flags are looked for in this much of a message: far more than is matched, on purpose."""
 
+_SHORT_SENTENCE = 8
+"""A sentence this short right after a sign may say it has gone ("All better now.")."""
 _CLAUSE_BREAKS = frozenset("but though although however except whereas yet".split())
 
 
@@ -86,7 +88,8 @@ class Screen:
             if who == "animal" or (who == "person" and not behalf):
                 return f"someone-else ({who})"
         clause = (sentence.plain_index(low), sentence.plain_index(high))
-        if "past" in by and cues.in_the_past(plain, *clause):
+        later = [w for s in after[:1] for w in s.plain if len(s.plain) <= _SHORT_SENTENCE]
+        if "past" in by and (cues.in_the_past(plain) or cues.in_the_past(later)):  # "... Gone now, though."
             return "past"
         if "long-standing" in by and cues.long_standing(plain, *clause):
             return "long-standing"
@@ -102,7 +105,13 @@ class Screen:
         end = at(match.end - 1) + 1
         following = sentence.plain[end:] if end < len(sentence.plain) else after[0].plain if after else ()
         later = [w for s in after for w in s.plain]
-        return cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(later)
+        if cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(later):
+            return True
+        # A match across clauses: each of its words is read in its own clause ("my leg goes to sleep when I
+        # kneel, but there's no numbness in my bottom" has a denied "bottom").
+        return any(
+            cues.negated(sentence.plain, start, at(low), [p for p in inside if p[0] < start]) for start, _ in inside[1:]
+        )
 
     def _unless_here(self, item: int, plain: Sequence[str]) -> bool:
         """Whether one of the sign's `unless` contexts is in the sentence, not itself negated ("without a diet")."""
@@ -125,14 +134,13 @@ class Referrals:
         self,
         referrals: Sequence[Referral],
         normaliser: Normaliser,
-        knows: Callable[[str], bool] = lambda w: False,
         vocabulary: Mapping[str, Sequence[str]] = {},
     ) -> None:
-        self._knows = knows
         self._referrals = tuple(referrals)
         self._patterns = PatternSet([r.patterns for r in self._referrals], normaliser, vocabulary)
         self._unless = PatternSet([r.unless for r in self._referrals], Normaliser(), vocabulary)
         self._anywhere = {n for n, r in enumerate(self._referrals) if r.when == "mentioned"}
+        self._topics = {n for n, r in enumerate(self._referrals) if r.when == "topic"}
 
     def find(self, sentences: Sequence[Sentence]) -> list[Referral]:
         """The referral topics a message asks about, in knowledge-base order.
@@ -145,11 +153,18 @@ class Referrals:
         plain = [w for s in sentences for w in s.plain]
         behalf = cues.on_behalf(plain)
         found = {n for n, r in enumerate(self._referrals) if r.age and _outside(r.age, cues.ages(plain))}
-        for sentence, low, high in question_windows(sentences, self._knows):
+        for sentence, low, high in question_windows(sentences):
             found |= self._live(sentence, low, high, behalf)
+        if self._topics:
+            for sentence, low, high in question_windows(sentences, topics=True):
+                found |= self._live(sentence, low, high, behalf) & self._topics
         if self._anywhere:
             for sentence in sentences:
                 found |= self._live(sentence, 0, len(sentence.words), behalf) & self._anywhere
+        if found:  # "unless" is read in the whole message: "my knees are bad too, but it's my lower back ..."
+            found -= {
+                m.item for s in sentences for m in self._unless.search(s.plain) if not cues.negated(s.plain, m.start)
+            }
         return [self._referrals[n] for n in sorted(found)]
 
     def _live(self, sentence: Sentence, low: int, high: int, behalf: bool) -> set[int]:
@@ -160,26 +175,23 @@ class Referrals:
         matches = self._patterns.find(spans, low, high if low or high < len(sentence.words) else None)
         if not matches:
             return set()
-        unless = {m.item for m in self._unless.search(sentence.plain)}
         live = set()
         for match in matches:
             start = sentence.plain_index(match.start)
             who = cues.someone_else(sentence.plain, start)
-            if match.item in unless or cues.negated(sentence.plain, start):
+            if cues.negated(sentence.plain, start):
                 continue
             if who is None or (who == "person" and behalf):
                 live.add(match.item)
         return live
 
 
-def question_windows(
-    sentences: Sequence[Sentence], knows: Callable[[str], bool] = lambda w: False
-) -> list[tuple[Sentence, int, int]]:
+def question_windows(sentences: Sequence[Sentence], topics: bool = False) -> list[tuple[Sentence, int, int]]:
     """The sentences of a message that ask something, as (sentence, start, end) word ranges.
 
-    A question that names no topic of its own ("who's right?", "whom should I consult?") or points back ("can
-    exercise help with them?", "should I stop taking it?") is read with the two sentences before it, where its
-    topic is; `knows` tells a topic word (one the knowledge base uses). A message that asks nothing is all
+    A question that points back ("can exercise help with them?", "should I stop taking it?") is read with the
+    two sentences before it. With `topics`, so is one that names no part of the body ("which exercises are
+    good?" after "my neck hurts"): what it is about was said before. A message that asks nothing is all
     question.
     """
     windows: list[tuple[Sentence, int, int]] = []
@@ -187,16 +199,12 @@ def question_windows(
         if not sentence.asking:
             continue
         low, high = sentence.asking[-1]
-        if n and (_says_little(sentence.words[low:high], knows) or _points_back(sentence.plain)):
+        asked = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
+        if n and (_points_back(sentence.plain) or (topics and not cues.about_the_body(asked))):
             for before in reversed(sentences[max(0, n - 2) : n]):
                 sentence = before.join(sentence)
         windows.append((sentence, 0, len(sentence.words)))
     return windows or [(s, 0, len(s.words)) for s in sentences]
-
-
-def _says_little(words: Sequence[str], knows: Callable[[str], bool]) -> bool:
-    """A question with hardly a topic word of its own: "who is right?", "any stretches?"."""
-    return sum(knows(w) for w in words) < 2
 
 
 def _points_back(words: Sequence[str]) -> bool:
@@ -211,6 +219,7 @@ def _points_back(words: Sequence[str]) -> bool:
 _POINTERS = frozenset("them they these those him again beforehand afterwards".split())
 _POINTER_PHRASES = (
     "does that", "is that", "was that", "does it", "will it", "did it", "off it", "on it", "with it", "taking it",
+    "take it", "after it", "using it", "use it", "apply", "both together",
     "an extra one", "another one", "one more",
 )  # fmt: skip
 
