@@ -24,7 +24,7 @@ from .patterns import PatternSet
 from .safety import SCREEN_CHARS, Referrals, Screen, question_windows
 from .smalltalk import COURTESY
 from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
-from .text import STOPWORDS, Normaliser, Sentence, fold
+from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence, fold
 
 __all__ = ["Dialogue", "Reply", "ReplyKind"]
 
@@ -35,6 +35,9 @@ LONG_MESSAGE = 20
 CONTEXT_WORDS = 8
 """Messages up to this many words, right after an answer, may be read in that answer's context."""
 _WHY = cues.phrases("why | how come | what do you mean | what does that mean | explain | how so | why not | really")
+SMALLTALK_SHARE = 0.6
+"""A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
+information"), and says nothing the knowledge base knows."""
 _TALK_ORDER = {"thanks": -2, "goodbye": -1}
 """When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most."""
 MAX_TRIES = 1
@@ -283,7 +286,13 @@ class Dialogue:
 
     def _confident(self, turn: _Turn) -> bool:
         best = self.ranked(turn)
-        return bool(best) and best[0].score >= self.kb.settings.threshold
+        return bool(best) and best[0].score >= self._threshold(turn)
+
+    def _threshold(self, turn: _Turn) -> float:
+        """The out-of-scope threshold for this message: lower for a long story around its question."""
+        settings = self.kb.settings
+        long = len(turn.words) > settings.long_message
+        return settings.threshold * (settings.long_share if long else 1.0)
 
     def _ask_again(self, turn: _Turn, entry: Entry, step: Step, tries: int) -> Reply:
         if tries >= MAX_TRIES:
@@ -345,7 +354,10 @@ class Dialogue:
     def _find_smalltalk(self, turn: _Turn) -> Smalltalk | None:
         if not any(c.isalnum() for c in turn.text):
             return self._help
-        if not self._smalltalk_words.issuperset(turn.plain):
+        if turn.asks and self._topical(turn):
+            return None  # "thanks, can I still run?" is a question
+        strict = self._smalltalk_words.issuperset(turn.plain)
+        if not strict and (turn.asks or len(turn.plain) > 10 or self._topical(turn)):
             return None
         words = list(turn.plain)
         starts: dict[str, list[int]] = {}  # where each word occurs: a phrase is only tried where it could start
@@ -358,9 +370,14 @@ class Dialogue:
                 if words[i : i + size] == wanted:
                     found.append((i, talk))
                     words[i : i + size] = [""] * size
-        if not found or any(w and w not in STOPWORDS and w not in COURTESY for w in words):
-            return None
+        courtesy = sum(not w or w in STOPWORDS or w in COURTESY for w in words)
+        if not found or (not strict and courtesy < SMALLTALK_SHARE * len(words)):
+            return None  # "translate hello into spanish" is not a greeting
         return min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
+
+    def _topical(self, turn: _Turn) -> bool:
+        """Whether the message names a topic of the knowledge base (a word it uses, other than an everyday one)."""
+        return any(self._matcher.knows(w) and w not in CHATTER and w not in VAGUE for w in turn.words)
 
     def _keep_pending_question(
         self, turn: _Turn, markdown: str, options: tuple[str, ...]
@@ -378,14 +395,12 @@ class Dialogue:
 
     def _match(self, turn: _Turn) -> Reply | None:
         ranked = self.ranked(turn)
-        settings = self.kb.settings
-        if not ranked or ranked[0].score < settings.threshold:
+        settings, threshold = self.kb.settings, self._threshold(turn)
+        if not ranked or ranked[0].score < threshold:
             ranked = self._in_context(turn)
             if not ranked:
                 return None
-        close = [
-            c for c in ranked if c.score >= settings.threshold and ranked[0].score - c.score <= settings.clarify_margin
-        ]
+        close = [c for c in ranked if c.score >= threshold and ranked[0].score - c.score <= settings.clarify_margin]
         if len(close) > 1:
             entries = [self.kb.by_id[c.entry_id] for c in close]
             turn.state = turn.state.replace(pending=Choice(tuple(e.id for e in entries), clarify=True))
@@ -401,8 +416,8 @@ class Dialogue:
         Only a confident ranking counts, and only for a short message right after an answer.
         """
         last = turn.before.last
-        if last is None or len(turn.words) > CONTEXT_WORDS or not any(map(self._matcher.knows, turn.words)):
-            return []  # "yes" or "ok" after an answer names no topic to read in context
+        if last is None or len(turn.words) > CONTEXT_WORDS or not self._topical(turn):
+            return []  # "yes" or "ok, I'll ring them now" after an answer names no topic to read in context
         context = self._normaliser.words(self.kb.by_id[last.entry].question)
         ranked = self._matcher.rank_words([*turn.words, *context], limit=3)
         if not ranked or ranked[0].score < self.kb.settings.threshold:
@@ -425,7 +440,7 @@ class Dialogue:
 
     def _fallback(self, turn: _Turn) -> Reply:
         """Out of scope: say so, offering the nearest questions if any came close, else the suggested ones."""
-        near = [c.entry_id for c in self.ranked(turn) if c.score >= NEAR * self.kb.settings.threshold]
+        near = [c.entry_id for c in self.ranked(turn) if c.score >= NEAR * self._threshold(turn)]
         markdown, options = self._with_suggestions(turn, self.kb.fallback.rstrip(), all_questions=False, first=near)
         markdown, options = self._keep_pending_question(turn, markdown, options)
         return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn)

@@ -270,6 +270,8 @@ class CaseResult:
     @property
     def invented(self) -> tuple[tuple[str, str], ...]:
         """Slots this message filled that its label says it did not give (an answer nobody gave)."""
+        if self.case.expect.kind is None:
+            return ()  # a shorthand label says nothing of what the message answers
         return tuple(fill for fill in self.got.filled if fill not in self.case.expect.fills)
 
 
@@ -334,7 +336,7 @@ class CaseReport:
         return _rate(
             r.got.tier == r.case.expect.tier
             for r in self.results
-            if r.case.expect.kind == "urgent" and r.got.kind == "urgent"
+            if r.case.expect.tier is not None and r.got.kind == "urgent"
         )
 
     @property

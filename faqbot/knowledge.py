@@ -220,6 +220,10 @@ class Settings:
     """When the runner-up entry scores within this many points of the best, ask which was meant."""
     suggestions: int = 3
     """How many questions a fallback offers."""
+    long_message: int = 14
+    """Messages longer than this many words are stories around a question: their score is diluted by the story,
+    so they need only `long_share` of the threshold (measured on messages written without the alternates)."""
+    long_share: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)

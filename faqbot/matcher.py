@@ -253,6 +253,16 @@ class Matcher:
 
     # -- matching ------------------------------------------------------------------------------------
 
+    def coverage(self, words: Sequence[str]) -> tuple[int, int]:
+        """How many of the message's content words the knowledge base knows, and how many it does not.
+
+        Content words are neither function words nor everyday chatter; a typo of a known word counts as known.
+        "best gym in Leeds?" has one of each: a message about something else leaves words unexplained.
+        """
+        content = [w for w in dict.fromkeys(words) if w not in STOPWORDS and w not in CHATTER and w.isalpha()]
+        known = sum(bool(self._known_stems(w)) for w in content)
+        return known, len(content) - known
+
     def knows(self, word: str) -> bool:
         """Whether a (normalised) word is one of the knowledge base's own words, not a stop word."""
         return word in self._stems and word not in STOPWORDS

@@ -4,8 +4,9 @@ These are everyday English, not knowledge, so they ship with faqbot: a knowledge
 has sensible small talk too. A knowledge base's own `smalltalk:` adds phrasings to an intent and replaces its
 reply (or adds an intent of its own). Replies may name the knowledge base as `{title}`.
 
-A message is small talk only when it is made of small-talk phrases and courtesy words: "thanks, that really
-helped" is, "thanks, can I still run?" is a question.
+A message is small talk when it is made of small-talk phrases, courtesy words and words the knowledge base
+does not use for its topics: "thank you so much for the information" is, "thanks, can I still run?" is a
+question.
 """
 
 from __future__ import annotations
@@ -68,6 +69,13 @@ GENERIC: dict[str, tuple[str, str]] = {
         i see | got it | gotcha | understood | noted | makes sense | fair enough | sounds good | lol | haha | lol ok
         hmm | hm | mm | mmm | oh | ah | oh ok | ah ok | interesting | wow | sound | grand | sweet""",
         'Okay. Is there anything else you\'d like to know about "{title}"?',
+    ),
+    "will_do": (
+        """will do | i will | i will do that | i will try that | i will try | ok i will | okay i will | i will ring
+        ring them | ring them now | i will call | call them | calling now | calling them now | i will go | going now
+        will go | will go today | go today | today then | on my way | booked | booking it | i will book
+        i will see them | i will see a doctor | i will see my gp | i will get it checked | ok going | ok calling""",
+        "Good. If anything gets worse, or you notice anything new, please contact a doctor straight away.",
     ),
     "never_mind": (
         """forget it | never mind | nevermind | nvm | doesnt matter | does not matter | it does not matter
