@@ -24,7 +24,7 @@ from . import cues, frequency
 from .knowledge import Option
 from .text import tokens
 
-__all__ = ["ACKNOWLEDGEMENTS", "Heard", "hear", "pick_number", "understand"]
+__all__ = ["ACKNOWLEDGEMENTS", "Heard", "bare_answer", "hear", "pick_number", "understand"]
 
 _UNSURE = """
 not sure | unsure | do not know | no idea | not certain | uncertain | maybe | perhaps | possibly | no clue
@@ -44,14 +44,21 @@ uh huh | yes please | totally | exactly | it is | i am | know | i know | sure di
 """
 _LEXICON = {value: cues.phrases(text) for value, text in (("unsure", _UNSURE), ("no", _NO), ("yes", _YES))}
 _PHRASES = {value: sorted((p.split() for p in phrases), key=len, reverse=True) for value, phrases in _LEXICON.items()}
+_ANSWER_WORDS = frozenset(w for phrases in _LEXICON.values() for p in phrases for w in p.split()) | {"lol", "tbh"}
 _SINGLE_WORDS = sorted({w for words in _LEXICON.values() for w in words if " " not in w and len(w) >= 3})
 
 ACKNOWLEDGEMENTS = frozenset(
     """ok okay k kk okey okie alright fine right cool great good nice lovely brilliant perfect awesome thanks thank
     you ty thx cheers ta lol haha hmm hm mm mmm ah oh oops i see gotcha got it understood noted sound grand
-    interesting wow""".split()
+    interesting wow bye byee goodbye cya later ciao night aight ight righto rightio""".split()
 )
-"""Words that acknowledge without answering: "ok thanks" is not "yes"."""
+"""Words that acknowledge (or take leave) without answering: "ok thanks" is not "yes", "cheers bye" is not "no"."""
+_COURTESIES = re.compile(
+    r"\b(?:no (?:worries|worry|problem|problems|probs|prob|bother|biggie|big deal|stress)|not a problem|never ?mind"
+    r"|see (?:ya|you|u)(?: later| soon)?|no thanks? (?:needed|necessary)|thanks? a lot|thank u|ok ?then)\b",
+    re.IGNORECASE,
+)
+"""Courtesies made of answer words: "no worries, see ya" says neither no nor yes (read before the answer)."""
 _META = re.compile(r"\byes\s*(?:or|/)\s*no\b|\bno\s*(?:or|/)\s*yes\b", re.IGNORECASE)
 """"Just tell me yes or no" names the options; it does not choose one."""
 _OPENING = 6
@@ -105,6 +112,7 @@ def hear(text: str, options: Sequence[Option]) -> Heard:
     index = pick_number(text, len(options))
     if index is not None:
         return Heard(options[index])
+    text = _COURTESIES.sub(" thanks ", text)
     plain = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
     if plain and all(w in ACKNOWLEDGEMENTS for w in plain):
         return Heard(acknowledges=True)
@@ -117,6 +125,13 @@ def hear(text: str, options: Sequence[Option]) -> Heard:
     if option is None and all(w in ACKNOWLEDGEMENTS for w in words):
         return Heard(asks=asks, acknowledges=True)
     return Heard(option, asks=asks)
+
+
+def bare_answer(text: str) -> bool:
+    """Whether a reply is only a yes, a no or a not sure ("y", "nah", "dunno"): an answer to a yes/no question,
+    not a choice between questions."""
+    words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    return 0 < len(words) <= 3 and bool(_signals(words)) and all(not w or w in _ANSWER_WORDS for w in words)
 
 
 def understand(text: str, options: Sequence[Option]) -> Option | None:

@@ -218,8 +218,15 @@ def chunks(sentence: str) -> list[tuple[str, bool]]:
 
 
 def _opens_a_question(part: str) -> bool:
-    first = part.strip().split(maxsplit=2)
-    return bool(first) and first[0].casefold().strip("'\"") in QUESTION_OPENERS
+    first = [w.casefold().strip("'\",.!") for w in part.strip().split(maxsplit=2)]
+    if not first or first[0] not in QUESTION_OPENERS:
+        return False
+    # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
+    return first[0] not in _OK or (len(first) > 1 and first[1] in _OK_ASKS)
+
+
+_OK = frozenset({"ok", "okay"})
+_OK_ASKS = frozenset({"to", "for", "if", "with", "when", "while", "doing", "after", "during"})
 
 
 def has_phrase(words: Sequence[str], phrases: Iterable[str], start: int = 0, end: int | None = None) -> bool:

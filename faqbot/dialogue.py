@@ -21,7 +21,7 @@ from . import choices, cues, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step
 from .matcher import Candidate, Matcher
 from .patterns import PatternSet
-from .safety import SCREEN_CHARS, Referrals, Screen, question_windows
+from .safety import SCREEN_CHARS, Referrals, Screen, match_negated, question_windows
 from .smalltalk import COURTESY
 from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
 from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence, fold
@@ -218,7 +218,8 @@ class Dialogue:
         A topic only mentioned around a question the knowledge base answers ("my GP gave me painkillers; which
         exercises do you recommend?") does not take the question over.
         """
-        found = self._referrals.find(turn.sentences)
+        answering = isinstance(turn.state.pending, FollowUp) and not turn.asks
+        found = self._referrals.find(turn.sentences, answering)
         if not found:
             return None
         referral: Referral = found[0]
@@ -247,13 +248,16 @@ class Dialogue:
         """Fill the slots the message's statements answer (once per turn; negated statements do not count)."""
         if turn.told or not self._statements:
             return
-        found: dict[str, str] = {}
+        heard: dict[str, set[str]] = {}
         for sentence in turn.sentences:
             for match in self._tells.search(sentence.words):
                 start = sentence.plain_index(match.start)
-                if not cues.negated(sentence.plain, start) and not cues.someone_else(sentence.plain, start):
+                if not match_negated(sentence, match) and not cues.someone_else(sentence.plain, start):
                     step, option = self._statements[match.item]
-                    found.setdefault(step.slot, option.value)  # the first option listed wins a tie
+                    heard.setdefault(step.slot, set()).add(option.value)
+        # Statements that contradict each other ("the doctor only gave me tablets, nothing about exercise" reads
+        # as both) answer nothing: the question is asked rather than a guess recorded.
+        found = {slot: values.pop() for slot, values in heard.items() if len(values) == 1}
         if found:
             turn.told = found
             turn.state = turn.state.replace(slots={**turn.state.slots, **found})
@@ -314,10 +318,25 @@ class Dialogue:
         index = choices.pick_number(turn.text, len(offered))
         if index is None and pending.clarify:
             index = self._pick_by_words(turn.text, offered)
+            if index is None:
+                index = self._pick_by_statements(turn, offered)
+            if index is None and choices.bare_answer(turn.text):
+                return self._clarify(turn, offered, again=True)  # "yes" / "y" / "no" to "which did you mean?"
         if index is None:
             return None
         turn.state = turn.state.replace(pending=None)
         return self._start(turn, offered[index])
+
+    def _pick_by_statements(self, turn: _Turn, offered: Sequence[Entry]) -> int | None:
+        """The one offered question whose follow-up the message answers ("haven't seen a doctor, so no")."""
+        self._note_statements(turn)
+        if not turn.told:
+            return None
+        fits = [
+            n for n, entry in enumerate(offered)
+            if entry.follow_up and turn.told.keys() & {s.slot for s in entry.follow_up.steps.values()}
+        ]  # fmt: skip
+        return fits[0] if len(fits) == 1 else None
 
     def _pick_by_words(self, text: str, offered: Sequence[Entry]) -> int | None:
         """Which offered question the words of a reply point at, when they clearly point at one."""
@@ -388,9 +407,7 @@ class Dialogue:
             entry = self.kb.by_id[pending.entry]
             assert entry.follow_up is not None
             step = entry.follow_up.steps[pending.step]
-            return f"{markdown}\n\nTo answer your question about exercise I still need to know: {step.ask}", _labels(
-                step
-            )
+            return f"{markdown}\n\nTo answer **{entry.question}** I still need to know: {step.ask}", _labels(step)
         return markdown, options
 
     def _match(self, turn: _Turn) -> Reply | None:
@@ -401,24 +418,42 @@ class Dialogue:
             if not ranked:
                 return None
         close = [c for c in ranked if c.score >= threshold and ranked[0].score - c.score <= settings.clarify_margin]
+        current = self._current_entry(turn)
+        if len(close) > 1 and current is not None and len(turn.words) <= CONTEXT_WORDS:
+            # a short follow-on torn between questions is about the one under discussion ("so swimming's a no?")
+            close = [c for c in close if c.entry_id == current] or close
         if len(close) > 1:
-            entries = [self.kb.by_id[c.entry_id] for c in close]
-            turn.state = turn.state.replace(pending=Choice(tuple(e.id for e in entries), clarify=True))
-            return self._reply(
-                ReplyKind.CLARIFY, None, "Which of these did you mean?", tuple(e.question for e in entries), turn
-            )
+            return self._clarify(turn, [self.kb.by_id[c.entry_id] for c in close])
         turn.state = turn.state.replace(pending=None)
-        return self._start(turn, self.kb.by_id[ranked[0].entry_id])
+        return self._start(turn, self.kb.by_id[close[0].entry_id])
+
+    def _clarify(self, turn: _Turn, entries: Sequence[Entry], again: bool = False) -> Reply:
+        """Ask which of close questions was meant; asked again, say how to choose."""
+        turn.state = turn.state.replace(pending=Choice(tuple(e.id for e in entries), clarify=True))
+        markdown = (
+            "Which one do you mean? Choose one of these, or ask your question in other words."
+            if again
+            else "Which of these did you mean?"
+        )
+        return self._reply(ReplyKind.CLARIFY, None, markdown, tuple(e.question for e in entries), turn)
+
+    def _current_entry(self, turn: _Turn) -> str | None:
+        """The question under discussion: the one whose follow-up is pending, else the one just answered."""
+        pending = turn.before.pending
+        if isinstance(pending, FollowUp):
+            return pending.entry
+        return turn.before.last.entry if turn.before.last else None
 
     def _in_context(self, turn: _Turn) -> list[Candidate]:
-        """A short follow-on read with the last answer's question: "what about yoga?", "what should I do instead?".
+        """A short follow-on read with the question under discussion: "what about yoga?", "what should I do
+        instead?", "wait, what about swimming?" while a follow-up question is pending.
 
-        Only a confident ranking counts, and only for a short message right after an answer.
+        Only a confident ranking counts, and only for a short message that names a topic.
         """
-        last = turn.before.last
-        if last is None or len(turn.words) > CONTEXT_WORDS or not self._topical(turn):
+        current = self._current_entry(turn)
+        if current is None or len(turn.words) > CONTEXT_WORDS or not self._topical(turn):
             return []  # "yes" or "ok, I'll ring them now" after an answer names no topic to read in context
-        context = self._normaliser.words(self.kb.by_id[last.entry].question)
+        context = self._normaliser.words(self.kb.by_id[current].question)
         ranked = self._matcher.rank_words([*turn.words, *context], limit=3)
         if not ranked or ranked[0].score < self.kb.settings.threshold:
             return []

@@ -184,14 +184,43 @@ def expand(group: str, vocabulary: Mapping[str, Sequence[str]]) -> list[str]:
 
 
 def _match(item: int, groups: _Groups, spans: _Spans) -> Match | None:
-    """The earliest place of each group, if every group occurs: the match spans them all."""
-    chosen = []
+    """The earliest place of each group, if every group occurs in words of its own: the match spans them all.
+
+    Two groups never take the same place: when a synonym makes one word satisfy both ("programme" is read as
+    "exercises"), "does it help my exercises" must not match "exercises … exercises|programme". (A phrase may
+    contain another group's word: "cannot_sleep" is both the relentless pain and the night.)
+    """
+    options = []
     for group in groups:
-        places = [place for alt_id in group for place in spans.get(alt_id, ())]
+        places = sorted({place for alt_id in group for place in spans.get(alt_id, ())})
         if not places:
             return None
-        chosen.append(min(places))
+        options.append(places)
+    chosen = [places[0] for places in options]
+    if _overlapping(chosen):
+        found = _disjoint(options, [])
+        if found is None:
+            return None
+        chosen = found
     return Match(item, min(s for s, _ in chosen), max(e for _, e in chosen), tuple(sorted(chosen)))
+
+
+def _overlapping(places: Sequence[tuple[int, int]]) -> bool:
+    return len(set(places)) < len(places)
+
+
+def _disjoint(
+    options: Sequence[Sequence[tuple[int, int]]], chosen: list[tuple[int, int]]
+) -> list[tuple[int, int]] | None:
+    """One place per group, earliest first, no two the same (a small search: groups and places are few)."""
+    if len(chosen) == len(options):
+        return chosen
+    for place in options[len(chosen)]:
+        if place not in chosen:
+            found = _disjoint(options, [*chosen, place])
+            if found is not None:
+                return found
+    return None
 
 
 def _phrase_at(alt: _Alternative, words: Sequence[str], start: int) -> bool:

@@ -22,7 +22,7 @@ from .knowledge import RedFlag, RedFlags, Referral
 from .patterns import Match, PatternSet
 from .text import Normaliser, Sentence
 
-__all__ = ["SCREEN_CHARS", "Referrals", "Screen", "question_windows"]
+__all__ = ["SCREEN_CHARS", "Referrals", "Screen", "match_negated", "question_windows"]
 
 SCREEN_CHARS = 20_000
 """Red flags are looked for in this much of a message: far more than is matched, on purpose."""
@@ -81,7 +81,7 @@ class Screen:
         sign = self._signs[match.item]
         plain, start = sentence.plain, sentence.plain_index(match.start)
         by = sign.cancelled_by
-        if "negation" in by and self._negated(sentence, match, low, after):
+        if "negation" in by and match_negated(sentence, match, low, after):
             return "negation"
         if "someone-else" in by:
             who = cues.someone_else(plain, start)
@@ -96,22 +96,6 @@ class Screen:
         if sign.unless and self._unless_here(match.item, plain):
             return "unless"
         return None
-
-    @staticmethod
-    def _negated(sentence: Sentence, match: Match, low: int, after: Sequence[Sentence]) -> bool:
-        """A negation before or inside the match, a reported or imagined case, or a denial after it."""
-        at = sentence.plain_index
-        inside = [(at(s), at(e - 1) + 1) for s, e in match.places]
-        end = at(match.end - 1) + 1
-        following = sentence.plain[end:] if end < len(sentence.plain) else after[0].plain if after else ()
-        later = [w for s in after for w in s.plain]
-        if cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(later):
-            return True
-        # A match across clauses: each of its words is read in its own clause ("my leg goes to sleep when I
-        # kneel, but there's no numbness in my bottom" has a denied "bottom").
-        return any(
-            cues.negated(sentence.plain, start, at(low), [p for p in inside if p[0] < start]) for start, _ in inside[1:]
-        )
 
     def _unless_here(self, item: int, plain: Sequence[str]) -> bool:
         """Whether one of the sign's `unless` contexts is in the sentence, not itself negated ("without a diet")."""
@@ -142,20 +126,22 @@ class Referrals:
         self._anywhere = {n for n, r in enumerate(self._referrals) if r.when == "mentioned"}
         self._topics = {n for n, r in enumerate(self._referrals) if r.when == "topic"}
 
-    def find(self, sentences: Sequence[Sentence]) -> list[Referral]:
+    def find(self, sentences: Sequence[Sentence], answering: bool = False) -> list[Referral]:
         """The referral topics a message asks about, in knowledge-base order.
 
         Only the sentences that ask count (`question_windows`), so that "I have bad knees. Which exercises are
         safe for my back?" is not about knees, except for a referral that applies wherever it is `mentioned`
         (pregnancy changes every answer). As for red flags, a negation or someone else as the subject cancels a
-        mention, unless the message asks about that person.
+        mention, unless the message asks about that person. A message `answering` the bot's question ("the GP
+        only gave me paracetamol") is an answer, not a question about its topics.
         """
         plain = [w for s in sentences for w in s.plain]
         behalf = cues.on_behalf(plain)
         found = {n for n, r in enumerate(self._referrals) if r.age and _outside(r.age, cues.ages(plain))}
-        for sentence, low, high in question_windows(sentences):
-            found |= self._live(sentence, low, high, behalf)
-        if self._topics:
+        if not answering:
+            for sentence, low, high in question_windows(sentences):
+                found |= self._live(sentence, low, high, behalf)
+        if self._topics and not answering:
             for sentence, low, high in question_windows(sentences, topics=True):
                 found |= self._live(sentence, low, high, behalf) & self._topics
         if self._anywhere:
@@ -184,6 +170,23 @@ class Referrals:
             if who is None or (who == "person" and behalf):
                 live.add(match.item)
         return live
+
+
+def match_negated(sentence: Sentence, match: Match, low: int = 0, after: Sequence[Sentence] = ()) -> bool:
+    """Whether a pattern match is denied: a negation before or inside it, a reported or imagined case, or a
+    denial after it. Red flags and statements ("nothing he told me about exercise") read it the same way."""
+    at = sentence.plain_index
+    inside = [(at(s), at(e - 1) + 1) for s, e in match.places]
+    end = at(match.end - 1) + 1
+    following = sentence.plain[end:] if end < len(sentence.plain) else after[0].plain if after else ()
+    later = [w for s in after for w in s.plain]
+    if cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(later):
+        return True
+    # A match across clauses: each of its words is read in its own clause ("my leg goes to sleep when I
+    # kneel, but there's no numbness in my bottom" has a denied "bottom").
+    return any(
+        cues.negated(sentence.plain, start, at(low), [p for p in inside if p[0] < start]) for start, _ in inside[1:]
+    )
 
 
 def question_windows(sentences: Sequence[Sentence], topics: bool = False) -> list[tuple[Sentence, int, int]]:

@@ -67,7 +67,8 @@ GENERIC: dict[str, tuple[str, str]] = {
     "acknowledge": (
         """ok | okay | k | kk | okey | okie | alright | all right | fine | right | cool | great | good | nice | lovely
         i see | got it | gotcha | understood | noted | makes sense | fair enough | sounds good | lol | haha | lol ok
-        hmm | hm | mm | mmm | oh | ah | oh ok | ah ok | interesting | wow | sound | grand | sweet""",
+        hmm | hm | mm | mmm | oh | ah | oh ok | ah ok | interesting | wow | sound | grand | sweet | righto | rightio
+        aight | ight | roger | okey dokey | ok then | okay then | i get it | i understand | that makes sense""",
         'Okay. Is there anything else you\'d like to know about "{title}"?',
     ),
     "will_do": (
