@@ -183,9 +183,13 @@ def _choose(words: list[str], options: Sequence[Option]) -> Option | None:
 
 
 def _by_label_or_says(words: list[str], options: Sequence[Option]) -> Option | None:
+    starts: dict[str, list[int]] = {}  # a phrase is only tried where its first word is: replies can be long
+    for i, word in enumerate(words):
+        starts.setdefault(word, []).append(i)
     for option in options:
         for phrase in (option.label, *option.says):
-            if _contains(words, tokens(phrase)):
+            wanted = tokens(phrase)
+            if wanted and any(words[i : i + len(wanted)] == wanted for i in starts.get(wanted[0], ())):
                 return option
     return None
 
@@ -230,8 +234,3 @@ def _fuzzy(word: str) -> str | None:
     if hit is None:
         return None
     return next(value for value, phrases in _LEXICON.items() if hit[0] in phrases)
-
-
-def _contains(words: list[str], phrase: list[str]) -> bool:
-    size = len(phrase)
-    return size > 0 and any(words[i : i + size] == phrase for i in range(len(words) - size + 1))

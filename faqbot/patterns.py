@@ -82,6 +82,8 @@ class PatternSet:
                 self._prefixed.setdefault(alt.words[0], []).append((i, alt))  # "inner_thigh*": any second word
             elif len(alt.words) > 1:
                 self._phrases.setdefault((alt.words[0], alt.words[1]), []).append((i, alt))
+        self._starts = {words[0] for words, _ in self._phrases} | set(self._prefixed)
+        """First words of phrases: a word that is none of these and hits no single word is skipped at once."""
         self._word_hits: Callable[[str], frozenset[int]] = lru_cache(maxsize=65_536)(self._token_hits)
         self._cached_spans: Callable[[tuple[str, ...]], _Spans] = lru_cache(maxsize=64)(self._spans)
         # Most sentences hit an alternative or two ("back", "pain") and no whole pattern, so a pattern is only
@@ -134,10 +136,14 @@ class PatternSet:
         else:
             kept = [i for i, word in enumerate(words) if word not in INTENSIFIERS]
             reduced = [words[i] for i in kept]
-        hits, phrases, prefixed = self._word_hits, self._phrases, self._prefixed
+        phrases, prefixed, starts = self._phrases, self._prefixed, self._starts
+        hits = {w: self._word_hits(w) if len(w) <= MAX_CACHED_WORD else self._token_hits(w) for w in set(reduced)}
         for n, word in enumerate(reduced):
+            word_hits = hits[word]
+            if not word_hits and word not in starts:
+                continue
             i = kept[n]
-            for alt_id in hits(word) if len(word) <= MAX_CACHED_WORD else self._token_hits(word):
+            for alt_id in word_hits:
                 found.setdefault(alt_id, []).append((i, i + 1))
             if n + 1 < len(reduced):
                 for alt_id, alt in phrases.get((word, reduced[n + 1]), ()):
