@@ -82,7 +82,7 @@ class PatternSet:
                 self._prefixed.setdefault(alt.words[0], []).append((i, alt))  # "inner_thigh*": any second word
             elif len(alt.words) > 1:
                 self._phrases.setdefault((alt.words[0], alt.words[1]), []).append((i, alt))
-        self._starts = {words[0] for words, _ in self._phrases} | set(self._prefixed)
+        self._starts = {first for first, _second in self._phrases} | set(self._prefixed)
         """First words of phrases: a word that is none of these and hits no single word is skipped at once."""
         self._word_hits: Callable[[str], frozenset[int]] = lru_cache(maxsize=65_536)(self._token_hits)
         self._cached_spans: Callable[[tuple[str, ...]], _Spans] = lru_cache(maxsize=64)(self._spans)

@@ -1,0 +1,50 @@
+"""The word-group pattern language used by red flags, referrals and statements."""
+
+from __future__ import annotations
+
+import pytest
+
+from faqbot.patterns import PatternSet
+from faqbot.text import Normaliser, tokens
+
+NORMALISER = Normaliser({"exercises": ["programme"], "back pain": ["bad back"]})
+
+
+def found(pattern: str, text: str, vocabulary: dict[str, list[str]] | None = None) -> bool:
+    patterns = PatternSet([[pattern]], NORMALISER, vocabulary or {})
+    return bool(patterns.search(NORMALISER.replace(tokens(text))))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("cause_back_pain", "can stress cause back pain"),  # a phrase of three words
+        ("numb* bottom|groin", "my groin has gone numb"),  # groups in any order, a prefix
+        ("cannot_feel legs", "I can't really feel my legs"),  # an intensifier inside a phrase is skipped
+        ("numbness", "some numbnes down there"),  # a small typo in a longer word
+        ("back_pain", "I have a bad back"),  # the pattern's words are normalised like the message's
+        ("@sore back", "my back is aching"),  # a named vocabulary
+    ],
+)
+def test_pattern_matches(pattern: str, text: str) -> None:
+    assert found(pattern, text, {"sore": ["aching", "sore"]})
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("exercises exercises|programme", "my exercises"),  # "programme" is read as "exercises": one place, not two
+        ("cancer", "I want to cancel"),  # an English word is not a typo of another
+        ("numb* bottom", "my bottom is fine"),  # every group must occur
+    ],
+)
+def test_pattern_does_not_match(pattern: str, text: str) -> None:
+    assert not found(pattern, text)
+
+
+def test_a_phrase_may_hold_another_groups_word() -> None:
+    assert found("cannot_sleep sleep*", "I cannot sleep")
+
+
+def test_a_long_message_is_searched_as_a_whole() -> None:
+    assert found("cause_back_pain", "x " * 1_000 + "can stress cause back pain")
