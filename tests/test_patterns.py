@@ -47,4 +47,4 @@ def test_a_phrase_may_hold_another_groups_word() -> None:
 
 
 def test_a_long_message_is_searched_as_a_whole() -> None:
-    assert found("cause_back_pain", "x " * 1_000 + "can stress cause back pain")
+    assert found("cause_back_pain", "x " * 300 + "can stress cause back pain")
