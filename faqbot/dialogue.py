@@ -35,6 +35,13 @@ LONG_MESSAGE = 20
 CONTEXT_WORDS = 8
 """Messages up to this many words, right after an answer, may be read in that answer's context."""
 _WHY = cues.phrases("why | how come | what do you mean | what does that mean | explain | how so | why not | really")
+_CONFUSED = cues.phrases(
+    """what | huh | eh | pardon | sorry | come again | what do you mean | what does that mean | why | why do you ask
+    why does it matter | why ask | how come | i do not understand | i do not get it | do not understand | meaning
+    what is that | explain | say again | what was the question | confused | i am confused"""
+)
+CONFUSED_WORDS = 6
+"""Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
 SMALLTALK_SHARE = 0.6
 """A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
 information"), and says nothing the knowledge base knows."""
@@ -252,7 +259,7 @@ class Dialogue:
         for sentence in turn.sentences:
             for match in self._tells.search(sentence.words):
                 start = sentence.plain_index(match.start)
-                if not match_negated(sentence, match) and not cues.someone_else(sentence.plain, start):
+                if not match_negated(sentence, match, denials=False) and not cues.someone_else(sentence.plain, start):
                     step, option = self._statements[match.item]
                     heard.setdefault(step.slot, set()).add(option.value)
         # Statements that contradict each other ("the doctor only gave me tablets, nothing about exercise" reads
@@ -280,6 +287,8 @@ class Dialogue:
         if heard.asks and self._confident(turn):
             turn.state = turn.state.replace(pending=None)
             return None  # a new question instead of an answer: the topic changes
+        if cues.has_phrase(turn.plain, _CONFUSED) and len(turn.plain) <= CONFUSED_WORDS:
+            return self._explain_step(turn, entry, step)  # "what?", "why do you ask?"
         if heard.asks or heard.acknowledges or self._smalltalk_intent(turn) is not None:
             return None  # small talk or an unanswerable question replies, and the question stays pending
         return self._ask_again(turn, entry, step, pending.tries)
@@ -308,6 +317,13 @@ class Dialogue:
         labels = ", ".join(f"{i}. {o.label}" for i, o in enumerate(step.options, 1))
         turn.state = turn.state.replace(pending=FollowUp(entry.id, step.id, tries + 1))
         markdown = f"Sorry, I didn't catch that. {step.ask}\n\nPlease answer with one of: {labels}."
+        return self._reply(ReplyKind.FOLLOW_UP, entry.id, markdown, _labels(step), turn)
+
+    def _explain_step(self, turn: _Turn, entry: Entry, step: Step) -> Reply:
+        """The pending question again, with why the answer depends on it (not counted as a failed try)."""
+        why = step.why.strip() or f"The answer to **{entry.question}** depends on it."
+        labels = ", ".join(f"{i}. {o.label}" for i, o in enumerate(step.options, 1))
+        markdown = f"I'm asking because {_lower_first(why)}\n\n{step.ask} You can answer with: {labels}."
         return self._reply(ReplyKind.FOLLOW_UP, entry.id, markdown, _labels(step), turn)
 
     def _offered_pick(self, turn: _Turn) -> Reply | None:
@@ -603,6 +619,11 @@ class Dialogue:
             reminder = self._reminder(turn.state)
             markdown = f"{reminder}\n\n{markdown}" if reminder else markdown
         return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), **extra)
+
+
+def _lower_first(text: str) -> str:
+    """ "The article says …" → "the article says …", to follow "I'm asking because"."""
+    return text[:1].lower() + text[1:] if text[:2].istitle() or text[1:2].islower() else text
 
 
 def _labels(step: Step) -> tuple[str, ...]:

@@ -70,6 +70,8 @@ class Step:
     next: Mapping[str, str]
     """Option value → the id of the next step or of the variant that answers."""
     where: Location = MEMORY
+    why: str = ""
+    """Why the answer depends on this question, told to someone who asks "what?" or "why do you ask?"."""
 
     def option(self, value: str) -> Option:
         return next(o for o in self.options if o.value == value)
@@ -538,7 +540,7 @@ def _flow(node: Node) -> Flow:
 
 
 def _step(node: Node) -> Step:
-    f = node.fields({"id", "ask", "slot", "next"}, {"options"})
+    f = node.fields({"id", "ask", "slot", "next"}, {"options", "why"})
     options = optional(f, "options", _options, tuple(Option(v, label) for v, label in BUILTIN_OPTIONS.items()))
     _unique(f.get("options", node), [o.value for o in options])
     values = [o.value for o in options]
@@ -550,7 +552,8 @@ def _step(node: Node) -> Step:
     for value in values:
         if value not in nexts:
             raise f["next"].error(f"no next step for option {value!r}")
-    return Step(_slug(f["id"]), f["ask"].text(), _slug(f["slot"]), options, MappingProxyType(nexts), node.where)
+    why = optional(f, "why", Node.text, "")
+    return Step(_slug(f["id"]), f["ask"].text(), _slug(f["slot"]), options, MappingProxyType(nexts), node.where, why)
 
 
 def _options(node: Node) -> tuple[Option, ...]:

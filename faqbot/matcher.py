@@ -345,7 +345,7 @@ class Matcher:
             if len(stems) > 1:
                 extra += stems[1:]
             elif not stems and any(c.isalpha() for c in word):
-                unknown += self._rarest * w.unknown * (w.chatter if word in CHATTER else 1.0)
+                unknown += self._rarest * w.unknown * (w.chatter if word in CHATTER or len(word) == 1 else 1.0)
         extra += [self._stems[a + b] for a, b in pairwise(words) if a + b in self._stems]  # "git hub"
         firsts = [found[word][0] if found[word] else None for word in words]
         terms = dict.fromkeys(self._terms(firsts, words) + extra)

@@ -172,13 +172,17 @@ class Referrals:
         return live
 
 
-def match_negated(sentence: Sentence, match: Match, low: int = 0, after: Sequence[Sentence] = ()) -> bool:
-    """Whether a pattern match is denied: a negation before or inside it, a reported or imagined case, or a
-    denial after it. Red flags and statements ("nothing he told me about exercise") read it the same way."""
+def match_negated(
+    sentence: Sentence, match: Match, low: int = 0, after: Sequence[Sentence] = (), denials: bool = True
+) -> bool:
+    """Whether a pattern match is denied: a negation before or inside it, a reported or imagined case, or (with
+    `denials`) a denial after it. Red flags and statements ("nothing he told me about exercise") read it the
+    same way, except that a statement may end in its own "no" ("haven't asked a doctor, no")."""
     at = sentence.plain_index
     inside = [(at(s), at(e - 1) + 1) for s, e in match.places]
     end = at(match.end - 1) + 1
     following = sentence.plain[end:] if end < len(sentence.plain) else after[0].plain if after else ()
+    following = following if denials else ()
     later = [w for s in after for w in s.plain]
     if cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(later):
         return True
