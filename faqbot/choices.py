@@ -24,7 +24,7 @@ from . import cues, frequency
 from .knowledge import Option
 from .text import tokens
 
-__all__ = ["ACKNOWLEDGEMENTS", "Heard", "bare_answer", "hear", "pick_number", "understand"]
+__all__ = ["ACKNOWLEDGEMENTS", "Heard", "bare_answer", "hear", "number_out_of_range", "pick_number", "understand"]
 
 _UNSURE = """
 not sure | unsure | do not know | no idea | not certain | uncertain | maybe | perhaps | possibly | no clue
@@ -105,6 +105,15 @@ def pick_number(text: str, count: int) -> int | None:
     number = _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
     index = count - 1 if number == -1 else number - 1
     return index if 0 <= index < count else None
+
+
+def number_out_of_range(text: str, count: int) -> int | None:
+    """The number a reply like "9" or "option 9" gives when no option has it (None otherwise)."""
+    match = _NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    number = int(match.group(1))
+    return None if 1 <= number <= count else number
 
 
 def hear(text: str, options: Sequence[Option]) -> Heard:

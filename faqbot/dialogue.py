@@ -332,6 +332,12 @@ class Dialogue:
             return None
         offered = [self.kb.by_id[i] for i in pending.entries]
         index = choices.pick_number(turn.text, len(offered))
+        wrong = choices.number_out_of_range(turn.text, len(offered))
+        if wrong is not None:  # "9" with three options: say how many there are, and keep them on offer
+            markdown = (
+                f"There is no option {wrong}: choose a number from 1 to {len(offered)}, or ask in your own words."
+            )
+            return self._reply(ReplyKind.CLARIFY, None, markdown, tuple(e.question for e in offered), turn)
         if index is None and pending.clarify:
             index = self._pick_by_words(turn.text, offered)
             if index is None:

@@ -32,6 +32,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, overwrite: 
     the final step is then a hard link, which fails if the name is taken, instead of a rename.
     """
     target = Path(path)
+    if target.is_dir():
+        raise WriteError(f"{target}: is a directory; name a file to write")
     if not overwrite and target.exists():
         raise TargetExistsError(f"{target}: file exists (use --force to overwrite it)")
     payload = data.encode("utf-8") if isinstance(data, str) else data

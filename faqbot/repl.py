@@ -8,6 +8,7 @@ prompt_toolkit, and only when the interactive REPL starts.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 import textwrap
@@ -20,7 +21,7 @@ from . import render
 from .bot import Bot
 from .dialogue import Reply
 from .errors import FaqbotError
-from .files import write_atomic
+from .files import TargetExistsError, write_atomic
 from .text import fold
 
 if TYPE_CHECKING:
@@ -34,10 +35,11 @@ COMMANDS = {
     "/help": "show this help",
     "/topics": "list the questions I can answer; pick one by its number",
     "/reset": "start a new conversation (forget what you told me)",
-    "/export [FILE]": "save this conversation as Markdown",
+    "/export [--force] [FILE|DIR]": "save this conversation as Markdown (default: a new file in this folder)",
     "/quit": "leave (Ctrl-D and Ctrl-C work too)",
 }
 _QUIT_WORDS = {"/quit", "/exit", "/q", "quit", "exit"}
+_QUIT_COMMANDS = {"/quit", "/exit", "/q"}
 MAX_WIDTH = 100
 
 
@@ -90,6 +92,7 @@ class Chat:
         self._menu: list[str] | None = None
         self._hinted = False
         self._transcript: list[tuple[str, str]] = []
+        self._offered: tuple[str, ...] = ()
 
     def say(self, text: str) -> None:
         self._write(text.rstrip("\n") + "\n\n")
@@ -118,11 +121,15 @@ class Chat:
         text = line.strip()
         if not text:
             return True
-        if text.lower() in _QUIT_WORDS:
-            self.goodbye()
+        if text.lower() in _QUIT_WORDS or text.lower().partition(" ")[0] in _QUIT_COMMANDS:
+            self.goodbye()  # "/quit now" leaves too; "quit smoking?" is a message
             return False
         if text.startswith("/"):
             self._command(text)
+            return True
+        mistake = self._out_of_range(text)
+        if mistake:
+            self.say(mistake)  # the list stays on offer
             return True
         picked = self._from_menu(text)
         self._menu = None
@@ -131,6 +138,7 @@ class Chat:
 
     def ask(self, text: str) -> Reply:
         reply = self.session.ask(text)
+        self._offered = reply.options
         self._transcript.append((text, _transcript_reply(reply)))
         self.say(format_reply(reply, self.width, self.color, hint=not self._hinted))
         self._hinted = self._hinted or bool(reply.options)
@@ -140,6 +148,13 @@ class Chat:
         if self._menu and text.isdigit() and 1 <= int(text) <= len(self._menu):
             return self._menu[int(text) - 1]
         return None
+
+    def _out_of_range(self, text: str) -> str:
+        """What to say for a number no list offers ("9" with three options), or "" for anything else."""
+        count = len(self._menu) if self._menu else len(self._offered)
+        if not text.isdigit() or not count or 1 <= int(text) <= count:
+            return ""
+        return f"There is no option {int(text)}: type a number from 1 to {count}, or ask in your own words."
 
     def _command(self, text: str) -> None:
         name, _, argument = text.partition(" ")
@@ -161,21 +176,39 @@ class Chat:
             rows = [f"  {n}. {q}" for n, q in enumerate(self._menu, 1)]
             self.say("\n".join(["I can answer:", *rows, "(type a number to choose)"]))
         elif name == "/reset":
-            self.session, self._menu, self._transcript = self.bot.session(), None, []
+            self.session, self._menu, self._transcript, self._offered = self.bot.session(), None, [], ()
             self.say("Started a new conversation: I have forgotten what you told me.")
         elif name == "/export":
             self._export(argument.strip())
         else:
             self.say(f"Unknown command {name}. Type /help for the commands.")
 
-    def _export(self, name: str) -> None:
-        path = Path(name or datetime.now().strftime("faqbot-conversation-%Y%m%d-%H%M%S.md")).expanduser()
+    def _export(self, argument: str) -> None:
+        """`/export [--force] [FILE|DIR]`: a new file in the current folder unless told otherwise; the full
+        path is said, so the user can find it."""
         try:
-            write_atomic(path, self.transcript_markdown(), overwrite=False)
+            words = shlex.split(argument)
+        except ValueError as exc:
+            self.say(f"Could not save: {exc} (quote a file name with spaces)")
+            return
+        force = any(w in ("--force", "-f") for w in words)
+        names = [w for w in words if w not in ("--force", "-f")]
+        if len(names) > 1 or any(n.startswith("-") for n in names):
+            self.say("Usage: /export [--force] [FILE|DIR] (quote a file name with spaces)")
+            return
+        default = datetime.now().strftime("faqbot-conversation-%Y%m%d-%H%M%S.md")
+        path = Path(names[0]).expanduser() if names else Path(default)
+        if path.is_dir():
+            path = path / default
+        try:
+            write_atomic(path, self.transcript_markdown(), overwrite=force)
+        except TargetExistsError:
+            self.say(f"Could not save: {path} exists. Use /export --force {shlex.quote(str(path))} to replace it.")
+            return
         except FaqbotError as exc:
             self.say(f"Could not save: {exc.format_message()}")
             return
-        self.say(f"Saved this conversation to {path}.")
+        self.say(f"Saved this conversation to {path.resolve()}.")
 
     def transcript_markdown(self) -> str:
         """The conversation so far as a Markdown document."""

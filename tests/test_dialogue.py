@@ -94,4 +94,6 @@ def test_fallback_offers_questions_that_can_be_picked(garden: faqbot.Bot) -> Non
 def test_out_of_range_number_is_not_a_pick(garden: faqbot.Bot) -> None:
     session = garden.session()
     session.ask("how often should I water")
-    assert session.ask("7").kind == "fallback"
+    reply = session.ask("7")
+    assert reply.kind == "clarify" and reply.entry_id is None
+    assert reply.text.startswith("There is no option 7: choose a number from 1 to")

@@ -92,11 +92,34 @@ def test_export_saves_the_transcript(bot: faqbot.Bot, tmp_path: Path) -> None:
     target = tmp_path / "talk.md"
     _, out = chat(bot, f"What exercises are safe for me to perform?\r/export {target}\r/export {target}\r\x04")
     assert f"Saved this conversation to {target}" in out
-    assert "Could not save" in out and "file exists" in out  # never overwrites
+    assert f"Could not save: {target} exists. Use /export --force {target} to replace it." in out  # never overwrites
     text = target.read_text()
     assert text.startswith("# Conversation: ")
     assert "**You:** What exercises are safe for me to perform?" in text
     assert "protect the lower back from injury" in text
+
+
+def test_export_force_replaces_and_a_folder_gets_a_new_file(bot: faqbot.Bot, tmp_path: Path) -> None:
+    target = tmp_path / "talk.md"
+    target.write_text("old\n")
+    _, out = chat(bot, f"hello\r/export --force {target}\r/export {tmp_path}\r/export a b\r\x04")
+    assert f"Saved this conversation to {target}" in out
+    assert target.read_text().startswith("# Conversation: ")
+    saved = [p for p in tmp_path.iterdir() if p.name.startswith("faqbot-conversation-")]
+    assert len(saved) == 1 and f"Saved this conversation to {saved[0]}" in out
+    assert "Usage: /export [--force] [FILE|DIR]" in out
+
+
+def test_a_number_no_list_offers_says_how_many_there_are(bot: faqbot.Bot) -> None:
+    _, out = chat(bot, "/topics\r12\r2\r\x04")
+    assert "There is no option 12: type a number from 1 to 7, or ask in your own words." in out
+    assert "avoid any exercise that involves" in out  # the list stayed on offer: 2 picked its second question
+
+
+def test_quit_with_words_after_it_leaves(bot: faqbot.Bot) -> None:
+    status, out = chat(bot, "/quit now\rhow do I bake bread\r")
+    assert status == 0
+    assert "Take care of your back" in out and "Sorry, I can't answer" not in out
 
 
 def test_non_tty_plain_mode(bot: faqbot.Bot) -> None:

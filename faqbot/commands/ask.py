@@ -52,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_reply(reply, terminal_width(), use_color(sys.stdout)))
+        # Without --state the next call starts afresh, so a number typed next would not pick anything.
+        print(format_reply(reply, terminal_width(), use_color(sys.stdout), hint=bool(args.state)))
+        if reply.options and not args.state:
+            print("(to answer, ask again with --state FILE: it keeps the conversation between calls)")
     return 0
 
 

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ._common import existing_file, load_bot
 from ._format import MISSING, ms, pct, seconds, table
 
 if TYPE_CHECKING:
@@ -108,10 +109,11 @@ def _fraction(value: str | None) -> float | None:
 
 
 def _cases(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
-    from ..bot import Bot
     from ..evaluate import evaluate_file
 
-    bot = Bot.load(args.kb)
+    for path in args.path:
+        existing_file(path)  # every file is checked before the knowledge base loads: a typo fails fast, exit 2
+    bot = load_bot(args.kb)
     accuracies, reports = [], []
     for path in args.path:
         report = evaluate_file(bot, path)
