@@ -13,8 +13,9 @@ synonyms are applied, so a knowledge base's synonyms ("fine" → "safe") cannot 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 __all__ = [
     "QUESTION_OPENERS",
@@ -229,10 +230,34 @@ _OK = frozenset({"ok", "okay"})
 _OK_ASKS = frozenset({"to", "for", "if", "with", "when", "while", "doing", "after", "during"})
 
 
-def has_phrase(words: Sequence[str], phrases: Iterable[str], start: int = 0, end: int | None = None) -> bool:
+def has_phrase(words: Sequence[str], phrases: Sequence[str], start: int = 0, end: int | None = None) -> bool:
     """Whether one of the phrases occurs as whole words in words[start:end]."""
-    window = " " + " ".join(words[start:end]) + " "
-    return any(f" {phrase} " in window for phrase in phrases)
+    index = _by_first_word(phrases)
+    window = tuple(words[start:end])
+    for i, word in enumerate(window):
+        for phrase in index.get(word, ()):
+            if window[i : i + len(phrase)] == phrase:
+                return True
+    return False
+
+
+_INDEXES: dict[int, tuple[Sequence[str], dict[str, list[tuple[str, ...]]]]] = {}
+_MAX_INDEXES = 256
+
+
+def _by_first_word(phrases: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
+    """The phrases as word tuples by their first word, built once per phrase list: these run on every message."""
+    known = _INDEXES.get(id(phrases))
+    if known is not None and known[0] is phrases:
+        return known[1]
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.split())
+        if words:
+            index.setdefault(words[0], []).append(words)
+    if isinstance(phrases, tuple) and len(_INDEXES) < _MAX_INDEXES:  # constants: kept for the process's life
+        _INDEXES[id(phrases)] = (phrases, index)
+    return index
 
 
 def negated(
@@ -312,6 +337,11 @@ def on_behalf(words: Sequence[str]) -> bool:
 
     A body word after "my" is the speaker's own ("my toddler wet the bed and I did my back in").
     """
+    return _on_behalf(tuple(words))
+
+
+@lru_cache(maxsize=64)  # red flags and referrals both ask, about the same message
+def _on_behalf(words: tuple[str, ...]) -> bool:
     for i, word in enumerate(words):
         if word not in PEOPLE:
             continue
@@ -322,7 +352,7 @@ def on_behalf(words: Sequence[str]) -> bool:
                 break  # "my toddler wet the bed and I did my back in": the back is the speaker's
             if words[j] in body:
                 return True
-    asked_for = any(words[i : i + 2] == ["for", "my"] and words[i + 2] in PEOPLE for i in range(len(words) - 2))
+    asked_for = any(tuple(words[i : i + 2]) == ("for", "my") and words[i + 2] in PEOPLE for i in range(len(words) - 2))
     return asked_for or has_phrase(words, _BEHALF_PHRASES)  # "asking for my mum", "for my husband"
 
 
@@ -346,7 +376,7 @@ def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
     """
     for i in range(start - 1, low - 1, -1):
         word = words[i]
-        if word in SELF or (words[i - 2 : i] in (["am", "a"], ["am", "an"]) if i >= 2 else False):
+        if word in SELF or (tuple(words[i - 2 : i]) in (("am", "a"), ("am", "an")) if i >= 2 else False):
             return None  # the speaker, or how the speaker describes themself ("I'm a girl")
         if word in ANIMALS and _animal_subject(words, i):
             return "animal"
@@ -366,7 +396,7 @@ def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) ->
     ):
         return True
     return any(
-        window[i : i + 3] == ["in", "the", "past"] and not (set(window[i + 3 : i + 6]) & _SPANS)
+        tuple(window[i : i + 3]) == ("in", "the", "past") and not (set(window[i + 3 : i + 6]) & _SPANS)
         for i in range(len(window) - 2)
     )
 
@@ -397,13 +427,13 @@ def ages(words: Sequence[str]) -> list[int]:
     found: list[int] = [
         date.today().year - int(words[i + 2])
         for i in range(len(words) - 2)
-        if words[i : i + 2] == ["born", "in"] and len(words[i + 2]) == 4 and words[i + 2].isdigit()
+        if tuple(words[i : i + 2]) == ("born", "in") and len(words[i + 2]) == 4 and words[i + 2].isdigit()
     ]
     if not any(w[:1].isdigit() or w in _MAYBE_AGE for w in words):
         return found  # most messages give no age: a quick look first
     for i, word in enumerate(words):
         if word in _AGE_WORDS:
-            if words[max(0, i - 2) : i] not in (["as", "a"], ["was", "a"], ["were", "a"]):  # "as a teenager"
+            if tuple(words[max(0, i - 2) : i]) not in (("as", "a"), ("was", "a"), ("were", "a")):  # "as a teenager"
                 found.append(_AGE_WORDS[word])
         elif word in _DECADES and i > 0 and words[i - 1] in ("my", "his", "her", "their", "late", "early", "mid"):
             found.append(_DECADES[word])
@@ -446,7 +476,7 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         return False
     party = j >= 0 and (words[j] in PEOPLE or words[j].removesuffix("s") in PEOPLE)  # "my dads 67"
     opens = i == 0 and after not in _NOT_AN_AGE and 10 <= (_number(words, i) or 0) < 110  # "57, new back pain"
-    said = (j >= 0 and words[j] in _AGE_BEFORE) or party or opens or words[end : end + 2] == ["i", "am"]
+    said = (j >= 0 and words[j] in _AGE_BEFORE) or party or opens or tuple(words[end : end + 2]) == ("i", "am")
     if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"
         return said or (end + 1 < len(words) and words[end + 1] in ("old", "of"))
     if after in _AGE_AFTER:

@@ -137,9 +137,9 @@ class PatternSet:
             kept = [i for i, word in enumerate(words) if word not in INTENSIFIERS]
             reduced = [words[i] for i in kept]
         phrases, prefixed, starts = self._phrases, self._prefixed, self._starts
-        hits = {w: self._word_hits(w) if len(w) <= MAX_CACHED_WORD else self._token_hits(w) for w in set(reduced)}
+        cached, uncached = self._word_hits, self._token_hits
         for n, word in enumerate(reduced):
-            word_hits = hits[word]
+            word_hits = cached(word) if len(word) <= MAX_CACHED_WORD else uncached(word)
             if not word_hits and word not in starts:
                 continue
             i = kept[n]
@@ -196,14 +196,14 @@ def _match(item: int, groups: _Groups, spans: _Spans) -> Match | None:
     "exercises"), "does it help my exercises" must not match "exercises … exercises|programme". (A phrase may
     contain another group's word: "cannot_sleep" is both the relentless pain and the night.)
     """
-    options = []
+    chosen = []
     for group in groups:
-        places = sorted({place for alt_id in group for place in spans.get(alt_id, ())})
+        places = [place for alt_id in group for place in spans.get(alt_id, ())]
         if not places:
             return None
-        options.append(places)
-    chosen = [places[0] for places in options]
-    if _overlapping(chosen):
+        chosen.append(min(places))
+    if _overlapping(chosen):  # rare: only then are all the places of every group needed
+        options = [sorted({place for alt_id in group for place in spans.get(alt_id, ())}) for group in groups]
         found = _disjoint(options, [])
         if found is None:
             return None

@@ -100,3 +100,14 @@ def test_pattern_syntax() -> None:
     assert screen.screen("numbnes in the groin")  # a small typo
     assert not screen.screen("my thigh is numb")  # `inner_thigh` is a phrase
     assert not screen.screen("numb fingers")
+
+
+@pytest.mark.parametrize("kind", [list, tuple])
+def test_cues_read_words_the_same_as_a_list_or_a_tuple(kind: type) -> None:
+    from faqbot import cues
+
+    assert cues.in_the_past(kind("it happened in the past".split()))
+    assert cues.someone_else(kind("i am a girl and my legs are numb".split()), 7) is None
+    assert cues.on_behalf(kind("asking for my mum her legs are numb".split()))
+    assert cues.ages(kind("i was born in 1950".split()))
+    assert cues.has_phrase(kind("it is in the past now".split()), ("in the past",))
