@@ -112,13 +112,6 @@ def test_ask_prints_the_reply_with_numbered_options() -> None:
     assert "ask again with --state FILE" in result.stdout
 
 
-def test_eval_of_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_faqbot("eval", str(tmp_path / "missing.yaml"))
-    assert result.returncode == 2
-    assert result.stderr.strip().endswith("missing.yaml: no such file")
-    assert ":1:" not in result.stderr
-
-
 def test_ask_json_prints_the_reply_fields() -> None:
     result = run_faqbot("ask", "What exercises are safe for me to perform?", "--json")
     assert result.returncode == 0

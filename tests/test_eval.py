@@ -278,8 +278,8 @@ def test_broken_cases_file_names_file_and_line(
 
 
 def test_missing_cases_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["eval", str(tmp_path / "nope.yaml")]) == 1
-    assert capsys.readouterr().err.strip() == f"faqbot eval: error: {tmp_path / 'nope.yaml'}:1: no such file"
+    assert main(["eval", str(tmp_path / "nope.yaml")]) == 2  # a usage mistake, named without an invented line
+    assert capsys.readouterr().err.strip() == f"faqbot eval: error: {tmp_path / 'nope.yaml'}: no such file"
 
 
 def test_clinc150_smoke(capsys: pytest.CaptureFixture[str]) -> None:
@@ -321,8 +321,8 @@ def test_console_script_reports_one_line_without_traceback(tmp_path: Path) -> No
     done = subprocess.run(
         [*command, "eval", str(tmp_path / "missing.yaml")], capture_output=True, text=True, timeout=60, check=False
     )
-    assert done.returncode == 1
-    assert done.stderr.strip() == f"faqbot eval: error: {tmp_path / 'missing.yaml'}:1: no such file"
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"faqbot eval: error: {tmp_path / 'missing.yaml'}: no such file"
     assert done.stdout == ""
 
 
