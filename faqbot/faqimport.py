@@ -1,4 +1,5 @@
-"""A written FAQ (Markdown or plain text) turned into a knowledge base, ready for `faqbot check`.
+"""A written FAQ (Markdown or plain text, or via `pageimport` an HTML page or a CSV/TSV sheet) turned into a
+knowledge base, ready for `faqbot check`.
 
 Questions are headings that end in "?" when the document has any; otherwise they are lines that end in "?"
 and stand alone (a question in a bulleted list is an overview, not a section, so it yields no duplicate).
@@ -17,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import render
+from . import pageimport, render
 from .errors import FaqbotError, UsageError
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-__all__ = ["FaqImportError", "ImportedFaq", "import_file", "parse_faq", "to_yaml"]
+__all__ = ["FORMATS", "FaqImportError", "ImportedFaq", "import_file", "parse_faq", "to_yaml"]
 
 MAX_QUESTION = 200
 """A "line ending in ?" longer than this is prose, not a question."""
@@ -54,6 +55,8 @@ class ImportedFaq:
     disclaimer: str = ""
     skipped: tuple[str, ...] = field(default=())
     """Questions left out, with the reason (no answer, or a repeat of an earlier question)."""
+    alternates: tuple[tuple[str, ...], ...] = field(default=())
+    """Other wordings of each question, in the order of `questions` (a sheet's alternates column)."""
 
 
 @dataclass(slots=True)
@@ -66,7 +69,11 @@ class _Block:
     level: int = 0
 
 
-def import_file(path: str | Path) -> ImportedFaq:
+FORMATS = ("auto", "markdown", "html", "csv", "tsv")
+"""What `import_file` reads; "auto" goes by the file's extension, then by whether it looks like HTML."""
+
+
+def import_file(path: str | Path, format: str = "auto") -> ImportedFaq:
     """Read and parse one FAQ file; `UsageError` when it cannot be read, `FaqImportError` when it has no Q&A."""
     source = Path(path)
     try:
@@ -79,10 +86,28 @@ def import_file(path: str | Path) -> ImportedFaq:
         raise FaqImportError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise UsageError(f"{source}: cannot read: {exc.strerror}") from None
-    faq = parse_faq(text, default_title=source.stem.replace("-", " ").replace("_", " ").capitalize())
+    title = source.stem.replace("-", " ").replace("_", " ").capitalize()
+    kind = _format(source, text) if format == "auto" else format
+    if kind in ("csv", "tsv"):
+        return pageimport.parse_csv(text, str(source), "\t" if kind == "tsv" else ",", default_title=title)
+    if kind == "html":
+        faq = pageimport.parse_html(text, default_title=title)
+        expected = pageimport.HTML_STRATEGIES
+    else:
+        faq = parse_faq(text, default_title=title)
+        expected = "headings or lines ending in '?'"
     if not faq.questions:
-        raise FaqImportError(f"{source}:1: no questions found (expected headings or lines ending in '?')")
+        raise FaqImportError(f"{source}:1: no questions found (looked for {expected})")
     return faq
+
+
+def _format(source: Path, text: str) -> str:
+    suffix = source.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return suffix[1:]
+    if suffix in (".html", ".htm", ".xhtml") or re.match(r"\s*<(?:!doctype\s+html|html)\b", text, re.IGNORECASE):
+        return "html"
+    return "markdown"
 
 
 def parse_faq(text: str, default_title: str = "FAQ") -> ImportedFaq:
@@ -241,9 +266,13 @@ def to_yaml(faq: ImportedFaq, source_name: str = "") -> str:
     import yaml  # deferred with the rest of the import path
 
     ids: set[str] = set()
-    entries = [
-        {"id": _unique(_slug(q, n), ids), "question": q, "answer": a} for n, (q, a) in enumerate(faq.questions, 1)
-    ]
+    entries: list[dict[str, Any]] = []
+    for n, (question, answer) in enumerate(faq.questions, 1):
+        entry: dict[str, Any] = {"id": _unique(_slug(question, n), ids), "question": question}
+        others = faq.alternates[n - 1] if n - 1 < len(faq.alternates) else ()
+        if others:
+            entry["alternates"] = list(others)
+        entries.append({**entry, "answer": answer})
     meta: dict[str, str] = {"title": faq.title, "source": faq.source or faq.title}
     if faq.updated:
         meta["updated"] = faq.updated
