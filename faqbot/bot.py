@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import knowledge
+from .calibrate import Calibration, calibrated
 from .dialogue import Dialogue, Reply
 from .knowledge import KnowledgeBase
 from .matcher import Candidate, Matcher
@@ -25,11 +26,21 @@ class Bot:
     """A loaded knowledge base, ready to answer."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
         self.normaliser = Normaliser(kb.synonyms)
         self.matcher = Matcher(kb, self.normaliser)
+        self.calibration: Calibration | None = None
+        """How the threshold was measured, when the knowledge base gives none (see `calibrate`)."""
+        if kb.settings.threshold is None:
+            kb, self.calibration = calibrated(kb, self.normaliser, self.matcher)
+        self.kb = kb
         self.screen = Screen(kb.red_flags, self.normaliser, kb.vocabulary)
         self._dialogue = Dialogue(kb, self.normaliser, self.matcher, self.screen)
+
+    @property
+    def threshold(self) -> float:
+        """The out-of-scope threshold in use: the knowledge base's, or the one measured on it."""
+        assert self.kb.settings.threshold is not None  # set at load
+        return self.kb.settings.threshold
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Bot:
@@ -42,7 +53,7 @@ class Bot:
     def match(self, text: str, limit: int = 3) -> list[Candidate]:
         """Entries the text is about, best first; [] when it is out of scope."""
         _require_str(text)
-        return self.matcher.match(text, limit)
+        return self.matcher.match(text, self.threshold, limit)
 
     def session(self, state: dict[str, Any] | None = None) -> Session:
         """A new conversation, or one resumed from a `reply.state` (`StateError` if it is not valid)."""

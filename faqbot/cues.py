@@ -23,6 +23,7 @@ __all__ = [
     "ages",
     "chunks",
     "denied_later",
+    "follows_on",
     "has_phrase",
     "in_the_past",
     "long_standing",
@@ -228,6 +229,28 @@ def _opens_a_question(part: str) -> bool:
 
 _OK = frozenset({"ok", "okay"})
 _OK_ASKS = frozenset({"to", "for", "if", "with", "when", "while", "doing", "after", "during"})
+
+
+_FOLLOW_ON_FILLERS = frozenset("wait oh ok okay so and but also hmm right then um uh".split())
+_FOLLOW_ON = phrases(
+    """what about | how about | what if | and what about | same for | same with | does that go for
+    is that the same for | does the same go for | does that apply to | and for | and with | and if | or"""
+)
+
+
+def follows_on(words: Sequence[str]) -> bool:
+    """Whether a message continues the question under discussion: "what about swimming?", "and if it hurts?",
+    "wait, how about yoga" (its opening words, after fillers like "oh" and "so")."""
+    start = 0
+    while start < len(words) and words[start] in _FOLLOW_ON_FILLERS:
+        start += 1
+    if start and words[0] == "and" and start < len(words):
+        return True  # "and acupuncture?"
+    return any(tuple(words[start : start + len(p)]) == p for p in _by_first_word_tuples(_FOLLOW_ON))
+
+
+def _by_first_word_tuples(phrases: Sequence[str]) -> list[tuple[str, ...]]:
+    return [p for group in _by_first_word(phrases).values() for p in group]
 
 
 def has_phrase(words: Sequence[str], phrases: Sequence[str], start: int = 0, end: int | None = None) -> bool:

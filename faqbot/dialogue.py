@@ -150,7 +150,10 @@ class Dialogue:
     """The rules of conversation over one knowledge base (immutable; shared by all sessions)."""
 
     def __init__(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher, screen: Screen) -> None:
+        if kb.settings.threshold is None:
+            raise ValueError("the knowledge base's threshold must be set (Bot measures it when the file gives none)")
         self.kb = kb
+        self._base_threshold = kb.settings.threshold
         self._normaliser = normaliser
         self._matcher = matcher
         self._screen = screen
@@ -305,7 +308,7 @@ class Dialogue:
         """The out-of-scope threshold for this message: lower for a long story around its question."""
         settings = self.kb.settings
         long = len(turn.words) > settings.long_message
-        return settings.threshold * (settings.long_share if long else 1.0)
+        return self._base_threshold * (settings.long_share if long else 1.0)
 
     def _ask_again(self, turn: _Turn, entry: Entry, step: Step, tries: int) -> Reply:
         if tries >= MAX_TRIES:
@@ -435,6 +438,8 @@ class Dialogue:
     def _match(self, turn: _Turn) -> Reply | None:
         ranked = self.ranked(turn)
         settings, threshold = self.kb.settings, self._threshold(turn)
+        if cues.follows_on(turn.plain):  # "what about swimming?" is about the question under discussion
+            ranked = self._in_context(turn) or ranked
         if not ranked or ranked[0].score < threshold:
             ranked = self._in_context(turn)
             if not ranked:
@@ -477,7 +482,7 @@ class Dialogue:
             return []  # "yes" or "ok, I'll ring them now" after an answer names no topic to read in context
         context = self._normaliser.words(self.kb.by_id[current].question)
         ranked = self._matcher.rank_words([*turn.words, *context], limit=3)
-        if not ranked or ranked[0].score < self.kb.settings.threshold:
+        if not ranked or ranked[0].score < self._base_threshold:
             return []
         turn.candidates = ranked
         return ranked

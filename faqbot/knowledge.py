@@ -216,8 +216,9 @@ class Meta:
 class Settings:
     """Matching knobs, declared in the knowledge base so each base can be tuned without code."""
 
-    threshold: float = 52.0
-    """Below this calibrated score (0-100) a message is out of scope."""
+    threshold: float | None = None
+    """Below this score (0-100) a message is out of scope. None (the default, and the recommended way): measured
+    on the knowledge base itself when it loads (`calibrate`); `Bot.kb.settings.threshold` then holds the number."""
     clarify_margin: float = 4.0
     """When the runner-up entry scores within this many points of the best, ask which was meant."""
     suggestions: int = 3
@@ -312,7 +313,7 @@ def _settings(node: Node) -> Settings:
     f = node.fields(set(), {"threshold", "clarify_margin", "suggestions"})
     default = Settings()
     return Settings(
-        threshold=optional(f, "threshold", lambda n: n.number(0, 100), default.threshold),
+        threshold=optional(f, "threshold", lambda n: n.number(0, 100), None),
         clarify_margin=optional(f, "clarify_margin", lambda n: n.number(0, 100), default.clarify_margin),
         suggestions=int(optional(f, "suggestions", lambda n: n.number(0, 10), float(default.suggestions))),
     )

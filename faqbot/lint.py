@@ -177,8 +177,10 @@ def _collision(bot: Bot, entry: Entry, phrasing: str) -> str:
         return "is taken as small talk, so it never reaches this entry"
     if reply.kind == "clarify":
         return f"is too close to another entry: the bot asks which was meant ({scores})"
+    if reply.kind == "fallback" and reply.referral:
+        return f"is taken as a referral ({reply.referral}), so it never reaches this entry"
     if reply.kind == "fallback":
-        return f"scores below the out-of-scope threshold {bot.kb.settings.threshold:g} ({scores})"
+        return f"scores below the out-of-scope threshold {bot.threshold:g} ({scores})"
     return f"is matched to {reply.entry_id!r} instead ({scores})"
 
 

@@ -271,9 +271,8 @@ class Matcher:
         """Entries best first with their scores, whatever the threshold (for clarification and evaluation)."""
         return self.rank_words(self._normaliser.words(text), limit)
 
-    def match(self, text: str, limit: int = 3) -> list[Candidate]:
-        """Entries above the knowledge base's threshold, best first; [] when the message is out of scope."""
-        threshold = self._kb.settings.threshold
+    def match(self, text: str, threshold: float, limit: int = 3) -> list[Candidate]:
+        """Entries at or above `threshold`, best first; [] when the message is out of scope."""
         return [c for c in self.rank(text, limit) if c.score >= threshold]
 
     def rank_words(self, words: Sequence[str], limit: int = 3) -> list[Candidate]:

@@ -104,6 +104,7 @@ person people guy guys man men woman women lady mum mom mam mother dad father wi
 sister brother friend friends partner boyfriend girlfriend grandma gran grandad grandpa granny colleague
 boss kid kids child children family neighbour neighbor auntie aunt uncle cousin mate mates folks
 old young age aged older elderly someone's her's his
+kindly please thank thanks thankyou appreciate appreciated grateful dear sir madam regards hello hi hey
 """.split()
 )
 """Everyday words that say little about what a question is about: a knowledge base that does not use them

@@ -8,6 +8,14 @@ import pytest
 import faqbot
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Calibrations are cached in a directory of the run's own (subprocesses inherit it), not the user's."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("FAQBOT_CACHE_DIR", tempfile.mkdtemp(prefix="faqbot-test-cache-"))
+
+
 @pytest.fixture(scope="session")
 def bot() -> faqbot.Bot:
     """The bundled back-pain knowledge base, loaded once for the whole run."""

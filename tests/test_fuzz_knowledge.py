@@ -567,7 +567,7 @@ HOSTILE_FILES: dict[str, Callable[[Path], str | bytes]] = {
     "python-tags-everywhere": lambda m: (
         "".join(LINES)
         .replace("version: 1", f"version: {_payloads(m)[0]}")
-        .replace("  threshold: 29", f"  threshold: {_payloads(m)[1]}")
+        .replace("  clarify_margin: 3", f"  clarify_margin: {_payloads(m)[1]}")
         .replace("    answer: |", f"    x: {_payloads(m)[3]}\n    answer: |")
     ),
     "python-tag-as-a-key": lambda m: f"? {_payloads(m)[0]}\n: x\n",
@@ -644,13 +644,21 @@ def test_nesting_a_real_knowledge_base_needs_is_fine(write_kb: object) -> None:
 UNREADABLE_NUMBERS = {  # old text, new text, the error expected
     "int-tag": ("version: 1", "version: !!int abc", ":6: version: cannot read 'abc' as a YAML int"),
     "float-tag": (
-        "threshold: 29",
-        "threshold: !!float abc",
-        ":21: matching.threshold: cannot read 'abc' as a YAML float",
+        "clarify_margin: 3",
+        "clarify_margin: !!float abc",
+        ":22: matching.clarify_margin: cannot read 'abc' as a YAML float",
     ),
-    "empty-int": ("threshold: 29", "threshold: !!int", ":21: matching.threshold: cannot read '' as a YAML int"),
+    "empty-int": (
+        "clarify_margin: 3",
+        "clarify_margin: !!int",
+        ":22: matching.clarify_margin: cannot read '' as a YAML int",
+    ),
     "more-digits-than-python-reads": ("version: 1", "version: 1" + "0" * 5_000, ":6: version: cannot read '1000"),
-    "too-large-for-a-float": ("threshold: 29", "threshold: 1" + "0" * 400, ":21: matching.threshold: '1000"),
+    "too-large-for-a-float": (
+        "clarify_margin: 3",
+        "clarify_margin: 1" + "0" * 400,
+        ":22: matching.clarify_margin: '1000",
+    ),
 }
 
 
@@ -707,14 +715,17 @@ def test_aliases_that_share_a_little_still_load(tmp_path: Path) -> None:
     assert bot.kb.entry("recovery-setback").related == ("safe-exercises", "risk-of-injury", "recommended-exercises")
 
 
-BAD_CHARACTERS = {  # bytes written instead of "threshold: 29" on line 21, the error expected
+BAD_CHARACTERS = {  # bytes written instead of "clarify_margin: 3" on line 22, the error expected
     "nul": (
-        b"threshold: 29\x00",
-        ":21: invalid YAML: unacceptable character #x0000: control characters are not allowed",
+        b"clarify_margin: 3\x00",
+        ":22: invalid YAML: unacceptable character #x0000: control characters are not allowed",
     ),
-    "bell": (b"threshold: \x0729", ":21: invalid YAML: unacceptable character #x0007"),
-    "invalid-utf8": (b"threshold: \xff29", ":21: not UTF-8 text (invalid start byte at byte "),
-    "lone-surrogate-bytes": (b"threshold: \xed\xa0\x8029", ":21: not UTF-8 text (invalid continuation byte at byte "),
+    "bell": (b"clarify_margin: \x073", ":22: invalid YAML: unacceptable character #x0007"),
+    "invalid-utf8": (b"clarify_margin: \xff3", ":22: not UTF-8 text (invalid start byte at byte "),
+    "lone-surrogate-bytes": (
+        b"clarify_margin: \xed\xa0\x803",
+        ":22: not UTF-8 text (invalid continuation byte at byte ",
+    ),
 }
 
 
@@ -722,7 +733,7 @@ BAD_CHARACTERS = {  # bytes written instead of "threshold: 29" on line 21, the e
 def test_a_character_yaml_refuses_is_reported_on_its_line_in_one_line(tmp_path: Path, bad: bytes, error: str) -> None:
     # These were all reported on line 1, and libyaml's message ran over two lines.
     path = tmp_path / "kb.yaml"
-    path.write_bytes(BUNDLED.read_bytes().replace(b"threshold: 29", bad, 1))
+    path.write_bytes(BUNDLED.read_bytes().replace(b"clarify_margin: 3", bad, 1))
     with pytest.raises(faqbot.KnowledgeError) as caught:
         faqbot.Bot.load(path)
     assert str(caught.value).startswith(f"{path}{error}")
@@ -731,8 +742,8 @@ def test_a_character_yaml_refuses_is_reported_on_its_line_in_one_line(tmp_path: 
 
 def test_text_in_memory_with_a_lone_surrogate_is_a_knowledge_error() -> None:
     # knowledge.load(text=...) raised UnicodeEncodeError from libyaml.
-    text = BUNDLED.read_text(encoding="utf-8").replace("threshold: 29", "threshold: \ud80029", 1)
-    with pytest.raises(faqbot.KnowledgeError, match=r"^kb\.yaml:21: not UTF-8 text \(surrogates not allowed"):
+    text = BUNDLED.read_text(encoding="utf-8").replace("clarify_margin: 3", "clarify_margin: \ud8003", 1)
+    with pytest.raises(faqbot.KnowledgeError, match=r"^kb\.yaml:22: not UTF-8 text \(surrogates not allowed"):
         knowledge.load("kb.yaml", text=text)
 
 
