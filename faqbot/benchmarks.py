@@ -8,6 +8,7 @@ only and then frozen for `test`, so the reported numbers are honest held-out num
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from .progress import track
 
 if TYPE_CHECKING:
     from .bot import Bot
+    from .knowledge import KnowledgeBase
 
 __all__ = [
     "ClincReport",
@@ -146,9 +148,12 @@ class ClincReport:
     stages: dict[str, float]
     """Seconds per stage: index build, ranking val, ranking test (plus `load` when the caller adds it)."""
     queries: dict[str, int]
+    calibrated: dict[str, Any] | None = None
+    """With `calibrated=True`: the self-calibrated threshold (nothing tuned on val) and its val and test metrics."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "calibrated": self.calibrated,
             "dataset": "clinc150",
             "title": self.title,
             "entries": self.entries,
@@ -163,9 +168,10 @@ class ClincReport:
         }
 
 
-def evaluate_clinc(clinc: Clinc, rule: TuneRule = "accuracy") -> ClincReport:
-    """Build the index, tune the threshold on val + oos_val, then report on test + oos_test."""
-    bot, build = _build(clinc.kb)
+def evaluate_clinc(clinc: Clinc, rule: TuneRule = "accuracy", calibrated: bool = False) -> ClincReport:
+    """Build the index, tune the threshold on val + oos_val, then report on test + oos_test; `calibrated` adds
+    the same metrics at the threshold faqbot measures on the knowledge base itself, as a new user gets it."""
+    bot, build = _build(clinc.kb, calibrated)
     start = time.perf_counter()
     val = score_cases(bot, clinc.val, CLASSIFY_DEPTH, "ranking val")
     val_seconds = time.perf_counter() - start
@@ -184,7 +190,18 @@ def evaluate_clinc(clinc: Clinc, rule: TuneRule = "accuracy") -> ClincReport:
         ms_per_query=percentiles([s.seconds * 1000 for s in test]),
         stages={"index_build": build, "rank_val": val_seconds, "rank_test": test_seconds},
         queries={"val": len(val), "test": len(test)},
+        calibrated=_calibrated(bot, val, test) if calibrated else None,
     )
+
+
+def _calibrated(bot: Bot, val: Sequence[Scored], test: Sequence[Scored]) -> dict[str, Any]:
+    calibration = bot.calibration
+    return {
+        "threshold": bot.threshold,
+        "rule": calibration.rule if calibration else None,
+        "val": threshold_metrics(val, bot.threshold),
+        "test": threshold_metrics(test, bot.threshold),
+    }
 
 
 # -- StackFAQ -------------------------------------------------------------------------------------------
@@ -203,9 +220,13 @@ class RetrievalReport:
     mrr: float
     ms_per_query: dict[str, float]
     stages: dict[str, float]
+    answered: dict[str, Any] | None = None
+    """With `calibrated=True`: every query asked through `session.ask` at the self-calibrated threshold, and the
+    share of replies that answer (or start the follow-up of) the right entry, ask to clarify, or fall back."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "answered": self.answered,
             "setting": self.name,
             "entries": self.entries,
             "phrasings": self.phrasings,
@@ -218,9 +239,10 @@ class RetrievalReport:
         }
 
 
-def evaluate_retrieval(retrieval: Retrieval) -> RetrievalReport:
-    """Rank each paraphrase with no threshold (StackFAQ has no out-of-scope queries)."""
-    bot, build = _build(retrieval.kb)
+def evaluate_retrieval(retrieval: Retrieval, calibrated: bool = False) -> RetrievalReport:
+    """Rank each paraphrase with no threshold (StackFAQ has no out-of-scope queries); `calibrated` also asks each
+    one through the dialogue at the self-calibrated threshold."""
+    bot, build = _build(retrieval.kb, calibrated)
     start = time.perf_counter()
     scored = score_cases(bot, retrieval.queries, MRR_DEPTH, f"ranking {retrieval.name}")
     query_seconds = time.perf_counter() - start
@@ -236,12 +258,29 @@ def evaluate_retrieval(retrieval: Retrieval) -> RetrievalReport:
         mrr=sum(1 / r for r in ranks if r) / n,
         ms_per_query=percentiles([s.seconds * 1000 for s in scored]),
         stages={"index_build": build, "rank": query_seconds},
+        answered=_answered(bot, retrieval.queries) if calibrated else None,
     )
 
 
-def _build(kb: Any) -> tuple[Bot, float]:
+def _answered(bot: Bot, queries: Sequence[Case]) -> dict[str, Any]:
+    kinds = {"right": 0, "wrong": 0, "clarify": 0, "fallback": 0}
+    for case in track(queries, len(queries), "asking through the dialogue"):
+        reply = bot.session().ask(case.text)
+        if reply.kind in ("answer", "follow_up"):
+            kinds["right" if reply.entry_id == case.expect else "wrong"] += 1
+        else:
+            kinds["clarify" if reply.kind == "clarify" else "fallback"] += 1
+    n = max(len(queries), 1)
+    return {"threshold": bot.threshold, **{k: v / n for k, v in kinds.items()}}
+
+
+def _build(kb: KnowledgeBase, calibrated: bool = False) -> tuple[Bot, float]:
+    """The bot and the seconds it took; without `calibrated` the threshold is fixed at 0 (no calibration run),
+    since the caller applies its own thresholds to the scores."""
     from .bot import Bot
 
+    if not calibrated:
+        kb = dataclasses.replace(kb, settings=dataclasses.replace(kb.settings, threshold=0.0))
     start = time.perf_counter()
     bot = Bot(kb)
     return bot, time.perf_counter() - start

@@ -28,13 +28,17 @@ class Bot:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.normaliser = Normaliser(kb.synonyms)
         self.matcher = Matcher(kb, self.normaliser)
-        self.calibration: Calibration | None = None
+        self.calibration: Calibration | None
         """How the threshold was measured, when the knowledge base gives none (see `calibrate`)."""
-        if kb.settings.threshold is None:
-            kb, self.calibration = calibrated(kb, self.normaliser, self.matcher)
+        kb, self.calibration = calibrated(kb, self.normaliser, self.matcher)
         self.kb = kb
         self.screen = Screen(kb.red_flags, self.normaliser, kb.vocabulary)
         self._dialogue = Dialogue(kb, self.normaliser, self.matcher, self.screen)
+
+    @property
+    def small_talk_words(self) -> frozenset[str]:
+        """Words small talk is made of (greetings, thanks, courtesies and function words), for `faqbot check`."""
+        return self._dialogue.small_talk_words
 
     @property
     def threshold(self) -> float:

@@ -38,7 +38,7 @@ from .knowledge import KnowledgeBase
 from .matcher import Matcher
 from .text import Normaliser
 
-__all__ = ["Calibration", "calibrate", "calibrated"]
+__all__ = ["CLARIFY_SHARE", "Calibration", "calibrate", "calibrated"]
 
 MAX_PROBES = 300
 """Held-out alternates asked at most (spread over the entries): enough for a 5th percentile, fast to score."""
@@ -95,10 +95,25 @@ class Calibration:
         }
 
 
-def calibrated(kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher) -> tuple[KnowledgeBase, Calibration]:
-    """The knowledge base with its self-calibrated threshold in `settings`, and the calibration."""
-    found = calibrate(kb, normaliser, matcher)
-    settings = dataclasses.replace(kb.settings, threshold=found.threshold)
+CLARIFY_SHARE = 0.1
+"""A calibrated knowledge base asks which question was meant when the runner-up is within this share of the
+threshold of the best (unless it sets `clarify_margin`): on a knowledge base whose matches score 10 to 30 a
+fixed margin of 4 points would ask about almost everything."""
+FIXED_CLARIFY_MARGIN = 4.0
+"""The margin of a knowledge base that fixes its own threshold but not its margin."""
+
+
+def calibrated(kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher) -> tuple[KnowledgeBase, Calibration | None]:
+    """The knowledge base with a number for `threshold` and `clarify_margin` in its settings: measured when it
+    gives none (the calibration is returned too), the knowledge base's own otherwise."""
+    settings = kb.settings
+    found = calibrate(kb, normaliser, matcher) if settings.threshold is None else None
+    threshold = found.threshold if found else settings.threshold
+    assert threshold is not None
+    margin = settings.clarify_margin
+    if margin is None:
+        margin = round(CLARIFY_SHARE * threshold, 2) if found else FIXED_CLARIFY_MARGIN
+    settings = dataclasses.replace(settings, threshold=threshold, clarify_margin=margin)
     return dataclasses.replace(kb, settings=settings), found
 
 

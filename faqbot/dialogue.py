@@ -154,6 +154,7 @@ class Dialogue:
             raise ValueError("the knowledge base's threshold must be set (Bot measures it when the file gives none)")
         self.kb = kb
         self._base_threshold = kb.settings.threshold
+        self._margin = kb.settings.clarify_margin if kb.settings.clarify_margin is not None else 4.0
         self._normaliser = normaliser
         self._matcher = matcher
         self._screen = screen
@@ -164,6 +165,7 @@ class Dialogue:
         self._smalltalk = sorted(((words, t) for words, t in phrases if words), key=lambda item: -len(item[0]))
         self._help = next((t for t in talk if t.intent == "help"), None)
         self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS | COURTESY
+        self.small_talk_words = frozenset(self._smalltalk_words)
         self._statements = [
             (step, option) for entry in kb.entries if entry.follow_up
             for step in entry.follow_up.steps.values() for option in step.options
@@ -374,7 +376,7 @@ class Dialogue:
 
     def _small_talk(self, turn: _Turn) -> Reply | None:
         talk = self._smalltalk_intent(turn)
-        if talk is None:
+        if talk is None or self._own_chitchat(turn):
             return None
         if talk.intent == "never_mind":
             turn.state = turn.state.replace(pending=None)
@@ -388,6 +390,12 @@ class Dialogue:
             markdown = "No problem."
         markdown, options = self._keep_pending_question(turn, markdown, options)
         return self._reply(ReplyKind.SMALLTALK, None, markdown, options, turn)
+
+    def _own_chitchat(self, turn: _Turn) -> bool:
+        """Whether the knowledge base answers this small talk itself: an entry such as THANKS or "is anyone
+        there?" that matches confidently on a wording made of small-talk words wins over the generic reply."""
+        best = self.ranked(turn)
+        return self._confident(turn) and self._smalltalk_words.issuperset(fold(best[0].matched).split())
 
     def _smalltalk_intent(self, turn: _Turn) -> Smalltalk | None:
         """The small-talk intent of a message made only of small-talk phrases (looked for once per turn)."""
@@ -437,14 +445,14 @@ class Dialogue:
 
     def _match(self, turn: _Turn) -> Reply | None:
         ranked = self.ranked(turn)
-        settings, threshold = self.kb.settings, self._threshold(turn)
+        threshold = self._threshold(turn)
         if cues.follows_on(turn.plain):  # "what about swimming?" is about the question under discussion
             ranked = self._in_context(turn) or ranked
         if not ranked or ranked[0].score < threshold:
             ranked = self._in_context(turn)
             if not ranked:
                 return None
-        close = [c for c in ranked if c.score >= threshold and ranked[0].score - c.score <= settings.clarify_margin]
+        close = [c for c in ranked if c.score >= threshold and ranked[0].score - c.score <= self._margin]
         current = self._current_entry(turn)
         if len(close) > 1 and current is not None and len(turn.words) <= CONTEXT_WORDS:
             # a short follow-on torn between questions is about the one under discussion ("so swimming's a no?")

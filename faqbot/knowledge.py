@@ -219,8 +219,9 @@ class Settings:
     threshold: float | None = None
     """Below this score (0-100) a message is out of scope. None (the default, and the recommended way): measured
     on the knowledge base itself when it loads (`calibrate`); `Bot.kb.settings.threshold` then holds the number."""
-    clarify_margin: float = 4.0
-    """When the runner-up entry scores within this many points of the best, ask which was meant."""
+    clarify_margin: float | None = None
+    """When the runner-up entry scores within this many points of the best, ask which was meant. None: a tenth
+    of a self-calibrated threshold (scores run lower on some knowledge bases than others), else 4."""
     suggestions: int = 3
     """How many questions a fallback offers."""
     long_message: int = 14
@@ -314,7 +315,7 @@ def _settings(node: Node) -> Settings:
     default = Settings()
     return Settings(
         threshold=optional(f, "threshold", lambda n: n.number(0, 100), None),
-        clarify_margin=optional(f, "clarify_margin", lambda n: n.number(0, 100), default.clarify_margin),
+        clarify_margin=optional(f, "clarify_margin", lambda n: n.number(0, 100), None),
         suggestions=int(optional(f, "suggestions", lambda n: n.number(0, 10), float(default.suggestions))),
     )
 

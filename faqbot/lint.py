@@ -21,8 +21,9 @@ from pathlib import Path
 from ._yamlnodes import KnowledgeError, Location, Node, compose
 from .bot import Bot
 from .knowledge import Entry, Flow, Variant
+from .text import fold
 
-__all__ = ["NEAR_IDENTICAL", "Finding", "check", "check_file"]
+__all__ = ["NEAR_IDENTICAL", "Finding", "check", "check_file", "inspect_file", "quality"]
 
 NEAR_IDENTICAL = 92.0
 """rapidfuzz token-sort ratio (0-100) above which phrasings of two entries count as the same question."""
@@ -50,12 +51,45 @@ class Finding:
 
 def check_file(path: str | Path) -> list[Finding]:
     """Every finding for one file: the load error if it does not load, else the warnings."""
+    return inspect_file(path)[0]
+
+
+def inspect_file(path: str | Path) -> tuple[list[Finding], Bot | None]:
+    """`check_file`, and the loaded bot (None when the file does not load) for its calibration."""
     try:
         bot = Bot.load(path)
     except KnowledgeError as exc:
         message = f"{exc.field}: {exc.message}" if exc.field else exc.message
-        return [Finding(exc.where, "error", message)]
-    return check(bot, _Lines(compose(path)))
+        return [Finding(exc.where, "error", message)], None
+    return check(bot, _Lines(compose(path))), bot
+
+
+def quality(bot: Bot) -> list[str]:
+    """What the calibration predicts, in sentences a knowledge-base author can act on."""
+    found = bot.calibration
+    if found is None:
+        return [
+            f"threshold {bot.threshold:g} is set in the file; remove `matching.threshold` to have it measured "
+            "on the knowledge base itself (and an estimate of accuracy shown here)"
+        ]
+    why = {
+        "clear": "its questions stand clear of everyday chatter",
+        "overlap": "its questions overlap everyday topics, so it leans towards answering",
+        "off-topic only": "too few alternates to hold out, so everyday chatter alone decides",
+    }[found.rule]
+    lines = [f"threshold {bot.threshold:g}, measured on this file ({why})"]
+    if found.accuracy is not None:
+        lines.append(
+            f"about {found.accuracy:.0%} of questions phrased like your alternates will be answered correctly "
+            f"({found.answered} of {found.probes} alternates held out and asked)"
+        )
+    if found.offtopic_rejected is not None:
+        lines.append(f"{found.offtopic_rejected:.0%} of {found.offtopic} everyday off-topic messages are turned away")
+    if found.single:
+        shown = ", ".join(found.single[:5]) + (f" and {len(found.single) - 5} more" if len(found.single) > 5 else "")
+        entries = "entry has" if len(found.single) == 1 else "entries have"
+        lines.append(f"{len(found.single)} {entries} only one wording: add alternates to {shown}")
+    return lines
 
 
 def check(bot: Bot, lines: _Lines | None = None) -> list[Finding]:
@@ -168,6 +202,8 @@ def _collisions(bot: Bot, lines: _Lines) -> Iterator[Finding]:
 def _collision(bot: Bot, entry: Entry, phrasing: str) -> str:
     reply = bot.session().ask(phrasing)
     if reply.entry_id == entry.id and reply.kind in ("answer", "follow_up"):
+        if _small_talk_only(bot, phrasing) and not _small_talk_only(bot, entry.question):
+            return "is small talk, so everyone who says it gets this answer (small talk belongs in `smalltalk`)"
         return ""
     ranked = bot.matcher.rank(phrasing, limit=3)
     scores = ", ".join(f"{c.entry_id} {c.score:g}" for c in ranked) or "no match"
@@ -182,6 +218,12 @@ def _collision(bot: Bot, entry: Entry, phrasing: str) -> str:
     if reply.kind == "fallback":
         return f"scores below the out-of-scope threshold {bot.threshold:g} ({scores})"
     return f"is matched to {reply.entry_id!r} instead ({scores})"
+
+
+def _small_talk_only(bot: Bot, text: str) -> bool:
+    """Whether a wording is made of small-talk words only ("thanks", "is anyone there?")."""
+    words = fold(text).split()
+    return bool(words) and bot.small_talk_words.issuperset(words)
 
 
 def _near_identical(bot: Bot, lines: _Lines) -> Iterator[Finding]:

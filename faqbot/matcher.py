@@ -44,6 +44,9 @@ from .text import CHATTER, MAX_CACHED_WORD, STOPWORDS, VAGUE, Normaliser, stem
 
 __all__ = ["Candidate", "Matcher", "Weights"]
 
+NEGATIONS = frozenset("not no never without none nothing neither nor nobody cannot".split())
+"""Words that turn a question around (after `tokens`, "don't" is "do not")."""
+NEGATED_WORDS = 8
 MAX_WORDS = 64
 """Words of a message that are matched; FAQ questions are far shorter, junk is often far longer."""
 _SCALE = 1 << 16
@@ -97,6 +100,9 @@ class Weights:
     prior_entries: float = 500.0
     common: float = 0.1
     """A term in more than this share of phrasings only adds to candidates that rarer terms found (speed)."""
+    negation: float = 0.6
+    """A message that negates ("not join contest", "no cancellation") scores this share against a wording
+    that does not: it is not the positive question."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +111,8 @@ class _Phrasing:
     text: str
     sorted_words: str
     """Its normalised words in sorted order, for the token-sort comparison."""
+    negated: bool = False
+    """Whether it says "not", "no", "without"…: a negated message is only like a negated wording."""
 
 
 class Matcher:
@@ -143,6 +151,8 @@ class Matcher:
     def _terms(self, stems: Sequence[str | None], words: Sequence[str]) -> list[str]:
         """Content-word stems, then word pairs (with function words: "is it" differs from "what is")."""
         unigrams = [s for s, w in zip(stems, words, strict=True) if s is not None and w not in STOPWORDS]
+        if not unigrams:  # "is anyone there?", "hello": a wording of function words only is matched on them
+            unigrams = [s for s in stems if s is not None]
         pairs = [f"{a} {b}" for a, b in pairwise(stems) if a is not None and b is not None]
         return list(dict.fromkeys(unigrams + pairs if self._weights.pairs else unigrams))
 
@@ -191,7 +201,8 @@ class Matcher:
                 self._postings.setdefault(term, []).append(len(self._phrasings))
                 by_entry = self._share.setdefault(term, {})
                 by_entry[entry] = by_entry.get(entry, 0.0) + 1.0 / counts[entry]
-            self._phrasings.append(_Phrasing(entry, text, " ".join(sorted(words))))
+            negated = not NEGATIONS.isdisjoint(words)
+            self._phrasings.append(_Phrasing(entry, text, " ".join(sorted(words)), negated))
             self._masses.append(sum(self._idf[t] for t in terms))
         norms = [0.0] * len(self._ids)
         for term, by_entry in self._share.items():
@@ -297,10 +308,14 @@ class Matcher:
         surface = w.surface / 100 / total  # the ratio is 0-100 and counts as much as the message is understood
         support = 1 / (self._rarest * w.support_cap)
         by_entry: dict[int, list[tuple[float, int]]] = {}
+        # Only a short message is read as negated: in a story, "no fever, no numbness" is not the question.
+        negated = len(words) <= NEGATED_WORDS and not NEGATIONS.isdisjoint(words)
         for _, ratio, i in similar:
             f1, p, shared = shortlist[i]
             entry = phrasings[i].entry
             score = w.overlap * f1 + w.entry * cosines[entry] + surface * ratio * shared
+            if negated and not phrasings[i].negated:
+                score *= w.negation
             by_entry.setdefault(entry, []).append((-score - w.support * min(shared * support, 1.0), p))
         return self._best(by_entry, limit)
 

@@ -140,5 +140,5 @@ smalltalk:
 entries:""",
     ).replace("alternates: [green tea brewing time,", "alternates: [thanks, i scalded myself, green tea brewing time,")
     messages = [f.message for f in lint.check_file(write_kb(text))]
-    assert any("'thanks' is taken as small talk" in m for m in messages)
+    assert any("'thanks' is small talk, so everyone who says it gets this answer" in m for m in messages)
     assert any("'i scalded myself' is taken as a red flag" in m for m in messages)

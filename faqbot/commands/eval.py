@@ -26,7 +26,7 @@ examples:
   faqbot eval tests/data/queries.yaml --min-accuracy 0.95
   faqbot eval my_cases.yaml --kb my_faq.yaml --json
   faqbot eval --dataset clinc150 ../shared/bench-data/clinc150/data_full.json
-  faqbot eval --dataset stackfaq ../shared/bench-data/stackfaq/
+  faqbot eval --dataset stackfaq ../shared/bench-data/stackfaq/ --calibrated
 
 CASES.yaml holds `queries: [{text: ..., expect: ...}]` (expect: an entry id, `oos` for nothing should
 answer, `urgent` for a red flag) or, in full, `queries: [{text, kind, entry, tier, referral, fills}]`;
@@ -53,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="accuracy",
         help="clinc150 threshold rule on val: accuracy with oos as its own class (default, as "
         "in the CLINC150 paper) or balanced = (in-scope accuracy + OOS recall) / 2",
+    )
+    parser.add_argument(
+        "--calibrated",
+        action="store_true",
+        help="with --dataset: also report at the threshold faqbot measures on the knowledge base itself (nothing "
+        "tuned on val), as a new user gets it; for stackfaq every query is asked through session.ask",
     )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a report")
     parser.add_argument(
@@ -218,7 +224,7 @@ def _clinc(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]
     start = time.perf_counter()
     clinc = load_clinc(args.path)
     load = time.perf_counter() - start
-    report = evaluate_clinc(clinc, args.tune)
+    report = evaluate_clinc(clinc, args.tune, calibrated=args.calibrated)
     if not args.json:
         print(_clinc_text(report, load))
     data = report.to_dict()
@@ -227,24 +233,36 @@ def _clinc(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]
 
 
 RULES = {"accuracy": "accuracy on val with oos as its own class", "balanced": "(in-scope acc + OOS recall)/2 on val"}
+METRICS = {
+    "in_scope_accuracy": "in-scope accuracy",
+    "oos_recall": "OOS recall",
+    "oos_precision": "OOS precision",
+    "accuracy": "accuracy, oos as a class",
+    "top1_no_threshold": "in-scope top-1, no threshold",
+}
 
 
 def _clinc_text(report: ClincReport, load: float) -> str:
     rows = [["", "val", "test"]]
-    for key, name in (
-        ("in_scope_accuracy", "in-scope accuracy"),
-        ("oos_recall", "OOS recall"),
-        ("oos_precision", "OOS precision"),
-        ("accuracy", "accuracy, oos as a class"),
-        ("top1_no_threshold", "in-scope top-1, no threshold"),
-    ):
+    for key, name in METRICS.items():
         rows.append([name, pct(report.val[key]), pct(report.test[key])])
     latency, stages = report.ms_per_query, report.stages
+    calibrated = []
+    if report.calibrated:
+        cal = report.calibrated
+        rows[0].append("test, calibrated")
+        for row, key in zip(rows[1:], METRICS, strict=True):
+            row.append(pct(cal["test"][key]))
+        calibrated = [
+            f"  calibrated: threshold {cal['threshold']:.2f} measured on the knowledge base itself ({cal['rule']}), "
+            "nothing tuned on val"
+        ]
     return "\n".join(
         [
             f"{report.title}: {report.entries} entries, {report.phrasings:,} phrasings",
             f"  threshold {report.threshold:.2f}, tuned on val + oos_val ({report.queries['val']:,} queries) "
             f"maximising {RULES[report.rule]}",
+            *calibrated,
             "",
             table(rows),
             "",
@@ -263,7 +281,7 @@ def _stackfaq(args: argparse.Namespace) -> tuple[list[float | None], dict[str, A
     start = time.perf_counter()
     settings = load_stackfaq(args.path)
     load = time.perf_counter() - start
-    reports = [evaluate_retrieval(s) for s in settings]
+    reports = [evaluate_retrieval(s, calibrated=args.calibrated) for s in settings]
     if not args.json:
         print(_stackfaq_text(str(args.path), reports, load))
     data = {"dataset": "stackfaq", "settings": [r.to_dict() for r in reports], "stages": {"load": load}}
@@ -304,11 +322,24 @@ def _stackfaq_text(path: str, reports: list[RetrievalReport], load: float) -> st
                 seconds(r.stages["rank"]),
             ]
         )
+    asked = []
+    if any(r.answered for r in reports):
+        asked = ["", "asked through session.ask at the calibrated threshold (nothing tuned on the queries):"]
+        answered = [["setting", "threshold", "right entry", "wrong entry", "clarify", "fallback"]]
+        for r in reports:
+            if r.answered:
+                a = r.answered
+                answered.append(
+                    [r.name, f"{a['threshold']:.2f}", pct(a["right"]), pct(a["wrong"]), pct(a["clarify"]),
+                     pct(a["fallback"])]
+                )  # fmt: skip
+        asked.append(table(answered))
     return "\n".join(
         [
             f"StackFAQ ({path}): {reports[0].entries} threads; no threshold (every query is in scope)",
             "",
             table(rows),
+            *asked,
             "",
             f"  stages: load {seconds(load)}; index build and ranking per setting above",
         ]
