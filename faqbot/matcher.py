@@ -32,8 +32,8 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
-from operator import itemgetter
+from itertools import pairwise, repeat
+from operator import add, itemgetter, truediv
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -325,9 +325,11 @@ class Matcher:
         size = self._weights.shortlist
         if self._packed and total * _SCALE < 1 << (8 * _FIELD):  # no field can overflow: shared <= total
             units = self._overlap_packed(terms)
-            scaled = total * _SCALE
-            f1 = [2 * s / (scaled + m) for s, m in zip(units, self._scaled_masses, strict=True)]
-            return [(f, p, units[p] / _SCALE) for f, p in _best_of(f1, range(len(f1)), size)]
+            # Half the F-measure of every phrasing, computed and ranked in C (map, a stable sort that keeps the
+            # first of equals): this runs over all phrasings for every message.
+            half = list(map(truediv, units, map(add, repeat(total * _SCALE), self._scaled_masses)))
+            best = sorted(range(len(half)), key=half.__getitem__, reverse=True)[:size]
+            return [(2 * half[p], p, units[p] / _SCALE) for p in best if half[p] > 0]
         overlap = self._overlap(terms)
         masses = self._masses
         f1 = [2 * shared / (total + masses[p]) for p, shared in overlap.items()]

@@ -99,7 +99,7 @@ class PatternSet:
         for group in pattern.split():
             ids = set()
             for text in expand(group, self._vocabulary):
-                words = tuple(self._normaliser.words(text.rstrip("*").replace("_", " ")))
+                words = self._normaliser.phrase(text.rstrip("*").replace("_", " "))
                 if words:
                     ids.add(self._intern(_Alternative(words, text.endswith("*"))))
             if ids:

@@ -226,6 +226,7 @@ class Normaliser:
                 if key and key != target:
                     table.setdefault(key, target)
         self._table = table
+        self._phrases: dict[str, tuple[str, ...]] = {}
         self._sizes: dict[str, list[int]] = {}
         for key in table:
             self._sizes.setdefault(key[0], []).append(len(key))
@@ -242,6 +243,13 @@ class Normaliser:
     def words(self, text: str, limit: int = MAX_CHARS) -> list[str]:
         """Folded words with synonyms replaced by their canonical form."""
         return self.replace(tokens(text, limit))
+
+    def phrase(self, text: str) -> tuple[str, ...]:
+        """`words` of a knowledge base's own phrase, remembered: a vocabulary word recurs in many patterns."""
+        found = self._phrases.get(text)
+        if found is None:
+            found = self._phrases[text] = tuple(self.words(text))
+        return found
 
     def replace(self, words: list[str]) -> list[str]:
         return self._replace(words)[0]
