@@ -15,7 +15,8 @@ matches is above the 95th percentile of off-topic messages) the threshold keeps 
 product FAQ answers what it knows and nothing near it. When the two overlap (a knowledge base that covers
 everyday topics, like a bank's or a travel assistant's) it steps down by the overlap, to no lower than the
 median off-topic score. With too few held-out alternates to measure (an imported FAQ of one wording per
-question), the off-topic evidence alone decides, at its 90th percentile.
+question), the off-topic evidence alone decides: its 90th percentile, and at least the median of the off-topic
+messages that share a word with the knowledge base.
 
 The result depends only on the knowledge base's content and faqbot's version, so it is cached in memory and
 on disk (a small JSON file of numbers in the user's cache directory; a damaged file is ignored).
@@ -49,7 +50,7 @@ MIN_PROBES = 20
 IN_SCOPE_QUANTILE = 0.05
 OFFTOPIC_QUANTILE = 0.95
 OFFTOPIC_ONLY_QUANTILE = 0.90
-_VERSION = 1
+_VERSION = 2
 """Bump when the rule changes, so cached calibrations of the old rule are not reused."""
 
 
@@ -154,7 +155,10 @@ def _measure(kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher) -> Cal
 
 def _threshold(scores: Sequence[float], offtopic: Sequence[float]) -> tuple[float, str]:
     if len(scores) < MIN_PROBES:
-        return _quantile(offtopic, OFFTOPIC_ONLY_QUANTILE), "off-topic only"
+        # At least half of the off-topic messages that share a word with the knowledge base are turned away,
+        # even when most share none (a small knowledge base would otherwise get a threshold of 0).
+        sharing = [score for score in offtopic if score > 0]
+        return max(_quantile(offtopic, OFFTOPIC_ONLY_QUANTILE), _quantile(sharing, 0.5)), "off-topic only"
     low, high = _quantile(scores, IN_SCOPE_QUANTILE), _quantile(offtopic, OFFTOPIC_QUANTILE)
     if low >= high:
         return low, "clear"

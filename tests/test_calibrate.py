@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_helpers import MINI_KB, run_faqbot
+from cli_helpers import MINI_KB, SEED, run_faqbot
 
 import faqbot
 from faqbot import calibrate, faqimport, knowledge
@@ -137,3 +137,28 @@ def test_eval_calibrated_reports_beside_the_tuned_numbers() -> None:
     result = run_faqbot("eval", "--dataset", "stackfaq", str(BENCH / "stackfaq_tiny.xml"), "--calibrated", "--json")
     settings = json.loads(result.stdout)["settings"]
     assert all(0 <= s["answered"]["right"] <= 1 for s in settings)
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "entry"),
+    [
+        ("seed", "will working out wreck my recovery", "will-my-current-recovery-be-lost-or-set-back-if-i-exercise"),
+        ("seed", "what kind of exercise would you recommend for my back", "what-type-of-exercises-do-you-recommend"),
+        ("seed", "any alternatives to exercise?", "is-there-an-alternative-to-exercising-for-lower-back-pain"),
+        ("seed", "what's the best train to London", None),
+        ("seed", "how do I bake bread", None),
+        ("csv", "track my parcel please", "where-is-my-order"),
+        ("csv", "I want a refund", "how-do-i-return-an-item"),
+        ("csv", "do you deliver to other countries", "do-you-ship-abroad"),
+        ("csv", "what's the capital of France", None),
+    ],
+)
+def test_imported_article_and_sheet_answer_their_questions_asked_in_other_words(
+    tmp_path: Path, source: str, message: str, entry: str | None
+) -> None:
+    path = SEED if source == "seed" else PAGES / "shop.csv"
+    target = tmp_path / "kb.yaml"
+    target.write_text(faqimport.to_yaml(faqimport.import_file(path)))
+    bot = faqbot.Bot.load(target)
+    reply = bot.session().ask(message)
+    assert (reply.kind, reply.entry_id) == (("answer", entry) if entry else ("fallback", None)), reply.text[:80]
