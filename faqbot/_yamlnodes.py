@@ -9,6 +9,7 @@ recurses in C), and what aliases repeat is counted right after, so that deep nes
 
 from __future__ import annotations
 
+import os
 import reprlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,12 +18,17 @@ from typing import Any, TypeVar
 
 import yaml
 
-from .errors import FaqbotError
+from .errors import FaqbotError, UsageError
 
 T = TypeVar("T")
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_MB_ENV = "FAQBOT_MAX_KB_MB"
+"""The environment setting that raises the file-size limit (in MB)."""
+DEFAULT_MAX_FILE_MB = 100
+"""About 1,000,000 short entries: far more than the 200,000 faqbot is measured with (README "Performance")."""
 MAX_NODES = 500_000
+"""Node visits a document may cost at least; a large document gets 16 visits per node (several walks)."""
+_VISITS_PER_NODE = 16
 MAX_ALIASED = 10_000
 """Nodes that aliases may repeat (or as many as the document has, if more); beyond that it is an alias bomb."""
 MAX_DEPTH = 100
@@ -84,7 +90,7 @@ class Node:
         self._budget = budget
         budget[0] -= 1
         if budget[0] < 0:
-            raise self.error(f"document too large (more than {MAX_NODES} nodes; alias expansion?)")
+            raise self.error("document too deep or repetitive to read (alias expansion?)")
 
     @property
     def where(self) -> Location:
@@ -207,8 +213,8 @@ def compose(path: Path | str, text: str | None = None) -> Node:
         raise KnowledgeError(Location(name, 1), "", "invalid YAML: nested too deeply") from None
     if raw is None:
         raise KnowledgeError(Location(name, 1), "", "the file is empty")
-    _check_aliases(raw, name)
-    return Node(raw, name, "", [MAX_NODES])
+    nodes = _check_aliases(raw, name)
+    return Node(raw, name, "", [max(MAX_NODES, _VISITS_PER_NODE * nodes)])
 
 
 def _check_depth(text: str, name: str) -> None:
@@ -226,11 +232,13 @@ def _check_depth(text: str, name: str) -> None:
             depth -= 1
 
 
-def _check_aliases(root: yaml.Node, name: str) -> None:
-    """Refuse a node that contains itself, or aliases repeating more than MAX_ALIASED nodes in all.
+def _check_aliases(root: yaml.Node, name: str) -> int:
+    """Refuse a node that contains itself, or aliases repeating more than MAX_ALIASED nodes in all (or as many
+    as the document has); return the number of nodes written.
 
     Composing does not expand aliases (a repeated node is the same object), so a small file can stand for a
-    huge document; this sums what each repetition stands for without expanding anything.
+    huge document; this sums what each repetition stands for without expanding anything. What a document may
+    cost to read later is then bounded by its own size, so a large ordinary file is never refused for it.
     """
     size: dict[int, int] = {}
     open_nodes: set[int] = set()
@@ -258,6 +266,7 @@ def _check_aliases(root: yaml.Node, name: str) -> None:
             f"aliases repeat {repeated:,} nodes in a document of "
             f"{len(size):,} (an alias bomb?); write the values out instead",
         )
+    return len(size)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -280,9 +289,12 @@ def _line_at(text: str, position: int) -> int:
 def _read(path: Path) -> str:
     where = Location(str(path), 1)
     try:
-        data = _read_capped(path)
+        limit = max_file_bytes()
+        data = _read_capped(path, limit)
         if data is None:
-            raise KnowledgeError(where, "", f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
+            raise KnowledgeError(
+                where, "", f"file is larger than {limit / 2**20:.3g} MB, the limit; set {MAX_FILE_MB_ENV} to raise it"
+            )
         return data.decode("utf-8")
     except FileNotFoundError:
         raise KnowledgeError(where, "", "no such file") from None
@@ -295,14 +307,28 @@ def _read(path: Path) -> str:
         raise KnowledgeError(where, "", f"cannot read: {exc.strerror}") from None
 
 
-def _read_capped(path: Path) -> bytes | None:
-    """The file's bytes, or None past `MAX_FILE_BYTES`; read in chunks, as a device or pipe has no size."""
+def max_file_bytes() -> int:
+    """The largest knowledge-base file read: `$FAQBOT_MAX_KB_MB` megabytes, else DEFAULT_MAX_FILE_MB."""
+    value = os.environ.get(MAX_FILE_MB_ENV, "").strip()
+    if not value:
+        return DEFAULT_MAX_FILE_MB * 2**20
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < 2**20:
+        raise UsageError(f"{MAX_FILE_MB_ENV}: expected a number of megabytes, got {value!r}")
+    return int(megabytes * 2**20)
+
+
+def _read_capped(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or None past `limit`; read in chunks, as a device or pipe has no size."""
     chunks: list[bytes] = []
     size = 0
     with path.open("rb") as file:
         while chunk := file.read(1 << 16):
             size += len(chunk)
-            if size > MAX_FILE_BYTES:
+            if size > limit:
                 return None
             chunks.append(chunk)
     return b"".join(chunks)

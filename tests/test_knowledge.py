@@ -216,3 +216,41 @@ def test_in_memory_knowledge_base_checks_references() -> None:
     entry = knowledge.Entry(id="a", question="Q?", answer="A.", related=("b",))
     with pytest.raises(faqbot.KnowledgeError, match="unknown id 'b'"):
         knowledge.KnowledgeBase(meta=knowledge.Meta(title="t"), entries=(entry,))
+
+
+def _many_entries(n: int) -> str:
+    lines = ["version: 1", "meta: {title: Many}", "entries:"]
+    for i in range(n):
+        lines += [
+            f"  - id: e{i}",
+            f"    question: how do I do thing number {i}?",
+            f"    alternates: [thing {i} help, do thing {i}]",
+            f"    answer: Do thing {i} like this.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_large_ordinary_file_is_not_refused_as_an_alias_bomb(
+    write_kb: WriteKb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The node budget counted visits across several walks, so ~26,000 ordinary entries were refused as
+    # "alias expansion?". The budget now grows with the document; here its floor is lowered to show it.
+    from faqbot import _yamlnodes
+
+    monkeypatch.setattr(_yamlnodes, "MAX_NODES", 1_000)
+    kb = knowledge.load(write_kb(_many_entries(300)))
+    assert len(kb.entries) == 300
+
+
+def test_the_file_size_limit_names_the_setting_that_raises_it(
+    write_kb: WriteKb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_kb(_many_entries(2_000))  # about 250 kB
+    monkeypatch.setenv("FAQBOT_MAX_KB_MB", "0.1")
+    with pytest.raises(faqbot.KnowledgeError, match=r"larger than 0.1 MB, the limit; set FAQBOT_MAX_KB_MB to raise it"):
+        knowledge.load(path)
+    monkeypatch.setenv("FAQBOT_MAX_KB_MB", "1")
+    assert len(knowledge.load(path).entries) == 2_000
+    monkeypatch.setenv("FAQBOT_MAX_KB_MB", "lots")
+    with pytest.raises(faqbot.FaqbotError, match=r"FAQBOT_MAX_KB_MB: expected a number of megabytes, got 'lots'"):
+        knowledge.load(path)
