@@ -7,11 +7,13 @@ number of sessions, threads or web workers can share one bot.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from . import knowledge
 from .calibrate import Calibration, calibrated
+from .convlog import ConversationLog, new_id
 from .dialogue import Dialogue, Reply
 from .knowledge import KnowledgeBase
 from .matcher import Candidate, Matcher
@@ -25,7 +27,9 @@ __all__ = ["Bot", "Session"]
 class Bot:
     """A loaded knowledge base, ready to answer."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, log: ConversationLog | None = None) -> None:
+        self.log = log
+        """Where turns and feedback are recorded (None: nothing is, the default)."""
         self.normaliser = Normaliser(kb.synonyms)
         self.matcher = Matcher(kb, self.normaliser)
         self.calibration: Calibration | None
@@ -47,12 +51,18 @@ class Bot:
         return self.kb.settings.threshold
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Bot:
-        """Load and validate a knowledge base (the bundled back-pain one by default).
+    def load(cls, path: str | Path | None = None, log: ConversationLog | None = None) -> Bot:
+        """Load and validate a knowledge base (the bundled back-pain one by default); with `log`, every turn
+        and piece of feedback is recorded there (see `convlog`).
 
         Raises `KnowledgeError` naming file:line and the field when the file is broken.
         """
-        return cls(knowledge.load(path))
+        return cls(knowledge.load(path), log)
+
+    def feedback(self, reply_id: str, helpful: bool) -> None:
+        """Record a visitor's "was this helpful?" for a reply (by its `Reply.id`) in the log, if one is kept."""
+        if self.log is not None:
+            self.log.feedback(reply_id, helpful)
 
     def match(self, text: str, limit: int = 3) -> list[Candidate]:
         """Entries the text is about, best first; [] when it is out of scope."""
@@ -85,6 +95,14 @@ class Session:
         """The bot's reply to one message. Never raises for any `str`; raises TypeError for anything else."""
         _require_str(text)
         reply = self.bot._dialogue.respond(text, self._state)
+        log = self.bot.log
+        if log is not None:
+            conversation = reply.conversation.conversation or new_id()
+            reply = dataclasses.replace(
+                reply, id=new_id(), conversation=reply.conversation.replace(conversation=conversation)
+            )
+            settings = self.bot.kb.settings
+            log.turn(conversation, text, reply, self.bot.threshold, settings.clarify_margin or 0.0)
         self._state = reply.conversation
         return reply
 

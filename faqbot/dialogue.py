@@ -82,6 +82,8 @@ class Reply:
     """For a `fallback` that refers a medical topic the knowledge base does not cover: the referral's id."""
     calls: tuple[Call, ...] = ()
     """Numbers an `urgent` reply tells people to call (for tap-to-call links)."""
+    id: str = ""
+    """A random id for visitor feedback on this reply, set when the bot keeps a conversation log."""
 
     @property
     def state(self) -> dict[str, Any]:
@@ -112,6 +114,7 @@ class Reply:
             "referral": self.referral,
             "calls": [{"number": c.number, "label": c.label} for c in self.calls],
             "state": self.state,
+            "id": self.id or None,
         }
 
 

@@ -36,6 +36,7 @@ COMMANDS = {
     "/topics": "list the questions I can answer; pick one by its number",
     "/reset": "start a new conversation (forget what you told me)",
     "/export [--force] [FILE|DIR]": "save this conversation as Markdown (default: a new file in this folder)",
+    "/good, /bad": "say whether the last answer helped (kept in the conversation log, with --log)",
     "/quit": "leave (Ctrl-D and Ctrl-C work too)",
 }
 _QUIT_WORDS = {"/quit", "/exit", "/q", "quit", "exit"}
@@ -93,6 +94,7 @@ class Chat:
         self._hinted = False
         self._transcript: list[tuple[str, str]] = []
         self._offered: tuple[str, ...] = ()
+        self._last_id = ""
 
     def say(self, text: str) -> None:
         self._write(text.rstrip("\n") + "\n\n")
@@ -139,6 +141,7 @@ class Chat:
     def ask(self, text: str) -> Reply:
         reply = self.session.ask(text)
         self._offered = reply.options
+        self._last_id = reply.id
         self._transcript.append((text, _transcript_reply(reply)))
         self.say(format_reply(reply, self.width, self.color, hint=not self._hinted))
         self._hinted = self._hinted or bool(reply.options)
@@ -180,8 +183,19 @@ class Chat:
             self.say("Started a new conversation: I have forgotten what you told me.")
         elif name == "/export":
             self._export(argument.strip())
+        elif name in ("/good", "/bad"):
+            self._feedback(name == "/good")
         else:
             self.say(f"Unknown command {name}. Type /help for the commands.")
+
+    def _feedback(self, helpful: bool) -> None:
+        if self.bot.log is None:
+            self.say("Thanks. (Feedback is kept only in a conversation log: start with faqbot chat --log PATH.)")
+        elif not self._last_id:
+            self.say("There is no answer to rate yet.")
+        else:
+            self.bot.feedback(self._last_id, helpful)
+            self.say("Thanks for telling me." if helpful else "Thanks for telling me; that helps improve the answers.")
 
     def _export(self, argument: str) -> None:
         """`/export [--force] [FILE|DIR]`: a new file in the current folder unless told otherwise; the full

@@ -10,7 +10,8 @@ conversation. Version 1 states (before red flags were remembered) are read as ve
      "pending": {"kind": "follow_up", "entry": "...", "step": "...", "tries": 0}
               | {"kind": "choice", "entries": ["...", ...], "clarify": false} | null,
      "flags": ["fever"],                                      # red-flag signs raised, in order
-     "last": {"entry": "...", "variant": "..." | null} | null}   # the answer given last
+     "last": {"entry": "...", "variant": "..." | null} | null,  # the answer given last
+     "conversation": "9f1c2b7e4a5d6c80"}                      # optional: a random id, when a log is kept
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ class State:
     flags: tuple[str, ...] = ()
     """Red-flag sign ids raised in this conversation, in the order they came up."""
     last: Answered | None = None
+    conversation: str = ""
+    """A random id that ties the turns of one conversation together in a conversation log ("" without one)."""
 
     def replace(self, **changes: Any) -> State:
         if "slots" in changes:
@@ -138,13 +141,16 @@ class State:
 
     def to_json(self) -> dict[str, Any]:
         """A new plain dict each time: the caller may change it freely."""
-        return {
+        data = {
             "version": STATE_VERSION,
             "slots": dict(self.slots),
             "pending": None if self.pending is None else self.pending.to_json(),
             "flags": list(self.flags),
             "last": None if self.last is None else self.last.to_json(),
         }
+        if self.conversation:
+            data["conversation"] = self.conversation
+        return data
 
     @classmethod
     def from_json(cls, kb: KnowledgeBase, data: Any) -> State:
@@ -157,13 +163,21 @@ class State:
         if version == 1:
             _keys(data, "state", {"version", "slots", "pending"})
             data = {**data, "flags": [], "last": None}
-        _keys(data, "state", {"version", "slots", "pending", "flags", "last"})
+        data = {"conversation": "", **data}
+        _keys(data, "state", {"version", "slots", "pending", "flags", "last", "conversation"})
         return cls(
             slots=MappingProxyType(_slots(kb, data["slots"])),
             pending=_pending(kb, data["pending"]),
             flags=_flags(kb, data["flags"]),
             last=None if data["last"] is None else Answered.from_json(kb, data["last"], "state.last"),
+            conversation=_conversation(data["conversation"]),
         )
+
+
+def _conversation(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > 32 or not all(c in "0123456789abcdef" for c in value):
+        raise StateError(f"state.conversation: expected up to 32 hex digits, got {_show(value)}")
+    return value
 
 
 def _slots(kb: KnowledgeBase, slots: Any) -> dict[str, str]:

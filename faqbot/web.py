@@ -16,6 +16,7 @@ import html
 import json
 import logging
 import os
+import re
 import secrets
 import threading
 from collections.abc import Iterable
@@ -35,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import export, knowledge, render
 from .bot import Bot
+from .convlog import ConversationLog
 from .knowledge import KnowledgeBase, KnowledgeError
 from .state import StateError
 from .tokens import DEFAULT_TTL, StateSigner, TokenError
@@ -45,6 +47,8 @@ ENV_SECRET = "FAQBOT_SECRET"
 ENV_KB = "FAQBOT_KB"
 ENV_ORIGINS = "FAQBOT_ALLOWED_ORIGINS"
 ENV_MAX_MESSAGE = "FAQBOT_MAX_MESSAGE"
+ENV_LOG = "FAQBOT_LOG"
+_REPLY_ID = re.compile(r"[0-9a-f]{16}")
 STATIC = Path(__file__).resolve().parent / "static"
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -79,7 +83,7 @@ class LiveBot:
         with self._lock:
             path = self.path if self.path is not None else knowledge.bundled_path()
             try:
-                bot = Bot(knowledge.load(path, text=read_whole(Path(path))))
+                bot = Bot(knowledge.load(path, text=read_whole(Path(path))), log=self.bot.log)
             except (KnowledgeError, OSError, UnicodeDecodeError) as exc:
                 message = exc.format_message() if isinstance(exc, KnowledgeError) else str(exc)
                 log.error("knowledge base not reloaded, still serving the previous one: %s", message)
@@ -122,6 +126,7 @@ def create_app(
         Route("/faq", _faq_page, methods=["GET", "HEAD"]),
         Route("/api/chat", chat.post, methods=["POST"]),
         Route("/api/chat", chat.info, methods=["GET", "HEAD"]),
+        Route("/api/feedback", chat.feedback, methods=["POST"]),
         Route("/api/faq", _faq_api, methods=["GET", "HEAD"]),
         Route("/healthz", _healthz, methods=["GET", "HEAD"]),
         Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET", "HEAD"]),
@@ -154,12 +159,15 @@ def app_from_env() -> Starlette:
     """`create_app` configured by environment variables: what `faqbot serve` runs in each worker.
 
     FAQBOT_KB (knowledge-base path, bundled by default), FAQBOT_SECRET, FAQBOT_ALLOWED_ORIGINS
-    (comma-separated) and FAQBOT_MAX_MESSAGE.
+    (comma-separated), FAQBOT_MAX_MESSAGE and FAQBOT_LOG (a conversation-log directory, or "-").
     """
     path = os.environ.get(ENV_KB) or None
     origins = [o.strip() for o in os.environ.get(ENV_ORIGINS, "").split(",")]
     max_message = int(os.environ.get(ENV_MAX_MESSAGE) or 2000)
-    return create_app(LiveBot(Bot.load(path), path), allowed_origins=origins, max_message=max_message)
+    target = os.environ.get(ENV_LOG)
+    conversation_log = ConversationLog(target) if target else None  # one file per worker process
+    bot = Bot.load(path, log=conversation_log)
+    return create_app(LiveBot(bot, path), allowed_origins=origins, max_message=max_message)
 
 
 def _secret(secret: str | bytes | None) -> str | bytes:
@@ -205,6 +213,20 @@ class _ChatApi:
         data = reply.to_dict()
         data["state"] = self.signer.dumps(data["state"])  # the client gets the state signed, never raw
         return JSONResponse(data, headers={"Cache-Control": "no-store"})
+
+    async def feedback(self, request: Request) -> Response:
+        """POST /api/feedback {"reply": id, "helpful": true|false}: a visitor's verdict, into the log if kept."""
+        _require_json(request)
+        body = await _read_body(request, 1024)
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+        reply, helpful = (data.get("reply"), data.get("helpful")) if isinstance(data, dict) else (None, None)
+        if not isinstance(reply, str) or not _REPLY_ID.fullmatch(reply) or not isinstance(helpful, bool):
+            raise ApiError(400, "invalid_feedback", 'expected {"reply": the reply\'s id, "helpful": true or false}')
+        self.live.bot.feedback(reply, helpful)
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
 
     async def info(self, request: Request) -> Response:
         """What a widget shows before the first message: the title, the disclaimer, questions to start."""

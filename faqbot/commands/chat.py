@@ -24,12 +24,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument("--kb", metavar="PATH", help=KB_HELP)
     parser.add_argument("--no-history", action="store_true", help="do not read or save the history of typed lines")
+    parser.add_argument(
+        "--log",
+        metavar="PATH",
+        help="keep a conversation log (a .jsonl file, a directory, or - for standard output); /good and /bad "
+        "rate the last answer",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import repl
 
     bot = load_bot(args.kb)
+    if args.log:
+        from ..convlog import ConversationLog
+
+        bot.log = ConversationLog(args.log)
     tolerant_stdout()
     if sys.stdin.isatty() and sys.stdout.isatty():
         history = None

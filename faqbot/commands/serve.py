@@ -39,6 +39,8 @@ examples:
   faqbot serve --kb my_faq.yaml --port 9000       your own knowledge base
   FAQBOT_SECRET=... faqbot serve --host 0.0.0.0 --workers 4 --allow-origin https://www.example.org
 
+  faqbot serve --workers 2 --log logs/             a conversation log per worker; then: faqbot review logs/
+
 Send SIGHUP (kill -HUP PID) to reload the knowledge base; a broken file is refused and the old one kept.
 Every worker and machine serving one site must share FAQBOT_SECRET, the key that signs conversation state.
 """
@@ -64,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--access-log", action=argparse.BooleanOptionalAction, default=True, help="log every request (default: on)"
     )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    parser.add_argument(
+        "--log",
+        metavar="DIR",
+        help="keep a conversation log: one JSON line per turn and per feedback, one file per worker in DIR "
+        "(or - for standard output); messages are redacted first. Read it with faqbot review.",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,9 +101,10 @@ def _serve_one(
     uvicorn: Any, kb: knowledge.KnowledgeBase, path: str | None, args: argparse.Namespace, config: dict[str, Any]
 ) -> int:
     from ..bot import Bot
+    from ..convlog import ConversationLog
     from ..web import LiveBot, create_app
 
-    live = LiveBot(Bot(kb), path)
+    live = LiveBot(Bot(kb, log=ConversationLog(args.log) if args.log else None), path)
     app = create_app(live, allowed_origins=args.allow_origin, max_message=args.max_message)
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload, daemon=True).start())
     server = uvicorn.Server(uvicorn.Config(app, **config))
@@ -106,8 +115,10 @@ def _serve_one(
 def _serve_many(uvicorn: Any, path: str | None, args: argparse.Namespace, config: dict[str, Any]) -> int:
     from uvicorn.supervisors import Multiprocess
 
-    from ..web import ENV_KB, ENV_MAX_MESSAGE, ENV_ORIGINS, ENV_SECRET
+    from ..web import ENV_KB, ENV_LOG, ENV_MAX_MESSAGE, ENV_ORIGINS, ENV_SECRET
 
+    if args.log:
+        os.environ[ENV_LOG] = args.log if args.log == "-" else str(Path(args.log).resolve())
     snapshots = _Snapshots(Path(path) if path else knowledge.bundled_path())
     if not os.environ.get(ENV_SECRET):
         os.environ[ENV_SECRET] = secrets.token_urlsafe(32)
