@@ -23,10 +23,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("faqbot.commands.ask", "ask one question and print the reply"),
     "check": ("faqbot.commands.check", "validate knowledge-base files"),
     "export": ("faqbot.commands.export", "export the FAQ as Markdown, HTML or JSON-LD"),
-    "import": ("faqbot.commands.import_", "turn a Markdown or text FAQ into a knowledge base"),
+    "import": ("faqbot.commands.import_", "turn an FAQ (Markdown, text, HTML, CSV) into a knowledge base"),
     "eval": ("faqbot.commands.eval", "measure matching accuracy on labelled queries or a public benchmark"),
     "bench": ("faqbot.commands.bench", "measure load time, latency, throughput and memory"),
     "serve": ("faqbot.commands.serve", "serve the chat API, widget and FAQ page over HTTP"),
+    "review": ("faqbot.commands.review", "read conversation logs: unanswered questions, feedback, suggestions"),
 }
 
 EPILOG = """\

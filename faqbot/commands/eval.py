@@ -27,6 +27,7 @@ examples:
   faqbot eval my_cases.yaml --kb my_faq.yaml --json
   faqbot eval --dataset clinc150 ../shared/bench-data/clinc150/data_full.json
   faqbot eval --dataset stackfaq ../shared/bench-data/stackfaq/ --calibrated
+  faqbot eval --log logs/ --kb my_faq.yaml     real questions asked again after an edit
 
 CASES.yaml holds `queries: [{text: ..., expect: ...}]` (expect: an entry id, `oos` for nothing should
 answer, `urgent` for a red flag) or, in full, `queries: [{text, kind, entry, tier, referral, fills}]`;
@@ -60,6 +61,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --dataset: also report at the threshold faqbot measures on the knowledge base itself (nothing "
         "tuned on val), as a new user gets it; for stackfaq every query is asked through session.ask",
     )
+    parser.add_argument(
+        "--log",
+        action="store_true",
+        help="the PATHs are conversation logs (faqbot serve/chat --log): ask every logged conversation again "
+        "and report what changed (answered now, answer changed, newly unanswered)",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a report")
     parser.add_argument(
         "--min-accuracy",
@@ -84,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--dataset takes one PATH (the dataset file or its folder)")
     if args.dataset:
         args.path = args.path[0]
+    if args.log:
+        return _replay(args)
     if args.dataset == "clinc150":
         accuracies, data = _clinc(args)
     elif args.dataset == "stackfaq":
@@ -212,6 +221,29 @@ def _failure_line(path: str, r: Any) -> str:
         f"  {path}:{r.case.line}: {where}expect {_shown(r.case.expect)}, got {_shown_got(r.got)}{invented}; "
         f"ranking: {ranking}\n      {r.case.text!r}"
     )
+
+
+# -- replaying logs -------------------------------------------------------------------------------------
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from ..review import log_files, read_log, replay
+
+    if args.dataset:
+        raise UsageError("--log cannot be combined with --dataset")
+    files = log_files(args.path)
+    found = replay(read_log(files), load_bot(args.kb))
+    if args.json:
+        print(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    data = found.to_dict()
+    lines = [f"{found.turns:,} logged turns asked again: {data['unchanged']:,} unchanged"]
+    for name in ("answered now", "answer changed", "newly unanswered", "other change"):
+        changed = found.changes.get(name, [])
+        lines.append(f"  {name}: {len(changed):,}")
+        lines += [f"      {m!r}: {b} -> {a}" for m, b, a in changed[: max(args.failures, 0)]]
+    print("\n".join(lines))
+    return 0
 
 
 # -- public benchmarks ----------------------------------------------------------------------------------
