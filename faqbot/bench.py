@@ -258,3 +258,36 @@ def _run_naive(scaled: Scaled) -> dict[str, Any]:
         "ms": percentiles(times),
         "accuracy": right / max(len(scaled.queries), 1),
     }
+
+
+def measure_review(path: str | None, turns: int, queries: Sequence[str], seed: int = 7) -> dict[str, Any]:
+    """Time `faqbot review` (read, count, cluster, suggest) on a generated log of `turns` turns: the query mix,
+    a quarter of it unanswered, many of those with a varying word so that they do not all cluster at once."""
+    import json
+    import random
+    import tempfile
+
+    from .review import log_files, read_log, review
+
+    rng = random.Random(seed)
+    kinds = ["answer", "follow_up", "smalltalk", "fallback"]
+    with tempfile.TemporaryDirectory() as directory:
+        log = Path(directory) / "bench.jsonl"
+        with log.open("w", encoding="utf-8") as handle:
+            for n in range(turns):
+                kind = kinds[n % len(kinds)]
+                message = rng.choice(queries) + (f" {rng.randint(1, turns // 20 or 1)}" if n % 8 == 3 else "")
+                record = {"type": "turn", "time": f"2026-01-{1 + n % 28:02d}T12:00:00.000000Z",
+                          "conversation": f"{n // 4:016x}", "reply": f"{n:016x}", "message": message, "kind": kind,
+                          "entry": None, "score": 20.0, "runner_up": None, "tier": None, "referral": None}  # fmt: skip
+                handle.write(json.dumps(record) + "\n")
+        bot = Bot.load(path)
+        start = time.perf_counter()
+        found = review(read_log(log_files([directory])), bot)
+        seconds = time.perf_counter() - start
+    return {
+        "turns": found.turns,
+        "unanswered": found.kinds["fallback"],
+        "clusters": len(found.unanswered),
+        "seconds": seconds,
+    }

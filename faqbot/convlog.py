@@ -43,9 +43,11 @@ BACKUPS = 5
 _REDACTIONS = [
     ("[email]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("[postcode]", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)),
+    ("[zip]", re.compile(r"\b\d{5}-\d{4}\b")),
+    ("[number]", re.compile(r"\b\d(?:[ -]?\d){12,}\b")),  # card and account numbers: longer than any phone
     # phone numbers: at least 7 digits, possibly with a leading +, spaces, dots, dashes or brackets between
     ("[phone]", re.compile(r"(?<![\w+])\+?\(?\d(?:[\s.()-]{0,2}\d){6,}(?!\w)")),
-    ("[number]", re.compile(r"\b\d{5,}(?:-\d{4})?\b")),  # ZIP codes (and ZIP+4), card or account numbers
+    ("[number]", re.compile(r"\b\d{5,}\b")),  # ZIP codes, card or account numbers
 ]
 log = logging.getLogger("faqbot.log")
 
@@ -132,7 +134,8 @@ class ConversationLog:
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC to the microsecond: the turns of one conversation may be logged by different workers."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _host() -> str:

@@ -15,7 +15,7 @@ import gzip
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz, process
 
 from .errors import FaqbotError, UsageError
-from .text import fold
+from .text import STOPWORDS, fold, stem
 
 if TYPE_CHECKING:
     from .bot import Bot
@@ -176,7 +176,7 @@ def review(records: Iterable[dict[str, Any] | None], bot: Bot | None = None) -> 
             result.feedback[entry]["helpful" if helpful else "unhelpful"] += 1
             if not helpful:
                 result.unhelpful[f"{entry}\t{message}"] += 1
-    result.unanswered = _clusters(unanswered)
+    result.unanswered = _clusters(unanswered, _key_of(bot))
     if bot is not None:
         for cluster in result.unanswered:
             _suggest(cluster, bot)
@@ -220,14 +220,28 @@ def _close_call(record: dict[str, Any]) -> bool:
     return bool(score - float(runner_up.get("score") or 0) <= 2 * margin)
 
 
-def _clusters(unanswered: Counter[str]) -> list[Cluster]:
+def _key_of(bot: Bot | None) -> Callable[[str], str]:
+    """What wordings are compared on: their content words, stemmed and with the knowledge base's synonyms
+    ("clinic parking where" and "where can I park at the clinic" are both "clinic park")."""
+    normaliser = bot.normaliser if bot is not None else None
+
+    def key(text: str) -> str:
+        words = normaliser.words(text) if normaliser is not None else text.split()
+        content = [stem(w) for w in words if w not in STOPWORDS] or words
+        return " ".join(sorted(set(content)))
+
+    return key
+
+
+def _clusters(unanswered: Counter[str], key: Callable[[str], str]) -> list[Cluster]:
     """Near-identical wordings together, the most frequent wording of a cluster being its representative."""
     clusters: list[Cluster] = []
     heads: list[str] = []
     for text, count in sorted(unanswered.items(), key=lambda item: (-item[1], item[0])):
+        compared = key(text)
         hit = None
         if heads:
-            hit = process.extractOne(text, heads, scorer=fuzz.token_set_ratio, score_cutoff=SAME_QUESTION)
+            hit = process.extractOne(compared, heads, scorer=fuzz.token_set_ratio, score_cutoff=SAME_QUESTION)
         if hit is not None:
             clusters[hit[2]].wordings[text] += count
         else:
@@ -235,7 +249,7 @@ def _clusters(unanswered: Counter[str]) -> list[Cluster]:
             cluster.wordings[text] += count
             clusters.append(cluster)
             if len(heads) < MAX_CLUSTERS:
-                heads.append(text)
+                heads.append(compared)
     return sorted(clusters, key=lambda c: (-c.count, c.example))
 
 
@@ -270,7 +284,7 @@ def apply_alternates(text: str, additions: dict[str, list[str]]) -> str:
         end = _entry_end(lines, start, indent)
         lines[start:end] = _with_alternates(lines[start:end], pending.pop(entry_id))
     if pending:
-        raise LogError(f"no entry with id {', '.join(sorted(pending))} in the knowledge base")
+        raise LogError(f"no entry with id {', '.join(map(repr, sorted(pending)))} in the knowledge base")
     return "\n".join(lines)
 
 
@@ -355,7 +369,7 @@ def replay(records: Iterable[dict[str, Any] | None], bot: Bot) -> Replay:
     result = Replay()
     for turns in conversations.values():
         session = bot.session()
-        for record in turns:
+        for record in sorted(turns, key=lambda r: str(r.get("time", ""))):  # workers log to separate files
             reply = session.ask(record["message"])
             result.turns += 1
             before = (str(record.get("kind")), record.get("entry"))

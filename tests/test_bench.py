@@ -108,3 +108,9 @@ def test_bench_times_a_fresh_process_on_a_relative_kb_path(
     assert main(["bench", "--kb", "my_faq.yaml", "--scale", "0", "--quick", "--json"]) == 0
     cold = json.loads(capsys.readouterr().out)["kb"]["cold_start_ms"]
     assert cold["imports"] > 0 and cold["first_load"] > 0  # NaN would fail both
+
+
+def test_bench_times_review_of_a_generated_log(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--scale", "0", "--quick", "--review", "2000"]) == 0
+    out = capsys.readouterr().out
+    assert "faqbot review of 2,000 logged turns (500 unanswered, " in out

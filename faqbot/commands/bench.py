@@ -49,6 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quick", action="store_true", help="one pass per measurement (a smoke test; the numbers are noisy)"
     )
+    parser.add_argument(
+        "--review",
+        type=int,
+        default=0,
+        metavar="TURNS",
+        help="also time faqbot review on a generated log of this many turns (e.g. 100000; default: skip)",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
 
 
@@ -73,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         result["scaled"] = measure_scaled(scaled_kb(args.scale, count, clinc))
         if clinc is None:
             result["scaled"]["source"] += " (--generated)" if args.generated else " (no CLINC150 data found)"
+    if args.review > 0:
+        from ..bench import measure_review
+
+        result["review"] = measure_review(args.kb, args.review, queries)
     result["max_rss_mb"] = max_rss_mb()
     print(json.dumps(result, indent=2) if args.json else _text(result))
     return 0
@@ -83,6 +94,13 @@ def _text(result: dict[str, Any]) -> str:
     lines += _kb_text(result["kb"])
     if "scaled" in result:
         lines += ["", *_scaled_text(result["scaled"])]
+    if "review" in result:
+        r = result["review"]
+        lines += [
+            "",
+            f"faqbot review of {r['turns']:,} logged turns ({r['unanswered']:,} unanswered, "
+            f"{r['clusters']:,} clusters): {r['seconds']:.2f} s",
+        ]
     rss = result["max_rss_mb"]
     if rss is not None:
         lines += ["", f"process peak resident memory: {rss:.0f} MB (ru_maxrss, whole process, whole run)"]

@@ -149,8 +149,38 @@
     }
     if (message.calls && message.calls.length) node.appendChild(callLinks(message.calls)); // the action first
     node.appendChild(body);
+    if (message.role === "bot" && message.kind === "answer" && message.id) node.appendChild(feedback(message));
     ui.log.appendChild(node);
     reveal(node);
+  }
+
+  // "Was this helpful?" under an answer, when the server keeps a conversation log (the reply has an id).
+  function feedback(message) {
+    var row = el("div", { "class": "fb-feedback", role: "group", "aria-label": "Was this answer helpful?" });
+    if (typeof message.rated === "boolean") {
+      row.appendChild(el("span", { "class": "fb-thanks" }, "Thanks for your feedback."));
+      return row;
+    }
+    row.appendChild(el("span", { "class": "fb-ask" }, "Was this helpful?"));
+    [[true, "\uD83D\uDC4D", "Yes, helpful"], [false, "\uD83D\uDC4E", "No, not helpful"]].forEach(function (choice) {
+      var button = el("button", { type: "button", "class": "fb-rate", "aria-label": choice[2], title: choice[2] },
+        choice[1]);
+      button.addEventListener("click", function () {
+        message.rated = choice[0];
+        save();
+        row.replaceWith(feedback(message));
+        var init = { method: "POST", credentials: "omit",
+          headers: { Accept: "application/json", "Content-Type": "application/json" },
+          body: JSON.stringify({ reply: message.id, helpful: choice[0] }) };
+        fetch(feedbackEndpoint(), init).catch(function () { /* feedback is best effort */ });
+      });
+      row.appendChild(button);
+    });
+    return row;
+  }
+
+  function feedbackEndpoint() {
+    return String(config.endpoint).replace(/\/api\/chat\/?$/, "/api/feedback");
   }
 
   // Tap-to-call links for the numbers an urgent reply names (only digits, spaces, + and - reach the href).
@@ -264,7 +294,8 @@
         store.token = typeof data.state === "string" ? data.state : null;
         add({
           role: "bot", html: data.html, text: String(data.text || ""), kind: String(data.kind || ""),
-          tier: typeof data.tier === "string" ? data.tier : "", calls: Array.isArray(data.calls) ? data.calls : []
+          tier: typeof data.tier === "string" ? data.tier : "", calls: Array.isArray(data.calls) ? data.calls : [],
+          id: typeof data.id === "string" ? data.id : ""
         });
         setOptions(Array.isArray(data.options) ? data.options : []);
       } else if (result.status === 400 && data.error === "invalid_state" && !retried) {

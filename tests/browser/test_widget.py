@@ -186,3 +186,40 @@ def test_urgent_replies_are_styled_by_tier_with_tap_to_call_links(
     expect(emergency).to_have_count(1)
     expect(emergency.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
     page.screenshot(path=str(artifacts / "widget-urgent.png"))
+
+
+def test_visitors_rate_answers_with_the_keyboard_and_the_verdict_is_logged(
+    watched: Watched, tmp_path: Path, artifacts: Path
+) -> None:
+    import json
+
+    logs = tmp_path / "logs"
+    with Server(
+        "--no-access-log", "--log", str(logs), log_path=tmp_path / "serve.log", env={"FAQBOT_SECRET": "feedback"}
+    ) as logged:
+        page = watched.page
+        open_widget(page, logged)
+        ask(page, "What exercises are safe for me to perform?")
+        answer = replies(page, "answer").last
+        expect(answer.get_by_text("Was this helpful?")).to_be_visible()
+        unhelpful = answer.get_by_role("button", name="No, not helpful")
+        unhelpful.focus()
+        page.keyboard.press("Enter")
+        expect(answer.get_by_text("Thanks for your feedback.")).to_be_visible()
+        page.screenshot(path=str(artifacts / "widget-feedback.png"))
+        page.reload()  # the verdict is remembered with the conversation (the panel reopens by itself)
+        expect(page.get_by_role("dialog", name=TITLE)).to_be_visible()
+        expect(replies(page, "answer").last.get_by_text("Thanks for your feedback.")).to_be_visible()
+    records = [json.loads(line) for path in logs.iterdir() for line in path.read_text().splitlines()]
+    feedback = [r for r in records if r["type"] == "feedback"]
+    turns = [r for r in records if r["type"] == "turn"]
+    assert len(feedback) == 1 and feedback[0]["helpful"] is False
+    assert feedback[0]["reply"] == turns[-1]["reply"] and turns[-1]["entry"] == "safe-exercises"
+
+
+def test_without_a_log_answers_ask_for_no_rating(watched: Watched, server: Server) -> None:
+    page = watched.page
+    open_widget(page, server)
+    ask(page, "What exercises are safe for me to perform?")
+    expect(replies(page, "answer")).to_have_count(1)
+    expect(page.get_by_text("Was this helpful?")).to_have_count(0)
