@@ -20,7 +20,20 @@ from faqbot.tokens import StateSigner
 
 SECRET = "test secret"
 EXERCISE = "Is it safe to exercise when I am in pain?"
-REPLY_KEYS = {"kind", "entry_id", "text", "markdown", "html", "options", "tier", "signs", "referral", "calls", "state"}
+REPLY_KEYS = {
+    "id",
+    "kind",
+    "entry_id",
+    "text",
+    "markdown",
+    "html",
+    "options",
+    "tier",
+    "signs",
+    "referral",
+    "calls",
+    "state",
+}
 SMALL_KB = """\
 meta: {title: Tiny FAQ, disclaimer: Just a test.}
 entries:

@@ -188,7 +188,7 @@ def test_urgent_replies_are_styled_by_tier_with_tap_to_call_links(
     page.screenshot(path=str(artifacts / "widget-urgent.png"))
 
 
-def test_visitors_rate_answers_with_the_keyboard_and_the_verdict_is_logged(
+def test_visitors_rate_answers_by_key_and_the_verdict_is_logged(
     watched: Watched, tmp_path: Path, artifacts: Path
 ) -> None:
     import json
