@@ -225,3 +225,20 @@ def test_review_of_a_missing_log_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "no such file or directory" in result.stderr
     os.makedirs(tmp_path / "empty")
     assert "no log files" in run_faqbot("review", str(tmp_path / "empty")).stderr
+
+
+def test_interactive_review_asks_before_each_suggestion(tmp_path: Path) -> None:
+    log = ConversationLog(tmp_path / "logs")
+    bot = faqbot.Bot.load(log=log)
+    for message in ["lower back mobility routine morning plz xyzzy", "core work plan lower back kthx qwerty"]:
+        assert bot.session().ask(message).kind == "fallback"
+    log.close()
+    kb = tmp_path / "kb.yaml"
+    shutil.copyfile(BUNDLED, kb)
+    result = run_faqbot(
+        "review", str(tmp_path / "logs"), "--kb", str(kb), "--interactive", stdin="n\ny\n"
+    )  # in order: core…, lower…
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("? [y/N]") == 2
+    text = kb.read_text()
+    assert "lower back mobility routine morning plz xyzzy" in text and "qwerty" not in text
