@@ -6,6 +6,7 @@ bad request gets a JSON error with a documented status — never a 500:
 
     400 invalid_json / invalid_message / invalid_state    413 body_too_large / message_too_long
     415 unsupported_media_type                            404 not_found, 405 method_not_allowed
+    403 origin_not_allowed (a page on an origin not allowed) 429 rate_limited (with Retry-After)
 
 Only this module and `faqbot serve` import starlette; `import faqbot` stays free of the web stack.
 """
@@ -15,10 +16,13 @@ from __future__ import annotations
 import html
 import json
 import logging
+import math
 import os
 import re
 import secrets
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -37,17 +41,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import export, knowledge, render
 from .bot import Bot
 from .convlog import ConversationLog
+from .errors import FaqbotError, UsageError
 from .knowledge import KnowledgeBase, KnowledgeError
 from .state import StateError
 from .tokens import DEFAULT_TTL, StateSigner, TokenError
 
-__all__ = ["ENV_KB", "ENV_SECRET", "LiveBot", "app_from_env", "create_app"]
+__all__ = ["ENV_KB", "ENV_SECRET", "LiveBot", "app_from_env", "create_app", "normalise_origin", "stored_secret"]
 
 ENV_SECRET = "FAQBOT_SECRET"
 ENV_KB = "FAQBOT_KB"
 ENV_ORIGINS = "FAQBOT_ALLOWED_ORIGINS"
 ENV_MAX_MESSAGE = "FAQBOT_MAX_MESSAGE"
 ENV_LOG = "FAQBOT_LOG"
+ENV_RATE_LIMIT = "FAQBOT_RATE_LIMIT"
 _REPLY_ID = re.compile(r"[0-9a-f]{16}")
 STATIC = Path(__file__).resolve().parent / "static"
 PAGE_CSP = (
@@ -61,9 +67,10 @@ log = logging.getLogger("faqbot.web")
 class ApiError(Exception):
     """A request the API refuses; becomes `{"error": code, "detail": detail}` with `status`."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(self, status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status, self.code, self.detail = status, code, detail
+        self.headers = headers or {}
 
 
 class LiveBot:
@@ -110,17 +117,19 @@ def create_app(
     allowed_origins: Iterable[str] = (),
     max_message: int = 2000,
     token_ttl: int = DEFAULT_TTL,
+    rate_limit: int = 0,
 ) -> Starlette:
     """The faqbot web app: chat API, widget, FAQ page and demo page.
 
     `secret` signs the state tokens; without it `FAQBOT_SECRET` is used, else a random per-process key (fine
-    for one process, but every worker and machine of a deployment must share one secret).
+    for one process, but every worker and machine of a deployment must share one secret). `rate_limit`: chat
+    messages per minute one client may send (0: no limit); more get 429 with Retry-After.
     """
     if max_message < 1:
         raise ValueError(f"max_message must be at least 1, got {max_message!r}")
     live = bot if isinstance(bot, LiveBot) else LiveBot(bot or Bot.load())
     signer = StateSigner(_secret(secret), ttl=token_ttl)
-    chat = _ChatApi(live, signer, max_message)
+    chat = _ChatApi(live, signer, max_message, RateLimit(rate_limit) if rate_limit else None)
     routes = [
         Route("/", _demo_page, methods=["GET", "HEAD"]),
         Route("/faq", _faq_page, methods=["GET", "HEAD"]),
@@ -134,8 +143,8 @@ def create_app(
         Route("/widget.css", _static_file("widget.css"), methods=["GET", "HEAD"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    middleware = [Middleware(SecurityHeaders)]
-    origins = [o for o in allowed_origins if o]
+    origins = [_origin_or_note(o) for o in allowed_origins if o.strip()]
+    middleware = [Middleware(SecurityHeaders), Middleware(OriginGate, allowed=frozenset(origins))]
     if origins:
         middleware.append(
             Middleware(
@@ -163,11 +172,77 @@ def app_from_env() -> Starlette:
     """
     path = os.environ.get(ENV_KB) or None
     origins = [o.strip() for o in os.environ.get(ENV_ORIGINS, "").split(",")]
-    max_message = int(os.environ.get(ENV_MAX_MESSAGE) or 2000)
+    max_message = _env_int(ENV_MAX_MESSAGE, 2000, 1)
+    rate_limit = _env_int(ENV_RATE_LIMIT, 0, 0)
     target = os.environ.get(ENV_LOG)
     conversation_log = ConversationLog(target) if target else None  # one file per worker process
     bot = Bot.load(path, log=conversation_log)
-    return create_app(LiveBot(bot, path), allowed_origins=origins, max_message=max_message)
+    return create_app(LiveBot(bot, path), allowed_origins=origins, max_message=max_message, rate_limit=rate_limit)
+
+
+def _env_int(name: str, default: int, minimum: int) -> int:
+    """A whole-number setting from the environment; a bad value is one clear error, not a traceback."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise UsageError(f"{name}: expected a whole number of at least {minimum}, got {value!r}")
+    return int(value)
+
+
+def _origin_or_note(value: str) -> str:
+    origin, note = normalise_origin(value)
+    if note:
+        log.warning("allowed origin %s: %s", value, note)
+    return origin
+
+
+def stored_secret(directory: Path | None = None) -> tuple[str, Path, bool]:
+    """The signing secret kept in the user's data directory, made on first use (file mode 0600, created
+    exclusively so two workers starting at once agree): (secret, its file, whether it was just created)."""
+    if directory is None:
+        from platformdirs import user_data_dir
+
+        directory = Path(os.environ.get("FAQBOT_DATA_DIR") or user_data_dir("faqbot", appauthor=False))
+    path = directory / "secret"
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_text(encoding="utf-8").strip()
+        if len(secret) < 32:
+            raise FaqbotError(f"{path}: the stored secret is damaged; delete the file to make a new one") from None
+        return secret, path, False
+    secret = secrets.token_urlsafe(32)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secret + "\n")
+    return secret, path, True
+
+
+def normalise_origin(value: str) -> tuple[str, str]:
+    """An `--allow-origin` value as browsers send it (scheme://host[:port]), and a note when it was changed.
+
+    A trailing slash is dropped (with a note); anything that is not an origin (no scheme, a path, a bad port)
+    is a `UsageError` naming the value and the expected form.
+    """
+    from urllib.parse import urlsplit
+
+    text = value.strip()
+    expected = "expected scheme://host[:port], e.g. https://www.example.org"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise UsageError(f"--allow-origin {value!r}: not an origin ({expected})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--allow-origin {value!r}: not an origin ({expected})")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise UsageError(f"--allow-origin {value!r}: an origin has no path, query or user ({expected})")
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port is not None else "")
+    note = "a trailing slash is not part of an origin; using " + origin if parts.path == "/" else ""
+    if origin != text and not note:
+        note = f"using {origin}"
+    return origin, note
 
 
 def _secret(secret: str | bytes | None) -> str | bytes:
@@ -191,14 +266,24 @@ def _secret(secret: str | bytes | None) -> str | bytes:
 class _ChatApi:
     """POST /api/chat: one message and a state token in, one reply and a new token out."""
 
-    def __init__(self, live: LiveBot, signer: StateSigner, max_message: int) -> None:
+    def __init__(self, live: LiveBot, signer: StateSigner, max_message: int, limit: RateLimit | None) -> None:
         self.live = live
         self.signer = signer
         self.max_message = max_message
+        self.limit = limit
         # UTF-8 takes up to 4 bytes a character and JSON escapes up to 12, plus room for the state token.
         self.max_body = 12 * max_message + 16384
 
     async def post(self, request: Request) -> Response:
+        if self.limit is not None:
+            wait = self.limit.take(request.client.host if request.client else "unknown")
+            if wait:
+                raise ApiError(
+                    429,
+                    "rate_limited",
+                    f"too many messages; try again in {wait} s",
+                    {"Retry-After": str(wait)},
+                )
         _require_json(request)
         body = await _read_body(request, self.max_body)
         message, token = self._parse(body)
@@ -386,7 +471,7 @@ async def _healthz(request: Request) -> Response:
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status)
+    return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status, headers=exc.headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -402,6 +487,73 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _crash(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse({"error": "internal_error", "detail": "something went wrong on our side"}, status_code=500)
+
+
+class RateLimit:
+    """A token bucket per client: `per_minute` messages a minute, in bursts of up to a quarter of that.
+
+    Clients are told apart by address (behind a proxy, run uvicorn with `--forwarded-allow-ips` so the address
+    is the visitor's). The table holds the most recent clients only, so it cannot grow without bound.
+    """
+
+    MAX_CLIENTS = 10_000
+
+    def __init__(self, per_minute: int, clock: Any = None) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = max(1.0, per_minute / 4)
+        self._clock = clock or time.monotonic
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> int:
+        """0 when the client may send now (a token is taken), else the whole seconds to wait."""
+        with self._lock:
+            now = self._clock()
+            tokens, last = self._buckets.pop(client, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            wait = 0 if tokens >= 1 else math.ceil((1 - tokens) / self.rate)
+            self._buckets[client] = (tokens - 1 if not wait else tokens, now)
+            if len(self._buckets) > self.MAX_CLIENTS:
+                self._buckets.popitem(last=False)
+            return wait
+
+
+class OriginGate:
+    """API requests from a page on another origin that is not allowed: logged once per origin with the fix,
+    and answered with a 403 the page can read (so the widget can say so) instead of a silent CORS failure."""
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str]) -> None:
+        self.app = app
+        self.allowed = allowed
+        self._told: set[str] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        origin = request.headers.get("origin")
+        if origin is None or origin in self.allowed or origin == _own_origin(request) or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        if origin not in self._told and len(self._told) < 1000:
+            self._told.add(origin)
+            log.warning(
+                "refused API requests from a page on %s: it is not an allowed origin (add --allow-origin %s "
+                "to faqbot serve, or allowed_origins to create_app, to let it use the chat)",
+                origin,
+                origin,
+            )
+        response = JSONResponse(
+            {"error": "origin_not_allowed", "detail": f"{origin} is not allowed to use this chat"},
+            status_code=403,
+            headers={"Access-Control-Allow-Origin": origin, "Vary": "Origin", "Cache-Control": "no-store"},
+        )
+        await response(scope, receive, send)
+
+
+def _own_origin(request: Request) -> str:
+    return f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
 class SecurityHeaders:

@@ -26,8 +26,8 @@ def free_port() -> int:
 class Server:
     """`python -m faqbot serve ARGS` on a free port; its output goes to `log_path`."""
 
-    def __init__(self, *args: str, log_path: Path, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(self, *args: str, log_path: Path, env: dict[str, str] | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         command = [sys.executable, "-m", "faqbot", "serve", "--port", str(self.port), *args]

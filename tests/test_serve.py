@@ -206,7 +206,13 @@ def test_a_thousand_concurrent_conversations_without_cross_talk(
     expected = expected_replies(bot)
     names = [list(SCRIPTS)[i % len(SCRIPTS)] for i in range(1000)]
     with Server(
-        "--workers", "2", "--no-access-log", log_path=tmp_path / "serve.log", env={"FAQBOT_SECRET": "load test"}
+        "--workers",
+        "2",
+        "--no-access-log",
+        "--rate-limit",
+        "0",
+        log_path=tmp_path / "serve.log",
+        env={"FAQBOT_SECRET": "load test"},
     ) as server:
         started = time.perf_counter()
         results, latencies = asyncio.run(_many(server.url + "/api/chat", names))

@@ -441,7 +441,9 @@ def test_cors_only_for_allowed_origins(bot: faqbot.Bot) -> None:
     allowed = app.post("/api/chat", json={"message": "hi"}, headers={"origin": "https://site.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://site.example"
     other = app.post("/api/chat", json={"message": "hi"}, headers={"origin": "https://evil.example"})
-    assert "access-control-allow-origin" not in other.headers
+    # refused before the bot is asked, in a reply the page can read, so the widget can say why
+    assert other.status_code == 403 and other.json()["error"] == "origin_not_allowed"
+    assert "kind" not in other.json()
     preflight = app.options(
         "/api/chat",
         headers={
@@ -457,9 +459,60 @@ def test_cors_only_for_allowed_origins(bot: faqbot.Bot) -> None:
     assert refused.status_code == 400
 
 
-def test_no_cors_headers_without_allowed_origins(client: TestClient) -> None:
-    response = client.post("/api/chat", json={"message": "hi"}, headers={"origin": "https://site.example"})
-    assert "access-control-allow-origin" not in response.headers
+def test_no_other_origin_without_allowed_origins(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    for _ in range(3):
+        response = client.post("/api/chat", json={"message": "hi"}, headers={"origin": "https://site.example"})
+        assert response.status_code == 403 and response.json()["error"] == "origin_not_allowed"
+    told = [r.getMessage() for r in caplog.records if "refused API requests" in r.getMessage()]
+    assert len(told) == 1 and "add --allow-origin https://site.example" in told[0]  # once per origin, with the fix
+    same = client.post("/api/chat", json={"message": "hi"}, headers={"origin": "http://testserver"})
+    assert same.status_code == 200  # the page's own origin
+
+
+@pytest.mark.parametrize(
+    ("value", "origin", "note"),
+    [
+        ("https://www.example.org", "https://www.example.org", ""),
+        ("https://www.example.org/", "https://www.example.org", "trailing slash"),
+        ("http://localhost:8080", "http://localhost:8080", ""),
+        ("HTTPS://Example.ORG", "https://example.org", "using https://example.org"),
+    ],
+)
+def test_allowed_origins_are_normalised(value: str, origin: str, note: str) -> None:
+    found, said = web.normalise_origin(value)
+    assert found == origin and note in said
+
+
+@pytest.mark.parametrize(
+    "value", ["www.example.org", "https://example.org/chat", "ftp://example.org", "https://x:99999"]
+)
+def test_a_value_that_is_not_an_origin_is_refused(value: str) -> None:
+    with pytest.raises(faqbot.FaqbotError, match=r"not an origin|an origin has no path"):
+        web.normalise_origin(value)
+
+
+def test_rate_limit_answers_429_with_retry_after(bot: faqbot.Bot) -> None:
+    app = TestClient(web.create_app(bot, secret=SECRET, rate_limit=8))  # bursts of 2
+    codes = [app.post("/api/chat", json={"message": "hi"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    refused = app.post("/api/chat", json={"message": "hi"})
+    assert refused.json()["error"] == "rate_limited" and int(refused.headers["retry-after"]) >= 1
+
+
+def test_rate_limit_refills_over_time() -> None:
+    now = [0.0]
+    limit = web.RateLimit(60, clock=lambda: now[0])  # one a second, bursts of 15
+    assert all(limit.take("a") == 0 for _ in range(15))
+    assert limit.take("a") == 1 and limit.take("b") == 0  # another client has its own bucket
+    now[0] += 1.0
+    assert limit.take("a") == 0
+
+
+def test_stored_secret_is_made_once_with_private_permissions(tmp_path: Path) -> None:
+    first, path, created = web.stored_secret(tmp_path / "data")
+    assert created and len(first) >= 32 and (path.stat().st_mode & 0o777) == 0o600
+    again, _, created_again = web.stored_secret(tmp_path / "data")
+    assert again == first and not created_again
 
 
 # -- reloading and packaging ------------------------------------------------------------------------------------

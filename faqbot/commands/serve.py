@@ -19,7 +19,6 @@ import copy
 import logging
 import logging.config
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -67,6 +66,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=60,
+        metavar="N",
+        help="chat messages per minute one client may send, in bursts of N/4 (default: %(default)s; 0: no limit)",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="behind a reverse proxy: the proxy addresses whose X-Forwarded-For is trusted, so that rate limits "
+        "apply per visitor (passed to uvicorn; e.g. 127.0.0.1)",
+    )
+    parser.add_argument(
         "--log",
         metavar="DIR",
         help="keep a conversation log: one JSON line per turn and per feedback, one file per worker in DIR "
@@ -79,9 +91,13 @@ def run(args: argparse.Namespace) -> int:
         import uvicorn
     except ImportError:
         raise UsageError("faqbot serve needs the web extra: pip install 'faqbot[web]'") from None
-    if args.workers < 1 or not 0 <= args.port <= 65535 or args.max_message < 1:
-        raise UsageError("--workers and --max-message must be at least 1, --port between 0 and 65535")
+    if args.workers < 1 or not 0 <= args.port <= 65535 or args.max_message < 1 or args.rate_limit < 0:
+        raise UsageError(
+            "--workers and --max-message must be at least 1, --port between 0 and 65535, --rate-limit 0 or more"
+        )
     logging.config.dictConfig(_log_config())
+    args.allow_origin = _origins(args.allow_origin)
+    _ensure_secret()
     path = str(Path(args.kb).resolve()) if args.kb else None
     bot_kb = knowledge.load(path)  # fail now, with file:line, rather than in a worker
     config: dict[str, Any] = {
@@ -92,9 +108,43 @@ def run(args: argparse.Namespace) -> int:
         "log_config": _log_config(),
         "timeout_graceful_shutdown": 5,
     }
+    if args.forwarded_allow_ips:
+        config.update(proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     if args.workers == 1:
         return _serve_one(uvicorn, bot_kb, path, args, config)
     return _serve_many(uvicorn, path, args, config)
+
+
+def _origins(values: list[str]) -> list[str]:
+    """`--allow-origin` values checked now (scheme, host, port), a trailing slash dropped with a warning."""
+    from ..web import normalise_origin
+
+    origins = []
+    for value in values:
+        origin, note = normalise_origin(value)  # UsageError for a value that is no origin
+        if note:
+            log.warning("--allow-origin %s: %s", value, note)
+        origins.append(origin)
+    return origins
+
+
+def _ensure_secret() -> None:
+    """Without FAQBOT_SECRET, the secret kept in the user's data directory (made once, mode 0600), shared by
+    every worker through the environment: conversations survive a restart."""
+    from ..web import ENV_SECRET, stored_secret
+
+    if os.environ.get(ENV_SECRET):
+        return
+    secret, where, created = stored_secret()
+    os.environ[ENV_SECRET] = secret
+    log.warning(
+        "%s is not set: state tokens are signed with the secret %s %s. Conversations survive restarts on this "
+        "machine; several machines serving one site must share one %s.",
+        ENV_SECRET,
+        "created in" if created else "kept in",
+        where,
+        ENV_SECRET,
+    )
 
 
 def _serve_one(
@@ -105,7 +155,7 @@ def _serve_one(
     from ..web import LiveBot, create_app
 
     live = LiveBot(Bot(kb, log=ConversationLog(args.log) if args.log else None), path)
-    app = create_app(live, allowed_origins=args.allow_origin, max_message=args.max_message)
+    app = create_app(live, allowed_origins=args.allow_origin, max_message=args.max_message, rate_limit=args.rate_limit)
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload, daemon=True).start())
     server = uvicorn.Server(uvicorn.Config(app, **config))
     server.run()
@@ -115,21 +165,14 @@ def _serve_one(
 def _serve_many(uvicorn: Any, path: str | None, args: argparse.Namespace, config: dict[str, Any]) -> int:
     from uvicorn.supervisors import Multiprocess
 
-    from ..web import ENV_KB, ENV_LOG, ENV_MAX_MESSAGE, ENV_ORIGINS, ENV_SECRET
+    from ..web import ENV_KB, ENV_LOG, ENV_MAX_MESSAGE, ENV_ORIGINS, ENV_RATE_LIMIT
 
     if args.log:
         os.environ[ENV_LOG] = args.log if args.log == "-" else str(Path(args.log).resolve())
     snapshots = _Snapshots(Path(path) if path else knowledge.bundled_path())
-    if not os.environ.get(ENV_SECRET):
-        os.environ[ENV_SECRET] = secrets.token_urlsafe(32)
-        log.warning(
-            "%s is not set: generated a secret shared by this server's workers. Conversations will not "
-            "survive a restart; several machines must share one %s.",
-            ENV_SECRET,
-            ENV_SECRET,
-        )
     os.environ[ENV_ORIGINS] = ",".join(args.allow_origin)
     os.environ[ENV_MAX_MESSAGE] = str(args.max_message)
+    os.environ[ENV_RATE_LIMIT] = str(args.rate_limit)
 
     class Supervisor(Multiprocess):
         def handle_hup(self) -> None:

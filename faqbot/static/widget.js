@@ -21,6 +21,7 @@
   var storageKey = "faqbot:" + config.endpoint;
   var store = loadStore();
   var busy = false;
+  var offered = [];
   var ui = build();
 
   restore();
@@ -40,7 +41,8 @@
       buttonLabel: data.buttonLabel || "Ask a question",
       color: data.color || "",
       colorText: data.colorText || "",
-      position: data.position === "left" ? "left" : "right"
+      position: data.position === "left" ? "left" : "right",
+      disclaimer: data.disclaimer || "Answers are general information, not professional advice."
     };
   }
 
@@ -266,7 +268,12 @@
     add({ role: "bot", text: config.greeting });
     request("GET").then(function (result) {
       var info = result.data;
-      if (result.status !== 200) return;
+      if (result.status === 403 && info.error === "origin_not_allowed") {
+        refused();
+        ownDisclaimer();
+        return;
+      }
+      if (result.status !== 200) { ownDisclaimer(); return; }
       if (typeof info.max_message === "number" && info.max_message > 0) ui.input.maxLength = info.max_message;
       if (!store.disclaimer && typeof info.disclaimer === "string" && info.disclaimer) {
         store.disclaimer = true;
@@ -274,16 +281,68 @@
       }
       var untouched = !store.messages.some(function (m) { return m.role === "user"; });
       if (untouched && Array.isArray(info.suggestions)) setOptions(info.suggestions);
-    }, function () { /* the first real message will report a connection problem */ });
+    }, function () { ownDisclaimer(); /* the first real message will report a connection problem */ });
+  }
+
+  // The disclaimer is shown even when the server cannot be asked for its own: the widget's copy.
+  function ownDisclaimer() {
+    if (store.disclaimer) return;
+    store.disclaimer = true;
+    add({ role: "note", text: config.disclaimer, kind: "disclaimer" });
+  }
+
+  // A page whose origin the server does not allow: the owner learns why (console, server log), the visitor
+  // gets a neutral message rather than "check your connection".
+  function refused() {
+    if (store.refused) return;
+    store.refused = true;
+    save();
+    if (window.console) {
+      console.error("faqbot: this site (" + location.origin + ") is not allowed to use this chat; the server " +
+        "must list it with --allow-origin (see the server log).");
+    }
+    note("Sorry, the chat is not available on this page.");
   }
 
   function send(text) {
     text = String(text || "").trim();
     if (!text || busy) return false;
+    if (store.refused) {
+      note("Sorry, the chat is not available on this page.");
+      return false;
+    }
+    clearRetry();
     add({ role: "user", text: text });
+    offered = store.options.slice(); // back on offer if the message does not get through
     setOptions([]);
     ask(text, store.token, false);
     return true;
+  }
+
+  // A message that did not get through goes back into the box, with a Retry button; nothing is lost.
+  function failed(text, message) {
+    var last = store.messages[store.messages.length - 1];
+    if (last && last.role === "user" && last.text === text) {
+      store.messages.pop();
+      if (ui.log.lastElementChild) ui.log.removeChild(ui.log.lastElementChild);
+      save();
+    }
+    if (!ui.input.value) ui.input.value = text;
+    note(message);
+    setOptions(offered);
+    var retry = el("button", { type: "button", "class": "fb-retry" }, "Retry");
+    retry.addEventListener("click", function () {
+      var again = ui.input.value || text;
+      if (send(again)) ui.input.value = "";
+    });
+    ui.retry = retry;
+    ui.log.lastElementChild.appendChild(retry);
+    retry.focus();
+  }
+
+  function clearRetry() {
+    if (ui.retry && ui.retry.parentNode) ui.retry.parentNode.removeChild(ui.retry);
+    ui.retry = null;
   }
 
   function ask(text, token, retried) {
@@ -305,13 +364,21 @@
         return;
       } else if (result.status === 413) {
         note("That message is too long. Please make it shorter.");
+      } else if (result.status === 403 && data.error === "origin_not_allowed") {
+        refused();
+      } else if (result.status === 429) {
+        setBusy(false);
+        failed(text, "You are sending messages quickly. Please wait a moment, then try again.");
+        return;
       } else {
-        note("Sorry, something went wrong. Please try again.");
+        setBusy(false);
+        failed(text, "Sorry, something went wrong. Your message was not sent.");
+        return;
       }
       setBusy(false);
     }, function () {
       setBusy(false);
-      note("Sorry, I couldn't reach the server. Please check your connection and try again.");
+      failed(text, "Sorry, I couldn't reach the server. Please check your connection and try again.");
     });
   }
 

@@ -65,8 +65,14 @@ def test_page_on_an_origin_not_allowed_gets_no_answer(watched: Watched, site: tu
     page = watched.page
     watched.allow("CORS")
     watched.allow("Failed to load resource")
+    watched.allow("is not allowed to use this chat")  # the console message, for the site's owner
     page.goto(url.replace("127.0.0.1", "localhost"))  # same page, but an origin the server does not allow
     page.get_by_role("button", name="Chat: Questions about back pain?").click()
+    notes = page.locator(".fb-msg.fb-note")
+    expect(notes.filter(has_text="not available on this page")).to_have_count(1)  # neutral, for the visitor
+    expect(page.locator(".fb-kind-disclaimer")).to_have_count(1)  # the widget's own copy of a disclaimer
     ask(page, "What exercises are safe for me to perform?")
-    expect(page.locator(".fb-msg.fb-note").filter(has_text="couldn't reach the server")).to_have_count(1)
+    expect(notes.filter(has_text="not available on this page")).to_have_count(2)
+    expect(notes.filter(has_text="check your connection")).to_have_count(0)
     expect(replies(page, "answer")).to_have_count(0)
+    assert any("is not allowed to use this chat" in e for e in watched.errors)

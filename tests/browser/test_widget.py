@@ -223,3 +223,30 @@ def test_without_a_log_answers_ask_for_no_rating(watched: Watched, server: Serve
     ask(page, "What exercises are safe for me to perform?")
     expect(replies(page, "answer")).to_have_count(1)
     expect(page.get_by_text("Was this helpful?")).to_have_count(0)
+
+
+def test_a_failed_send_keeps_the_text_offers_retry_and_the_conversation_survives_a_restart(
+    watched: Watched, tmp_path: Path, artifacts: Path
+) -> None:
+    # No FAQBOT_SECRET: the server keeps its secret in its data directory, so a restart keeps conversations.
+    env = {"FAQBOT_DATA_DIR": str(tmp_path / "data"), "FAQBOT_SECRET": ""}
+    first = Server("--no-access-log", log_path=tmp_path / "one.log", env=env)
+    port = first.port
+    with first as server:
+        page = watched.page
+        open_widget(page, server)
+        ask(page, EXERCISE)
+        expect(replies(page, "follow_up")).to_have_count(1)
+    watched.allow("Failed to load resource")
+    watched.allow("ERR_CONNECTION_REFUSED")
+    ask(page, "Yes")  # the server is down
+    box = page.get_by_role("textbox", name="Your question")
+    expect(page.locator(".fb-msg.fb-note").filter(has_text="couldn't reach the server")).to_have_count(1)
+    expect(box).to_have_value("Yes")  # nothing typed is lost
+    expect(page.locator(".fb-msg.fb-user")).to_have_count(1)  # the unsent message is not in the transcript
+    expect(page.get_by_role("button", name="Not sure", exact=True)).to_be_visible()  # the choices stay
+    page.screenshot(path=str(artifacts / "widget-retry.png"))
+    with Server("--no-access-log", log_path=tmp_path / "two.log", env=env, port=port):
+        page.get_by_role("button", name="Retry").click()
+        expect(replies(page, "follow_up")).to_have_count(2)  # the same conversation: the next question
+        expect(page.get_by_role("button", name="Retry")).to_have_count(0)
