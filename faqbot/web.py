@@ -320,6 +320,7 @@ class _ChatApi:
         return JSONResponse(
             {
                 "title": kb.meta.title,
+                "language": kb.meta.language or "en",
                 "disclaimer": " ".join(kb.meta.disclaimer.split()),
                 "suggestions": [kb.by_id[i].question for i in ids],
                 "max_message": self.max_message,

@@ -17,7 +17,40 @@
   if (!script || window.faqbotWidget) return;
 
   var MAX_MESSAGES = 200;
+  // Every string the widget shows, per language (data-lang, else the knowledge base's meta.language, else the
+  // page's lang). The answers stay in the knowledge base's own language.
+  var STRINGS = {
+    en: {
+      title: "Questions? Ask me", greeting: "Hi! Ask me a question.", placeholder: "Type your question",
+      button: "Ask a question", send: "Send", restart: "Restart", restartName: "Restart the conversation",
+      close: "Close chat", input: "Your question", quick: "Quick replies", log: "Conversation",
+      you: "You: ", bot: "Bot: ", note: "Note: ", helpful: "Was this helpful?", yes: "Yes, helpful",
+      no: "No, not helpful", thanks: "Thanks for your feedback.", retry: "Retry", call: "Call ",
+      tooLong: "That message is too long. Please make it shorter.",
+      expired: "I couldn't continue our earlier conversation (it expired or was changed), so I started a new one.",
+      tooFast: "You are sending messages quickly. Please wait a moment, then try again.",
+      failed: "Sorry, something went wrong. Your message was not sent.",
+      offline: "Sorry, I couldn't reach the server. Please check your connection and try again.",
+      refused: "Sorry, the chat is not available on this page.",
+      disclaimer: "Answers are general information, not professional advice."
+    },
+    es: {
+      title: "¿Preguntas? Pregúntame", greeting: "¡Hola! Hazme una pregunta.", placeholder: "Escribe tu pregunta",
+      button: "Hacer una pregunta", send: "Enviar", restart: "Reiniciar", restartName: "Reiniciar la conversación",
+      close: "Cerrar el chat", input: "Tu pregunta", quick: "Respuestas rápidas", log: "Conversación",
+      you: "Tú: ", bot: "Bot: ", note: "Nota: ", helpful: "¿Te ha sido útil?", yes: "Sí, útil",
+      no: "No, no ha sido útil", thanks: "Gracias por tu opinión.", retry: "Reintentar", call: "Llamar al ",
+      tooLong: "El mensaje es demasiado largo. Acórtalo, por favor.",
+      expired: "No he podido seguir nuestra conversación anterior (caducó o cambió), así que he empezado una nueva.",
+      tooFast: "Estás enviando mensajes muy rápido. Espera un momento y vuelve a intentarlo.",
+      failed: "Lo siento, algo ha fallado. Tu mensaje no se ha enviado.",
+      offline: "Lo siento, no he podido conectar con el servidor. Comprueba tu conexión y vuelve a intentarlo.",
+      refused: "Lo siento, el chat no está disponible en esta página.",
+      disclaimer: "Las respuestas son información general, no consejo profesional."
+    }
+  };
   var config = readConfig(script);
+  var t = STRINGS[config.lang];
   var storageKey = "faqbot:" + config.endpoint;
   var store = loadStore();
   var busy = false;
@@ -32,19 +65,31 @@
 
   function readConfig(el) {
     var data = el.dataset;
+    var lang = language(data.lang) || language(document.documentElement.lang) || "en";
     return {
       endpoint: new URL(data.endpoint || new URL("api/chat", el.src).href, document.baseURI).href,
       stylesheet: new URL(data.stylesheet || new URL("widget.css", el.src).href, document.baseURI).href,
-      title: data.title || "Questions? Ask me",
-      greeting: data.greeting || "Hi! Ask me a question.",
-      placeholder: data.placeholder || "Type your question",
-      buttonLabel: data.buttonLabel || "Ask a question",
+      lang: lang,
+      langGiven: Boolean(language(data.lang)),
+      title: data.title || "",
+      greeting: data.greeting || "",
+      placeholder: data.placeholder || "",
+      buttonLabel: data.buttonLabel || "",
+      disclaimer: data.disclaimer || "",
       color: data.color || "",
       colorText: data.colorText || "",
-      position: data.position === "left" ? "left" : "right",
-      disclaimer: data.disclaimer || "Answers are general information, not professional advice."
+      theme: ["light", "dark", "auto"].indexOf(data.theme) >= 0 ? data.theme : "auto",
+      position: data.position === "left" ? "left" : "right"
     };
   }
+
+  function language(code) {
+    var base = String(code || "").toLowerCase().split("-")[0];
+    return Object.prototype.hasOwnProperty.call(STRINGS, base) ? base : "";
+  }
+
+  // The page's own wording (data-title, data-greeting, ...) wins over the catalogue.
+  function wording(name, own) { return own || t[name]; }
 
   // -- storage: the transcript and the signed state token survive a reload (sessionStorage, this tab only) --
 
@@ -75,7 +120,7 @@
   }
 
   function build() {
-    var host = el("div", { id: "faqbot-widget", "data-position": config.position });
+    var host = el("div", { id: "faqbot-widget", "data-position": config.position, "data-theme": config.theme });
     if (config.color && window.CSS && CSS.supports("color", config.color)) {
       host.style.setProperty("--fb-accent", config.color);
     }
@@ -86,28 +131,28 @@
     root.appendChild(el("link", { rel: "stylesheet", href: config.stylesheet }));
 
     var launcher = el("button", { type: "button", "class": "fb-launcher", "aria-expanded": "false",
-      "aria-controls": "fb-panel", "aria-label": "Chat: " + config.title });
+      "aria-controls": "fb-panel" });
     launcher.appendChild(el("span", { "class": "fb-icon", "aria-hidden": "true" }));
-    launcher.appendChild(el("span", { "class": "fb-launcher-text" }, config.buttonLabel));
+    var launcherText = el("span", { "class": "fb-launcher-text" });
+    launcher.appendChild(launcherText);
 
     var panel = el("div", { id: "fb-panel", "class": "fb-panel", role: "dialog", "aria-labelledby": "fb-title" });
     panel.hidden = true;
     var header = el("div", { "class": "fb-header" });
-    header.appendChild(el("h2", { id: "fb-title", "class": "fb-title" }, config.title));
-    var restart = el("button", { type: "button", "class": "fb-restart", "aria-label": "Start a new conversation" },
-      "Restart");
-    var close = el("button", { type: "button", "class": "fb-close", "aria-label": "Close chat" }, "\u00d7");
+    var title = el("h2", { id: "fb-title", "class": "fb-title" });
+    header.appendChild(title);
+    var restart = el("button", { type: "button", "class": "fb-restart" });
+    var close = el("button", { type: "button", "class": "fb-close" }, "\u00d7");
     header.appendChild(restart);
     header.appendChild(close);
 
     var log = el("div", { "class": "fb-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
-      "aria-label": "Conversation", tabindex: "0" });
-    var options = el("div", { "class": "fb-options", role: "group", "aria-label": "Quick replies" });
+      tabindex: "0" });
+    var options = el("div", { "class": "fb-options", role: "group" });
     var form = el("form", { "class": "fb-form" });
-    var label = el("label", { "for": "fb-input", "class": "fb-sr" }, "Your question");
-    var input = el("input", { id: "fb-input", type: "text", autocomplete: "off", placeholder: config.placeholder,
-      maxlength: "2000" });
-    var sendButton = el("button", { type: "submit", "class": "fb-send" }, "Send");
+    var label = el("label", { "for": "fb-input", "class": "fb-sr" });
+    var input = el("input", { id: "fb-input", type: "text", autocomplete: "off", maxlength: "2000" });
+    var sendButton = el("button", { type: "submit", "class": "fb-send" });
     [label, input, sendButton].forEach(function (node) { form.appendChild(node); });
     [header, log, options, form].forEach(function (node) { panel.appendChild(node); });
     root.appendChild(launcher);
@@ -127,8 +172,29 @@
         launcher.focus();
       }
     });
-    return { host: host, launcher: launcher, panel: panel, log: log, options: options, input: input,
-      send: sendButton };
+    var built = { host: host, launcher: launcher, launcherText: launcherText, panel: panel, title: title,
+      restart: restart, close: close, log: log, options: options, label: label, input: input, send: sendButton };
+    label_(built);
+    return built;
+  }
+
+  // Names and labels in the widget's language. A control's accessible name starts with its visible text
+  // (WCAG 2.5.3): "Ask a question, Ask about back pain", "Restart the conversation".
+  function label_(parts) {
+    var title = wording("title", config.title);
+    var button = wording("button", config.buttonLabel);
+    parts.launcherText.textContent = button;
+    parts.launcher.setAttribute("aria-label", button === title ? button : button + ", " + title);
+    parts.title.textContent = title;
+    parts.restart.textContent = t.restart;
+    parts.restart.setAttribute("aria-label", t.restartName);
+    parts.close.setAttribute("aria-label", t.close);
+    parts.log.setAttribute("aria-label", t.log);
+    parts.options.setAttribute("aria-label", t.quick);
+    parts.label.textContent = t.input;
+    parts.input.setAttribute("placeholder", wording("placeholder", config.placeholder));
+    parts.send.textContent = t.send;
+    parts.host.setAttribute("lang", config.lang);
   }
 
   // -- showing the conversation ------------------------------------------------------------------------------
@@ -141,7 +207,7 @@
   function render(message) {
     var classes = "fb-msg fb-" + message.role + (message.kind ? " fb-kind-" + message.kind : "");
     var node = el("div", { "class": classes + (message.tier ? " fb-tier-" + message.tier : "") });
-    var who = { user: "You: ", bot: "Bot: ", note: "Note: " }[message.role] || "";
+    var who = { user: t.you, bot: t.bot, note: t.note }[message.role] || "";
     node.appendChild(el("span", { "class": "fb-sr" }, who));
     var body = el("div", { "class": "fb-body" });
     if (message.role === "bot" && typeof message.html === "string") {
@@ -158,13 +224,13 @@
 
   // "Was this helpful?" under an answer, when the server keeps a conversation log (the reply has an id).
   function feedback(message) {
-    var row = el("div", { "class": "fb-feedback", role: "group", "aria-label": "Was this answer helpful?" });
+    var row = el("div", { "class": "fb-feedback", role: "group", "aria-label": t.helpful });
     if (typeof message.rated === "boolean") {
-      row.appendChild(el("span", { "class": "fb-thanks" }, "Thanks for your feedback."));
+      row.appendChild(el("span", { "class": "fb-thanks" }, t.thanks));
       return row;
     }
-    row.appendChild(el("span", { "class": "fb-ask" }, "Was this helpful?"));
-    [[true, "\uD83D\uDC4D", "Yes, helpful"], [false, "\uD83D\uDC4E", "No, not helpful"]].forEach(function (choice) {
+    row.appendChild(el("span", { "class": "fb-ask" }, t.helpful));
+    [[true, "\uD83D\uDC4D", t.yes], [false, "\uD83D\uDC4E", t.no]].forEach(function (choice) {
       var button = el("button", { type: "button", "class": "fb-rate", "aria-label": choice[2], title: choice[2] },
         choice[1]);
       button.addEventListener("click", function () {
@@ -191,18 +257,21 @@
     calls.forEach(function (call) {
       var number = String(call && call.number || "").replace(/[^0-9+]/g, "");
       if (!number) return;
-      var link = el("a", { "class": "fb-call", href: "tel:" + number }, "Call " + String(call.label || number));
+      var link = el("a", { "class": "fb-call", href: "tel:" + number }, t.call + String(call.label || number));
       row.appendChild(link);
     });
     return row;
   }
 
-  // Show a new reply from its first line (a long answer is read from the top), anything else at the bottom.
+  // Show a new reply from its first line (a long answer is read from the top), anything else at the bottom. A
+  // reply that ends in a question (a follow-up, "which did you mean?") keeps its question in view: when the
+  // whole reply does not fit, its end is shown, since the quick replies below answer that question.
   function reveal(node) {
     var log = ui.log;
     var top = node.offsetTop - 8; // the log is positioned, so this is within the log
     var fits = node.offsetHeight <= log.clientHeight - 16;
-    log.scrollTop = node.classList.contains("fb-bot") && !fits ? top : log.scrollHeight;
+    var asks = node.classList.contains("fb-kind-follow_up") || node.classList.contains("fb-kind-clarify");
+    log.scrollTop = node.classList.contains("fb-bot") && !fits && !asks ? top : log.scrollHeight;
   }
 
   function add(message) {
@@ -232,8 +301,18 @@
     save();
   }
 
+  // On a narrow or short screen the panel covers the page: the page behind it must not scroll.
+  var fullScreen = window.matchMedia ? window.matchMedia("(max-width: 480px), (max-height: 560px)") : null;
+
+  function lockPage(open) {
+    var locked = open && fullScreen && fullScreen.matches;
+    document.documentElement.style.overflow = locked ? "hidden" : "";
+  }
+
   function show(focus) {
     ui.panel.hidden = false;
+    ui.host.classList.add("fb-open");
+    lockPage(true);
     ui.launcher.setAttribute("aria-expanded", "true");
     store.open = true;
     save();
@@ -244,6 +323,8 @@
 
   function hide() {
     ui.panel.hidden = true;
+    ui.host.classList.remove("fb-open");
+    lockPage(false);
     ui.launcher.setAttribute("aria-expanded", "false");
     store.open = false;
     save();
@@ -265,7 +346,7 @@
 
   function start() {
     store.started = true;
-    add({ role: "bot", text: config.greeting });
+    add({ role: "bot", text: wording("greeting", config.greeting) });
     request("GET").then(function (result) {
       var info = result.data;
       if (result.status === 403 && info.error === "origin_not_allowed") {
@@ -275,6 +356,12 @@
       }
       if (result.status !== 200) { ownDisclaimer(); return; }
       if (typeof info.max_message === "number" && info.max_message > 0) ui.input.maxLength = info.max_message;
+      var kbLang = language(info.language);
+      if (!config.langGiven && kbLang && kbLang !== config.lang) { // the knowledge base's language
+        config.lang = kbLang;
+        t = STRINGS[kbLang];
+        label_(ui);
+      }
       if (!store.disclaimer && typeof info.disclaimer === "string" && info.disclaimer) {
         store.disclaimer = true;
         add({ role: "note", text: info.disclaimer, kind: "disclaimer" });
@@ -288,7 +375,7 @@
   function ownDisclaimer() {
     if (store.disclaimer) return;
     store.disclaimer = true;
-    add({ role: "note", text: config.disclaimer, kind: "disclaimer" });
+    add({ role: "note", text: wording("disclaimer", config.disclaimer), kind: "disclaimer" });
   }
 
   // A page whose origin the server does not allow: the owner learns why (console, server log), the visitor
@@ -301,14 +388,14 @@
       console.error("faqbot: this site (" + location.origin + ") is not allowed to use this chat; the server " +
         "must list it with --allow-origin (see the server log).");
     }
-    note("Sorry, the chat is not available on this page.");
+    note(t.refused);
   }
 
   function send(text) {
     text = String(text || "").trim();
     if (!text || busy) return false;
     if (store.refused) {
-      note("Sorry, the chat is not available on this page.");
+      note(t.refused);
       return false;
     }
     clearRetry();
@@ -330,7 +417,7 @@
     if (!ui.input.value) ui.input.value = text;
     note(message);
     setOptions(offered);
-    var retry = el("button", { type: "button", "class": "fb-retry" }, "Retry");
+    var retry = el("button", { type: "button", "class": "fb-retry" }, t.retry);
     retry.addEventListener("click", function () {
       var again = ui.input.value || text;
       if (send(again)) ui.input.value = "";
@@ -359,26 +446,26 @@
         setOptions(Array.isArray(data.options) ? data.options : []);
       } else if (result.status === 400 && data.error === "invalid_state" && !retried) {
         store.token = null;
-        note("I couldn't continue our earlier conversation (it expired or was changed), so I started a new one.");
+        note(t.expired);
         ask(text, null, true);
         return;
       } else if (result.status === 413) {
-        note("That message is too long. Please make it shorter.");
+        note(t.tooLong);
       } else if (result.status === 403 && data.error === "origin_not_allowed") {
         refused();
       } else if (result.status === 429) {
         setBusy(false);
-        failed(text, "You are sending messages quickly. Please wait a moment, then try again.");
+        failed(text, t.tooFast);
         return;
       } else {
         setBusy(false);
-        failed(text, "Sorry, something went wrong. Your message was not sent.");
+        failed(text, t.failed);
         return;
       }
       setBusy(false);
     }, function () {
       setBusy(false);
-      failed(text, "Sorry, I couldn't reach the server. Please check your connection and try again.");
+      failed(text, t.offline);
     });
   }
 

@@ -49,7 +49,7 @@ def test_one_tag_embed_on_another_origin(watched: Watched, site: tuple[str, Serv
     url, _ = site
     page = watched.page
     page.goto(url)
-    launcher = page.get_by_role("button", name="Chat: Questions about back pain?")
+    launcher = page.get_by_role("button", name="Ask a question, Questions about back pain?")
     colour = launcher.evaluate("el => getComputedStyle(el).backgroundColor")
     assert colour == "rgb(47, 107, 58)"  # data-color="#2f6b3a"
     launcher.click()
@@ -67,7 +67,7 @@ def test_page_on_an_origin_not_allowed_gets_no_answer(watched: Watched, site: tu
     watched.allow("Failed to load resource")
     watched.allow("is not allowed to use this chat")  # the console message, for the site's owner
     page.goto(url.replace("127.0.0.1", "localhost"))  # same page, but an origin the server does not allow
-    page.get_by_role("button", name="Chat: Questions about back pain?").click()
+    page.get_by_role("button", name="Ask a question, Questions about back pain?").click()
     notes = page.locator(".fb-msg.fb-note")
     expect(notes.filter(has_text="not available on this page")).to_have_count(1)  # neutral, for the visitor
     expect(page.locator(".fb-kind-disclaimer")).to_have_count(1)  # the widget's own copy of a disclaimer

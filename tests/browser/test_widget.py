@@ -10,6 +10,7 @@ from conftest import Watched
 
 EXERCISE = "Is it safe to exercise when I am in pain?"
 TITLE = "Ask about back pain"
+LAUNCHER = f"Ask a question, {TITLE}"  # the visible text first, then the title (WCAG 2.5.3)
 XSS = "<img src=x onerror=alert(1)>"
 
 
@@ -21,7 +22,7 @@ def expect(locator: Any) -> Any:
 
 def open_widget(page: Any, server: Server) -> None:
     page.goto(server.url + "/")
-    page.get_by_role("button", name=f"Chat: {TITLE}").click()
+    page.get_by_role("button", name=LAUNCHER).click()
     expect(page.get_by_role("dialog", name=TITLE)).to_be_visible()
 
 
@@ -47,7 +48,7 @@ def focused(page: Any) -> str | None:
 def test_conversation_with_quick_replies_survives_a_reload(watched: Watched, server: Server, artifacts: Path) -> None:
     page = watched.page
     open_widget(page, server)
-    launcher = page.get_by_role("button", name=f"Chat: {TITLE}")
+    launcher = page.get_by_role("button", name=LAUNCHER)
     expect(launcher).to_have_attribute("aria-expanded", "true")
     expect(page.locator(".fb-kind-disclaimer")).to_have_count(1)
 
@@ -90,9 +91,9 @@ def test_whole_exchange_by_keyboard_alone(watched: Watched, server: Server) -> N
     page.goto(server.url + "/")
     for _ in range(20):
         page.keyboard.press("Tab")
-        if focused(page) == f"Chat: {TITLE}":
+        if focused(page) == LAUNCHER:
             break
-    assert focused(page) == f"Chat: {TITLE}", "Tab never reached the chat button"
+    assert focused(page) == LAUNCHER, "Tab never reached the chat button"
     outline = page.evaluate("""() => getComputedStyle(document.getElementById('faqbot-widget')
         .shadowRoot.activeElement).outlineStyle""")
     assert outline != "none", "the focused chat button shows no focus outline"
@@ -114,8 +115,8 @@ def test_whole_exchange_by_keyboard_alone(watched: Watched, server: Server) -> N
 
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog", name=TITLE)).to_be_hidden()
-    assert focused(page) == f"Chat: {TITLE}"
-    expect(page.get_by_role("button", name=f"Chat: {TITLE}")).to_have_attribute("aria-expanded", "false")
+    assert focused(page) == LAUNCHER
+    expect(page.get_by_role("button", name=LAUNCHER)).to_have_attribute("aria-expanded", "false")
 
 
 def test_controls_are_labelled_and_replies_announced(watched: Watched, server: Server) -> None:
@@ -167,7 +168,7 @@ def test_restart_button_clears_the_conversation(watched: Watched, server: Server
     open_widget(page, server)
     ask(page, "What exercises are safe for me to perform?")
     expect(replies(page, "answer")).to_have_count(1)
-    page.get_by_role("button", name="Start a new conversation").click()
+    page.get_by_role("button", name="Restart the conversation").click()
     expect(replies(page, "answer")).to_have_count(0)
     expect(page.locator(".fb-msg.fb-user")).to_have_count(0)
 
