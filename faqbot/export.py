@@ -130,11 +130,12 @@ def shift_headings(markdown: str, below: int) -> str:
 # -- HTML --------------------------------------------------------------------------------------------
 
 
-def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
+def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None, chat_url: str | None = None) -> str:
     """A standalone, accessible HTML page of the FAQ with its FAQPage JSON-LD embedded.
 
     It needs no CSS and runs no script (the JSON-LD block is data), so it works under a strict
-    Content-Security-Policy; pass `stylesheet` to link one.
+    Content-Security-Policy; pass `stylesheet` to link one, and `chat_url` for a link to the chat. A knowledge
+    base with red flags gets a section on when to get help now, before the questions.
     """
     meta = kb.meta
     esc = _escape_html
@@ -145,6 +146,9 @@ def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
             f'<aside aria-label="Disclaimer"><p><strong>Disclaimer.</strong> '
             f"{esc(' '.join(meta.disclaimer.split()))}</p></aside>"
         )
+    if chat_url:
+        body.append(f'<p class="chat-link"><a href="{esc(chat_url)}">Have a question of your own? Ask the chat</a></p>')
+    body += _html_red_flags(kb)
     sections = list(_sections(kb))
     body += _html_contents(sections)
     for entry, anchor, variants in sections:
@@ -175,6 +179,26 @@ def to_html(kb: KnowledgeBase, *, stylesheet: str | None = None) -> str:
         )
         + "\n"
     )
+
+
+def _html_red_flags(kb: KnowledgeBase) -> list[str]:
+    """The signs that need help now, most serious tier first, each tier with what to do (from the knowledge
+    base's red-flag section, with its source)."""
+    flags = kb.red_flags
+    if flags is None or not flags.signs:
+        return []
+    esc = _escape_html
+    parts = ['<section class="red-flags" aria-labelledby="red-flags">', '<h2 id="red-flags">When to get help now</h2>']
+    for name in ("emergency", "urgent"):
+        signs = [s for s in flags.signs if s.tier == name]
+        if not signs:
+            continue
+        tier = flags.tier(name)
+        parts.append(render.to_html(tier.message.strip()).strip())
+        parts.append("<ul>" + "".join(f"<li>{esc(s.label)}</li>" for s in signs) + "</ul>")
+    parts.append(f"<p><em>Source: {esc(' '.join(flags.source.split()))}</em></p>")
+    parts.append("</section>")
+    return parts
 
 
 def _html_head(kb: KnowledgeBase, stylesheet: str | None) -> list[str]:

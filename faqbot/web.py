@@ -432,7 +432,7 @@ async def _faq_page(request: Request) -> Response:
 
 @lru_cache(maxsize=8)
 def _faq_html(bot: Bot, root: str) -> str:
-    return export.to_html(bot.kb, stylesheet=f"{root}/static/faq.css")
+    return export.to_html(bot.kb, stylesheet=f"{root}/static/faq.css", chat_url=f"{root}/")
 
 
 async def _demo_page(request: Request) -> Response:

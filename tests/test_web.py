@@ -593,3 +593,12 @@ def test_urgent_reply_carries_its_tier_and_numbers(client: TestClient) -> None:
     assert set(data["signs"]) == {"both-legs", "bladder-bowel"}
     referral = client.post("/api/chat", json={"message": "how much ibuprofen can I take?"}).json()
     assert (referral["kind"], referral["referral"], referral["tier"]) == ("fallback", "medication", None)
+
+
+def test_faq_page_says_when_to_get_help_and_links_to_the_chat(client: TestClient, bot: faqbot.Bot) -> None:
+    page = client.get("/faq").text
+    assert '<h2 id="red-flags">When to get help now</h2>' in page
+    main = page[page.index("<main>") :]
+    assert main.index("When to get help now") < main.index(f">{bot.kb.entries[0].question}<")  # before the questions
+    assert bot.kb.red_flags is not None and all(sign.label in main for sign in bot.kb.red_flags.signs)
+    assert '<a href="/">Have a question of your own? Ask the chat</a>' in main
