@@ -32,7 +32,7 @@
       failed: "Sorry, something went wrong. Your message was not sent.",
       offline: "Sorry, I couldn't reach the server. Please check your connection and try again.",
       refused: "Sorry, the chat is not available on this page.",
-      disclaimer: "Answers are general information, not professional advice."
+      disclaimer: "Answers are general information, not professional advice.", more: "More below \u2193"
     },
     es: {
       title: "¿Preguntas? Pregúntame", greeting: "¡Hola! Hazme una pregunta.", placeholder: "Escribe tu pregunta",
@@ -46,7 +46,7 @@
       failed: "Lo siento, algo ha fallado. Tu mensaje no se ha enviado.",
       offline: "Lo siento, no he podido conectar con el servidor. Comprueba tu conexión y vuelve a intentarlo.",
       refused: "Lo siento, el chat no está disponible en esta página.",
-      disclaimer: "Las respuestas son información general, no consejo profesional."
+      disclaimer: "Las respuestas son información general, no consejo profesional.", more: "Más abajo \u2193"
     }
   };
   var config = readConfig(script);
@@ -148,13 +148,18 @@
 
     var log = el("div", { "class": "fb-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
       tabindex: "0" });
+    var more = el("button", { type: "button", "class": "fb-more", hidden: "" });
+    more.addEventListener("click", function () {
+      log.scrollBy({ top: log.clientHeight * 0.8, behavior: "smooth" });
+    });
+    log.addEventListener("scroll", function () { moreBelow(); });
     var options = el("div", { "class": "fb-options", role: "group" });
     var form = el("form", { "class": "fb-form" });
     var label = el("label", { "for": "fb-input", "class": "fb-sr" });
     var input = el("input", { id: "fb-input", type: "text", autocomplete: "off", maxlength: "2000" });
     var sendButton = el("button", { type: "submit", "class": "fb-send" });
     [label, input, sendButton].forEach(function (node) { form.appendChild(node); });
-    [header, log, options, form].forEach(function (node) { panel.appendChild(node); });
+    [header, log, more, options, form].forEach(function (node) { panel.appendChild(node); });
     root.appendChild(launcher);
     root.appendChild(panel);
 
@@ -173,7 +178,8 @@
       }
     });
     var built = { host: host, launcher: launcher, launcherText: launcherText, panel: panel, title: title,
-      restart: restart, close: close, log: log, options: options, label: label, input: input, send: sendButton };
+      restart: restart, close: close, log: log, more: more, options: options, label: label, input: input,
+      send: sendButton };
     label_(built);
     return built;
   }
@@ -194,6 +200,7 @@
     parts.label.textContent = t.input;
     parts.input.setAttribute("placeholder", wording("placeholder", config.placeholder));
     parts.send.textContent = t.send;
+    parts.more.textContent = t.more;
     parts.host.setAttribute("lang", config.lang);
   }
 
@@ -272,6 +279,13 @@
     var fits = node.offsetHeight <= log.clientHeight - 16;
     var asks = node.classList.contains("fb-kind-follow_up") || node.classList.contains("fb-kind-clarify");
     log.scrollTop = node.classList.contains("fb-bot") && !fits && !asks ? top : log.scrollHeight;
+    moreBelow();
+  }
+
+  // A long answer read from the top has more below it: say so, with a button that scrolls on.
+  function moreBelow() {
+    var log = ui.log;
+    ui.more.hidden = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
   }
 
   function add(message) {
@@ -438,6 +452,7 @@
       var data = result.data;
       if (result.status === 200 && typeof data.html === "string") {
         store.token = typeof data.state === "string" ? data.state : null;
+        setBusy(false); // the log stops being busy before the reply arrives in it, so it is announced
         add({
           role: "bot", html: data.html, text: String(data.text || ""), kind: String(data.kind || ""),
           tier: typeof data.tier === "string" ? data.tier : "", calls: Array.isArray(data.calls) ? data.calls : [],

@@ -172,3 +172,19 @@ def test_too_many_messages_get_a_kind_wait_and_keep_the_text(watched: Watched, t
         expect(page.locator(".fb-msg.fb-note").filter(has_text="sending messages quickly")).to_have_count(1)
         expect(page.get_by_role("textbox", name="Your question")).to_have_value("how do I bake bread")
         expect(page.get_by_role("button", name="Retry")).to_be_visible()
+
+
+def test_a_long_answer_says_there_is_more_below(watched: Watched, server: Server) -> None:
+    page = watched.page
+    page.goto(server.url + "/")
+    page.get_by_role("button", name=LAUNCHER).click()
+    ask(page, "What exercises are safe for me to perform?")
+    expect(replies(page, "answer")).to_have_count(1)
+    more = page.get_by_role("button", name="More below ↓")
+    expect(more).to_be_visible()  # the answer is shown from its start, and it goes on
+    for _ in range(10):
+        if not more.is_visible():
+            break
+        more.click()
+        page.wait_for_timeout(400)
+    expect(more).to_be_hidden()  # at the end of the answer
