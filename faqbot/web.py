@@ -1,6 +1,6 @@
 """The optional web app (starlette): JSON chat API, the drop-in widget, the FAQ page and a demo page.
 
-No server-side sessions: each reply carries the conversation state as a signed token (`faqbot.tokens`), so any
+No server-side sessions: each reply carries the conversation state as a signed token (`faqbot.signing`), so any
 worker or machine behind a plain load balancer can continue any conversation, given the same secret. Every
 bad request gets a JSON error with a documented status — never a 500:
 
@@ -43,8 +43,8 @@ from .bot import Bot
 from .convlog import ConversationLog
 from .errors import FaqbotError, UsageError
 from .knowledge import KnowledgeBase, KnowledgeError
+from .signing import DEFAULT_TTL, StateSigner, TokenError
 from .state import StateError
-from .tokens import DEFAULT_TTL, StateSigner, TokenError
 
 __all__ = ["ENV_KB", "ENV_SECRET", "LiveBot", "app_from_env", "create_app", "normalise_origin", "stored_secret"]
 

@@ -112,7 +112,7 @@ def test_two_workers_log_review_finds_planted_questions_apply_and_replay(tmp_pat
     rng = random.Random(7)
     wordings = [w for group in PLANTED.values() for w in group]
     with Server(
-        "--workers", "2", "--kb", str(kb), "--log", str(logs), "--no-access-log",
+        "--workers", "2", "--kb", str(kb), "--log", str(logs), "--no-access-log", "--rate-limit", "0",
         log_path=tmp_path / "serve.log", env={"FAQBOT_SECRET": SECRET},
     ) as server:  # fmt: skip
         for n in range(200):

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 import faqbot
 from faqbot import web
-from faqbot.tokens import StateSigner
+from faqbot.signing import StateSigner
 
 SECRET = "test secret"
 EXERCISE = "Is it safe to exercise when I am in pain?"
