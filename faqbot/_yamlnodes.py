@@ -12,13 +12,12 @@ from __future__ import annotations
 import os
 import reprlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
-from .errors import FaqbotError, UsageError
+from .errors import KnowledgeError, Location, UsageError
 
 T = TypeVar("T")
 
@@ -45,29 +44,6 @@ _SEQ = "tag:yaml.org,2002:seq"
 _KNOWN_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a knowledge-base object was written, for error messages and `faqbot check`."""
-
-    path: str
-    """The file as the user named it (or `<memory>` for a knowledge base built in code)."""
-    line: int
-    """1-based line number."""
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
-
-
-class KnowledgeError(FaqbotError, ValueError):
-    """A knowledge base that cannot be loaded; the message names file:line and the field."""
-
-    def __init__(self, where: Location, field: str, message: str) -> None:
-        self.where = where
-        self.field = field
-        self.message = message
-        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ._yamlnodes import KnowledgeError, Location, Node, compose, did_you_mean, optional
+from ._yamlnodes import Node, compose, did_you_mean, optional
+from .errors import KnowledgeError, Location
 from .text import fold
 
 __all__ = [

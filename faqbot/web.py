@@ -38,13 +38,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import export, knowledge, render
+from . import knowledge, render
 from .bot import Bot
 from .convlog import ConversationLog
 from .errors import FaqbotError, UsageError
 from .knowledge import KnowledgeBase, KnowledgeError
 from .signing import DEFAULT_TTL, StateSigner, TokenError
 from .state import StateError
+from .tooling import export
 
 __all__ = ["ENV_KB", "ENV_SECRET", "LiveBot", "app_from_env", "create_app", "normalise_origin", "stored_secret"]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from cli_helpers import BUNDLED_KB
 
-from faqbot.bench import query_mix
 from faqbot.cli import main
 from faqbot.errors import UsageError
 from faqbot.knowledge import load
-from faqbot.scaled import ENV, find_clinc, generated, perturb, scaled_kb
+from faqbot.tooling.bench import query_mix
+from faqbot.tooling.scaled import ENV, find_clinc, generated, perturb, scaled_kb
 
 CLINC = Path(__file__).resolve().parent / "data" / "bench" / "clinc_tiny.json"
 

@@ -11,7 +11,8 @@ import pytest
 from cli_helpers import MINI_KB, SEED, run_faqbot
 
 import faqbot
-from faqbot import calibrate, faqimport, knowledge
+from faqbot import calibrate, knowledge
+from faqbot.tooling import faqimport
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "data" / "import"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cli_helpers import BUNDLED_KB, MINI_KB
 
-from faqbot import lint
+from faqbot import check
 
 WriteKb = Callable[..., Path]
 
@@ -17,17 +17,17 @@ def line_of(text: str, fragment: str) -> int:
 
 
 def test_bundled_kb_checks_clean() -> None:
-    assert [str(f) for f in lint.check_file(BUNDLED_KB)] == []
+    assert [str(f) for f in check.check_file(BUNDLED_KB)] == []
 
 
 def test_mini_kb_checks_clean(write_kb: WriteKb) -> None:
-    assert lint.check_file(write_kb(MINI_KB)) == []
+    assert check.check_file(write_kb(MINI_KB)) == []
 
 
 def test_load_error_is_one_error_finding(write_kb: WriteKb) -> None:
     text = MINI_KB.replace("  - id: water-temperature", "  - id: brew-time")
     path = write_kb(text)
-    [finding] = lint.check_file(path)
+    [finding] = check.check_file(path)
     assert finding.severity == "error"
     assert str(finding) == f"{path}:{finding.where.line}: error: {finding.message}"
     assert "duplicate id 'brew-time'" in finding.message
@@ -36,14 +36,14 @@ def test_load_error_is_one_error_finding(write_kb: WriteKb) -> None:
 def test_finding_format_is_file_line_severity_message(write_kb: WriteKb) -> None:
     text = MINI_KB.replace("  source: A tea leaflet", "  sauce: A tea leaflet")
     path = write_kb(text)
-    assert [str(f) for f in lint.check_file(path)] == [
+    assert [str(f) for f in check.check_file(path)] == [
         f"{path}:{line_of(text, 'sauce:')}: error: meta.sauce: unknown key (did you mean 'source'?)"
     ]
 
 
 def test_answer_leaning_on_another_is_flagged_at_its_line(write_kb: WriteKb) -> None:
     text = MINI_KB.replace("      - 3 minutes for a strong one.", "      - 3 minutes, as listed above.")
-    [finding] = lint.check_file(write_kb(text))
+    [finding] = check.check_file(write_kb(text))
     assert finding.severity == "warning"
     assert finding.where.line == line_of(text, "as listed above")
     assert "brew-time" in finding.message and "'listed above'" in finding.message
@@ -51,14 +51,14 @@ def test_answer_leaning_on_another_is_flagged_at_its_line(write_kb: WriteKb) -> 
 
 def test_previous_answer_and_below_are_flagged(write_kb: WriteKb) -> None:
     text = MINI_KB.replace("Around 80 degrees Celsius, not boiling.", "See the previous answer, and the list below.")
-    messages = [f.message for f in lint.check_file(write_kb(text))]
+    messages = [f.message for f in check.check_file(write_kb(text))]
     assert any("'previous answer'" in m for m in messages)
     assert any("'list below'" in m for m in messages)
 
 
 def test_above_as_a_plain_word_is_not_flagged(write_kb: WriteKb) -> None:
     text = MINI_KB.replace("Around 80 degrees Celsius, not boiling.", "Keep the kettle above the table.")
-    assert lint.check_file(write_kb(text)) == []
+    assert check.check_file(write_kb(text)) == []
 
 
 FLOW_KB = (
@@ -90,7 +90,7 @@ FLOW_KB = (
 
 
 def test_unreachable_flow_steps_and_variants(write_kb: WriteKb) -> None:
-    findings = lint.check_file(write_kb(FLOW_KB))
+    findings = check.check_file(write_kb(FLOW_KB))
     assert [(f.where.line, f.severity) for f in findings] == [
         (line_of(FLOW_KB, "id: orphan-step"), "warning"),
         (line_of(FLOW_KB, "id: orphan-variant"), "warning"),
@@ -104,7 +104,7 @@ def test_alternate_that_maps_to_another_entry_is_a_collision(write_kb: WriteKb) 
         "alternates: [how hot should the water be for green tea]",
         "alternates: [how hot should the water be for green tea, how many minutes for green tea]",
     )
-    findings = lint.check_file(write_kb(text))
+    findings = check.check_file(write_kb(text))
     collisions = [
         f for f in findings if "'how many minutes for green tea'" in f.message and "near-identical" not in f.message
     ]
@@ -118,7 +118,7 @@ def test_near_identical_phrasings_across_entries(write_kb: WriteKb) -> None:
         "alternates: [how hot should the water be for green tea]",
         "alternates: [how hot should the water be for green tea, green tea brewing times]",
     )
-    messages = [f.message for f in lint.check_file(write_kb(text))]
+    messages = [f.message for f in check.check_file(write_kb(text))]
     assert any(
         "'green tea brewing times' is near-identical to 'green tea brewing time' of 'brew-time'" in m for m in messages
     )
@@ -139,6 +139,6 @@ smalltalk:
   thanks: {patterns: [thanks], reply: You're welcome.}
 entries:""",
     ).replace("alternates: [green tea brewing time,", "alternates: [thanks, i scalded myself, green tea brewing time,")
-    messages = [f.message for f in lint.check_file(write_kb(text))]
+    messages = [f.message for f in check.check_file(write_kb(text))]
     assert any("'thanks' is small talk, so everyone who says it gets this answer" in m for m in messages)
     assert any("'i scalded myself' is taken as a red flag" in m for m in messages)

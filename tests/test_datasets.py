@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.datasets import (
+from faqbot.errors import UsageError
+from faqbot.tooling.datasets import (
     OOS,
     DatasetError,
     load_clinc,
@@ -15,7 +16,6 @@ from faqbot.datasets import (
     read_clinc,
     resolve,
 )
-from faqbot.errors import UsageError
 
 BENCH = Path(__file__).resolve().parent / "data" / "bench"
 CLINC = BENCH / "clinc_tiny.json"

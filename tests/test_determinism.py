@@ -21,7 +21,7 @@ SEEDS = ["0", "12345", "4000000007"]
 SNAPSHOT = """
 import json, sys
 import faqbot
-from faqbot.evaluate import load_cases
+from faqbot.tooling.evaluate import load_cases
 
 bot = faqbot.Bot.load()
 texts = [case.text for case in load_cases(sys.argv[1])]

@@ -12,11 +12,20 @@ from pathlib import Path
 import pytest
 
 import faqbot
-from faqbot.benchmarks import Scored, threshold_metrics, tune_threshold
 from faqbot.cli import main
-from faqbot.evaluate import CaseReport, CaseResult, Expect, Got, Labelled, evaluate_cases, evaluate_file, load_cases
 from faqbot.matcher import Candidate
-from faqbot.progress import Progress
+from faqbot.tooling.benchmarks import Scored, threshold_metrics, tune_threshold
+from faqbot.tooling.evaluate import (
+    CaseReport,
+    CaseResult,
+    Expect,
+    Got,
+    Labelled,
+    evaluate_cases,
+    evaluate_file,
+    load_cases,
+)
+from faqbot.tooling.progress import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "queries.yaml"

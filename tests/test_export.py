@@ -15,8 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 import faqbot
-from faqbot import export
 from faqbot.knowledge import KnowledgeBase
+from faqbot.tooling import export
 
 
 def inline_text(node: SyntaxTreeNode) -> str:

@@ -28,7 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import faqbot
-from faqbot import knowledge, lint
+from faqbot import check, knowledge
 
 pytestmark = READABLE_FAILURES
 
@@ -534,7 +534,7 @@ def test_knowledge_bases_built_from_random_parts_answer_any_conversation(tmp_pat
             assert str(reply.kind) in {str(kind) for kind in faqbot.ReplyKind}
             assert reply.text is not None and reply.html is not None
             session = bot.session(json.loads(json.dumps(reply.state)))
-        assert all(str(finding) for finding in lint.check(bot))
+        assert all(str(finding) for finding in check.check(bot))
 
     build()
 

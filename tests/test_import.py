@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import faqbot
-from faqbot import export, faqimport, knowledge, lint
+from faqbot import check, knowledge
 from faqbot.errors import UsageError
+from faqbot.tooling import export, faqimport
 
 
 def norm(text: str) -> str:
@@ -58,7 +59,7 @@ def test_seed_yaml_loads_and_checks_without_errors(seed: faqimport.ImportedFaq, 
         "do-i-risk-further-injury-or-increasing-my-pain",
     ]
     assert [(e.question, e.answer.rstrip("\n")) for e in kb.entries] == list(seed.questions)
-    findings = lint.check_file(path)
+    findings = check.check_file(path)
     assert not [f for f in findings if f.severity == "error"]
     # The article's own cross-references are what `check` is there to point out.
     assert any("'the above'" in f.message for f in findings)

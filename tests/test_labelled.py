@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import faqbot
-from faqbot.evaluate import CaseReport, evaluate_cases, load_cases
+from faqbot.tooling.evaluate import CaseReport, evaluate_cases, load_cases
 
 QUERIES = Path(__file__).parent / "data" / "queries.yaml"
 

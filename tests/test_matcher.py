@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import faqbot
-from faqbot.evaluate import load_cases
 from faqbot.matcher import Matcher
+from faqbot.tooling.evaluate import load_cases
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -8,8 +8,9 @@ import pytest
 from cli_helpers import run_faqbot
 
 import faqbot
-from faqbot import faqimport, knowledge, lint
-from faqbot.faqimport import FaqImportError
+from faqbot import check, knowledge
+from faqbot.tooling import faqimport
+from faqbot.tooling.faqimport import FaqImportError
 
 PAGES = Path(__file__).resolve().parent / "data" / "import"
 
@@ -111,7 +112,7 @@ def test_each_import_loads_and_checks_clean(name: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().endswith(f"from {PAGES / name}")
     bot = faqbot.Bot(knowledge.load(target))
-    assert [f for f in lint.check(bot) if f.severity == "error"] == []
+    assert [f for f in check.check(bot) if f.severity == "error"] == []
 
 
 def test_format_flag_reads_a_page_saved_without_an_extension(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ from _serve_helpers import Server
 from cli_helpers import run_faqbot
 
 import faqbot
-from faqbot import review
 from faqbot.convlog import ConversationLog, redact
+from faqbot.tooling import review
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "knowledge" / "back_pain.yaml"

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 import faqbot
-from faqbot.evaluate import Labelled, evaluate_cases, load_cases
 from faqbot.knowledge import Entry
 from faqbot.text import fold
+from faqbot.tooling.evaluate import Labelled, evaluate_cases, load_cases
 
 BLIND = Path(__file__).parent / "data" / "blind"
 SAFETY_SETS = sorted(BLIND.glob("safety_*.yaml"))

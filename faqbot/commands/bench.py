@@ -61,9 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import __version__
-    from ..bench import bundled_queries, max_rss_mb, measure_kb, measure_scaled, query_mix
     from ..knowledge import load
-    from ..scaled import find_clinc, scaled_kb
+    from ..tooling.bench import bundled_queries, max_rss_mb, measure_kb, measure_scaled, query_mix
+    from ..tooling.scaled import find_clinc, scaled_kb
 
     count = args.queries if args.queries is not None else 50 if args.quick else 500
     if args.scale < 0 or count < 1:
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         if clinc is None:
             result["scaled"]["source"] += " (--generated)" if args.generated else " (no CLINC150 data found)"
     if args.review > 0:
-        from ..bench import measure_review
+        from ..tooling.bench import measure_review
 
         result["review"] = measure_review(args.kb, args.review, queries)
     result["max_rss_mb"] = max_rss_mb()

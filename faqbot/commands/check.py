@@ -12,7 +12,7 @@ from ..errors import UsageError
 
 if TYPE_CHECKING:
     from ..bot import Bot
-    from ..lint import Finding
+    from ..check import Finding
 
 EPILOG = """\
 examples:
@@ -39,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..check import inspect_file, quality
     from ..knowledge import bundled_path
-    from ..lint import inspect_file, quality
 
     paths = _expand(args.paths) if args.paths else [bundled_path()]
     errors = warnings = 0

@@ -18,8 +18,8 @@ from ._common import existing_file, load_bot
 from ._format import MISSING, ms, pct, seconds, table
 
 if TYPE_CHECKING:
-    from ..benchmarks import ClincReport, RetrievalReport
-    from ..evaluate import CaseReport
+    from ..tooling.benchmarks import ClincReport, RetrievalReport
+    from ..tooling.evaluate import CaseReport
 
 EPILOG = """\
 examples:
@@ -124,7 +124,7 @@ def _fraction(value: str | None) -> float | None:
 
 
 def _cases(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
-    from ..evaluate import evaluate_file
+    from ..tooling.evaluate import evaluate_file
 
     for path in args.path:
         existing_file(path)  # every file is checked before the knowledge base loads: a typo fails fast, exit 2
@@ -212,7 +212,7 @@ def _headline(report: CaseReport) -> list[list[str]]:
 
 
 def _failure_line(path: str, r: Any) -> str:
-    from ..evaluate import _shown, _shown_got
+    from ..tooling.evaluate import _shown, _shown_got
 
     ranking = ", ".join(f"{c.entry_id} {c.score:.1f}" for c in r.candidates) or "nothing"
     where = f"{r.case.conversation} turn {r.case.turn}, " if r.case.conversation else ""
@@ -227,7 +227,7 @@ def _failure_line(path: str, r: Any) -> str:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from ..review import log_files, read_log, replay
+    from ..tooling.review import log_files, read_log, replay
 
     if args.dataset:
         raise UsageError("--log cannot be combined with --dataset")
@@ -250,8 +250,8 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _clinc(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
-    from ..benchmarks import evaluate_clinc
-    from ..datasets import load_clinc
+    from ..tooling.benchmarks import evaluate_clinc
+    from ..tooling.datasets import load_clinc
 
     start = time.perf_counter()
     clinc = load_clinc(args.path)
@@ -307,8 +307,8 @@ def _clinc_text(report: ClincReport, load: float) -> str:
 
 
 def _stackfaq(args: argparse.Namespace) -> tuple[list[float | None], dict[str, Any]]:
-    from ..benchmarks import evaluate_retrieval
-    from ..datasets import load_stackfaq
+    from ..tooling.benchmarks import evaluate_retrieval
+    from ..tooling.datasets import load_stackfaq
 
     start = time.perf_counter()
     settings = load_stackfaq(args.path)
@@ -321,7 +321,7 @@ def _stackfaq(args: argparse.Namespace) -> tuple[list[float | None], dict[str, A
 
 
 def _stackfaq_text(path: str, reports: list[RetrievalReport], load: float) -> str:
-    from ..benchmarks import MRR_DEPTH
+    from ..tooling.benchmarks import MRR_DEPTH
 
     rows = [
         [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..export import FORMATS
+from ..tooling.export import FORMATS
 from ._common import KB_HELP, emit, load_bot
 
 EPILOG = """\
@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..export import export
+    from ..tooling.export import export
 
     bot = load_bot(args.kb)
     emit(export(bot.kb, args.format), args.output, args.force)

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import knowledge
-    from ..faqimport import import_file, to_yaml
+    from ..tooling.faqimport import import_file, to_yaml
     from ._common import existing_file
 
     source = existing_file(args.file)

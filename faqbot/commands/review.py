@@ -14,7 +14,7 @@ from ._common import KB_HELP, load_bot
 
 if TYPE_CHECKING:
     from ..bot import Bot
-    from ..review import Cluster, Review
+    from ..tooling.review import Cluster, Review
 
 EPILOG = """\
 examples:
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..review import log_files, read_log, review
+    from ..tooling.review import log_files, read_log, review
 
     files = log_files(args.logs)
     bot = load_bot(args.kb)
@@ -110,7 +110,7 @@ def _suggestion(cluster: Cluster) -> str:
 def _apply(found: Review, bot: Bot, args: argparse.Namespace) -> int:
     from .. import knowledge
     from ..files import write_atomic
-    from ..review import apply_alternates
+    from ..tooling.review import apply_alternates
 
     path = Path(args.kb) if args.kb else None
     if path is None:

@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .bot import Bot
+from ..bot import Bot
+from ..knowledge import KnowledgeBase
 from .evaluate import load_cases, percentiles
-from .knowledge import KnowledgeBase
 from .progress import track
 from .scaled import Scaled, perturb
 
@@ -38,7 +38,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "queries.yaml"
+LABELLED = Path(__file__).resolve().parents[2] / "tests" / "data" / "queries.yaml"
 """The labelled queries of a source checkout (absent from an installed wheel)."""
 _IMPORT_LINE = re.compile(r"import time:\s+\d+\s+\|\s+(\d+)\s+\|\s*faqbot\s*$")
 
@@ -85,7 +85,7 @@ def _fresh_python(*args: str) -> subprocess.CompletedProcess[str]:
     """A new interpreter run from beside this package, so that it imports the same faqbot (a checkout or an
     install) as this process. Paths given to it must be absolute: its working directory is not the user's."""
     return subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parent.parent
+        [sys.executable, *args], capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parents[2]
     )
 
 

@@ -20,8 +20,8 @@ from .evaluate import percentiles
 from .progress import track
 
 if TYPE_CHECKING:
-    from .bot import Bot
-    from .knowledge import KnowledgeBase
+    from ..bot import Bot
+    from ..knowledge import KnowledgeBase
 
 __all__ = [
     "ClincReport",
@@ -277,7 +277,7 @@ def _answered(bot: Bot, queries: Sequence[Case]) -> dict[str, Any]:
 def _build(kb: KnowledgeBase, calibrated: bool = False) -> tuple[Bot, float]:
     """The bot and the seconds it took; without `calibrated` the threshold is fixed at 0 (no calibration run),
     since the caller applies its own thresholds to the scores."""
-    from .bot import Bot
+    from ..bot import Bot
 
     if not calibrated:
         kb = dataclasses.replace(kb, settings=dataclasses.replace(kb.settings, threshold=0.0))

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._yamlnodes import Node, compose, did_you_mean, optional
+from .._yamlnodes import Node, compose, did_you_mean, optional
 from .datasets import OOS, URGENT
 from .progress import track
 
 if TYPE_CHECKING:
-    from .bot import Bot, Session
-    from .dialogue import Reply
-    from .matcher import Candidate
+    from ..bot import Bot, Session
+    from ..dialogue import Reply
+    from ..matcher import Candidate
 
 __all__ = [
     "CaseReport",

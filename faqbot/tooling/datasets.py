@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import FaqbotError, UsageError
-from .knowledge import Entry, KnowledgeBase, Meta
+from ..errors import FaqbotError, UsageError
+from ..knowledge import Entry, KnowledgeBase, Meta
 
 __all__ = [
     "CLINC_FILE",

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import pageimport, render
-from .errors import FaqbotError, UsageError
+from .. import render
+from ..errors import FaqbotError, UsageError
+from . import pageimport
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

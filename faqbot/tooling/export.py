@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from . import render
-from .knowledge import Entry, KnowledgeBase, Variant
+from .. import render
+from ..knowledge import Entry, KnowledgeBase, Variant
 
 __all__ = ["FORMATS", "Slugger", "export", "slugify", "to_html", "to_jsonld", "to_markdown"]
 

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UsageError
+from ..knowledge import Entry, KnowledgeBase, Meta
 from .datasets import CLINC_FILE, read_clinc, resolve
-from .errors import UsageError
-from .knowledge import Entry, KnowledgeBase, Meta
 
 __all__ = ["ENV", "Scaled", "default_clinc_path", "find_clinc", "generated", "perturb", "scaled_kb"]
 
@@ -42,7 +42,7 @@ class Scaled:
 
 def default_clinc_path() -> Path:
     """`../shared/bench-data/clinc150/data_full.json`, relative to the repository holding this package."""
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "bench-data" / "clinc150" / CLINC_FILE
+    return Path(__file__).resolve().parents[3] / "shared" / "bench-data" / "clinc150" / CLINC_FILE
 
 
 def find_clinc(explicit: str | None) -> Path | None:

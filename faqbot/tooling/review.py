@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
-from .errors import FaqbotError, UsageError
-from .text import STOPWORDS, fold, stem
+from ..errors import FaqbotError, UsageError
+from ..text import STOPWORDS, fold, stem
 
 if TYPE_CHECKING:
-    from .bot import Bot
+    from ..bot import Bot
 
 __all__ = ["Cluster", "Replay", "Review", "apply_alternates", "log_files", "read_log", "replay", "review"]
 

@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._yamlnodes import KnowledgeError, Location, Node, compose
+from ._yamlnodes import Node, compose
 from .bot import Bot
+from .errors import KnowledgeError, Location
 from .knowledge import Entry, Flow, Variant
 from .text import fold
 
