@@ -420,13 +420,22 @@ def _median_ms(bot: faqbot.Bot, state: dict[str, Any] | None, message: str, runs
     return 1000 * statistics.median(times)
 
 
-LONG_SMALL_TALK = {"hi": "hi " * 3_334, "a": "a " * 5_000, "thank-you": "thank you " * 1_000, "i": "i " * 5_000}
+def _grows_linearly(bot: faqbot.Bot, state: dict[str, Any] | None, unit: str, count: int) -> None:
+    """Ten times the words cost at most about ten times the time (a quadratic cost would be a hundred times).
+
+    The bound is relative, so it holds on a slow machine or under a coverage tracer; absolute speed is
+    `faqbot bench`'s job."""
+    small, large = (_median_ms(bot, state, unit * n) for n in (count // 10, count))
+    assert large < 30 * max(small, 0.05), f"{count // 10} units: {small:.2f} ms, {count}: {large:.2f} ms"
 
 
-@pytest.mark.parametrize("message", LONG_SMALL_TALK.values(), ids=LONG_SMALL_TALK.keys())
-def test_long_all_small_talk_messages_are_answered_within_50_ms(bot: faqbot.Bot, message: str) -> None:
+LONG_SMALL_TALK = {"hi": ("hi ", 3_330), "a": ("a ", 5_000), "thank-you": ("thank you ", 1_000), "i": ("i ", 5_000)}
+
+
+@pytest.mark.parametrize(("unit", "count"), LONG_SMALL_TALK.values(), ids=LONG_SMALL_TALK.keys())
+def test_long_all_small_talk_messages_cost_time_in_proportion(bot: faqbot.Bot, unit: str, count: int) -> None:
     # Every small-talk phrase was compared at every word position: 60-140 ms for these 10,000 characters.
-    assert _median_ms(bot, None, message) < 50
+    _grows_linearly(bot, None, unit, count)
 
 
 def test_reading_yes_no_unsure_is_linear_in_the_words() -> None:
@@ -437,10 +446,10 @@ def test_reading_yes_no_unsure_is_linear_in_the_words() -> None:
     assert choices._signals(["he", "has", "not"]) == {"no"}
 
 
-def test_long_reply_to_a_follow_up_question_is_answered_within_50_ms(bot: faqbot.Bot) -> None:
+def test_a_long_reply_to_a_follow_up_question_costs_time_in_proportion(bot: faqbot.Bot) -> None:
     session = bot.session()
     session.ask(EXERCISE)
-    assert _median_ms(bot, session.state, "x " * 5_000) < 50
+    _grows_linearly(bot, session.state, "x ", 5_000)
 
 
 def _deep_list(depth: int) -> list[Any]:
