@@ -192,9 +192,7 @@ def _choose(words: list[str], options: Sequence[Option]) -> Option | None:
 
 
 def _by_label_or_says(words: list[str], options: Sequence[Option]) -> Option | None:
-    starts: dict[str, list[int]] = {}  # a phrase is only tried where its first word is: replies can be long
-    for i, word in enumerate(words):
-        starts.setdefault(word, []).append(i)
+    starts = cues.positions(words)
     for option in options:
         for phrase in (option.label, *option.says):
             wanted = tokens(phrase)
@@ -210,29 +208,17 @@ def _signals(words: list[str]) -> set[str]:
     "has" inside "has not" or the "know" inside "do not know" does not also count as a yes.
     """
     rest = list(words)
-    starts: dict[str, list[int]] = {}  # where each word occurs: a phrase is only tried where it could start
-    for i, word in enumerate(rest):
-        starts.setdefault(word, []).append(i)
+    starts = cues.positions(rest)
     found: set[str] = set()
     for value in ("unsure", "no", "yes"):
         for phrase in _PHRASES[value]:
-            if _consume(rest, phrase, starts.get(phrase[0], ())):
+            if cues.consume(rest, phrase, starts.get(phrase[0], ())) >= 0:
                 found.add(value)
     if not found and len(words) <= 2:
         found = {value for value in map(_fuzzy, words) if value is not None}
     if "unsure" in found:
         return {"unsure"}
     return found
-
-
-def _consume(words: list[str], phrase: list[str], starts: Sequence[int]) -> bool:
-    """Blank out every occurrence of `phrase` in `words`, trying only `starts`; whether there was one."""
-    size, hit = len(phrase), False
-    for i in starts:
-        if words[i : i + size] == phrase:
-            words[i : i + size] = [""] * size
-            hit = True
-    return hit
 
 
 def _fuzzy(word: str) -> str | None:

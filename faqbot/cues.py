@@ -22,6 +22,7 @@ __all__ = [
     "about_the_body",
     "ages",
     "chunks",
+    "consume",
     "denied_later",
     "follows_on",
     "has_phrase",
@@ -31,6 +32,7 @@ __all__ = [
     "on_behalf",
     "phrases",
     "plays_down",
+    "positions",
     "sentences",
     "someone_else",
 ]
@@ -229,6 +231,24 @@ def _opens_a_question(part: str) -> bool:
 
 _OK = frozenset({"ok", "okay"})
 _OK_ASKS = frozenset({"to", "for", "if", "with", "when", "while", "doing", "after", "during"})
+
+
+def positions(words: Sequence[str]) -> dict[str, list[int]]:
+    """Where each word occurs: a phrase need only be tried where its first word is (messages can be long)."""
+    found: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        found.setdefault(word, []).append(i)
+    return found
+
+
+def consume(words: list[str], phrase: Sequence[str], starts: Sequence[int]) -> int:
+    """Blank out every occurrence of `phrase` in `words`, trying only `starts`; the first place found, or -1."""
+    size, first, wanted = len(phrase), -1, list(phrase)
+    for i in starts:
+        if words[i : i + size] == wanted:
+            words[i : i + size] = [""] * size
+            first = i if first < 0 else first
+    return first
 
 
 _FOLLOW_ON_FILLERS = frozenset("wait oh ok okay so and but also hmm right then um uh".split())

@@ -415,16 +415,12 @@ class Dialogue:
         if not strict and (turn.asks or len(turn.plain) > 10 or self._topical(turn)):
             return None
         words = list(turn.plain)
-        starts: dict[str, list[int]] = {}  # where each word occurs: a phrase is only tried where it could start
-        for i, word in enumerate(words):
-            starts.setdefault(word, []).append(i)
+        starts = cues.positions(words)
         found = []
-        for phrase, talk in self._smalltalk:
-            size, wanted = len(phrase), list(phrase)
-            for i in starts.get(phrase[0], ()):
-                if words[i : i + size] == wanted:
-                    found.append((i, talk))
-                    words[i : i + size] = [""] * size
+        for phrase, talk in self._smalltalk:  # longest first: "thank you" before "you"
+            at = cues.consume(words, phrase, starts.get(phrase[0], ()))
+            if at >= 0:
+                found.append((at, talk))
         courtesy = sum(not w or w in STOPWORDS or w in COURTESY for w in words)
         if not found or (not strict and courtesy < SMALLTALK_SHARE * len(words)):
             return None  # "translate hello into spanish" is not a greeting

@@ -178,3 +178,19 @@ def _track(word: str, open_codes: list[str]) -> None:
                 for i in range(len(open_codes) - 1, -1, -1):
                     if _CLOSES.get(open_codes[i]) == code:
                         del open_codes[i]
+
+
+_ATX = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+
+
+def shift_headings(markdown: str, by: int) -> str:
+    """The Markdown with its `#` headings moved `by` levels (kept within 1-6): an answer's sub-headings go under
+    its question's heading in an export, and come back up when the export is imported."""
+    if "#" not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    for token in parser().parse(markdown):
+        if token.type == "heading_open" and token.markup.startswith("#") and token.map:
+            row = token.map[0]
+            lines[row] = _ATX.sub(lambda m: m.group(1) + "#" * min(6, max(1, len(m.group(2)) + by)), lines[row], 1)
+    return "\n".join(lines)

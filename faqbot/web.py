@@ -89,16 +89,27 @@ class LiveBot:
     def reload(self) -> bool:
         """Load the knowledge base again; on any error keep the current one, log why and return False."""
         with self._lock:
-            path = self.path if self.path is not None else knowledge.bundled_path()
-            try:
-                bot = Bot(knowledge.load(path, text=read_whole(Path(path))), log=self.bot.log)
-            except (KnowledgeError, OSError, UnicodeDecodeError) as exc:
-                message = exc.format_message() if isinstance(exc, KnowledgeError) else str(exc)
-                log.error("knowledge base not reloaded, still serving the previous one: %s", message)
+            path = Path(self.path if self.path is not None else knowledge.bundled_path())
+            loaded = load_for_reload(path)
+            if loaded is None:
                 return False
-            self.bot = bot
-            log.info("knowledge base reloaded from %s (%d entries)", path, len(bot.kb.entries))
+            kb, _text = loaded
+            self.bot = Bot(kb, log=self.bot.log)
+            log.info("knowledge base reloaded from %s (%d entries)", path, len(kb.entries))
             return True
+
+
+def load_for_reload(path: Path) -> tuple[KnowledgeBase, str] | None:
+    """The knowledge base at `path` and its text, read whole and validated; None (with the reason logged) when it
+    cannot be read or does not load, so the caller keeps serving the previous one. `faqbot serve` and
+    `LiveBot.reload` both reload through here."""
+    try:
+        text = read_whole(path)
+        return knowledge.load(path, text=text), text
+    except (KnowledgeError, OSError, UnicodeDecodeError) as exc:
+        message = exc.format_message() if isinstance(exc, KnowledgeError) else str(exc)
+        log.error("knowledge base not reloaded, still serving the previous one: %s", message)
+        return None
 
 
 def read_whole(path: Path) -> str:
@@ -317,7 +328,7 @@ class _ChatApi:
     async def info(self, request: Request) -> Response:
         """What a widget shows before the first message: the title, the disclaimer, questions to start."""
         kb = self.live.bot.kb
-        ids = list(kb.suggest) or [e.id for e in kb.entries][:3]
+        ids = list(kb.suggest) or [e.id for e in kb.entries][: kb.settings.suggestions]
         return JSONResponse(
             {
                 "title": kb.meta.title,

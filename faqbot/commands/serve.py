@@ -221,15 +221,12 @@ class _Snapshots:
 
     def refresh(self) -> bool:
         """Validate the source now; if good, copy it and point new workers at the copy (env FAQBOT_KB)."""
-        from ..web import ENV_KB, read_whole
+        from ..web import ENV_KB, load_for_reload
 
-        try:
-            text = read_whole(self.source)
-            kb = knowledge.load(self.source, text=text)
-        except (knowledge.KnowledgeError, OSError, UnicodeDecodeError) as exc:
-            message = exc.format_message() if isinstance(exc, knowledge.KnowledgeError) else str(exc)
-            log.error("knowledge base not reloaded, still serving the previous one: %s", message)
+        loaded = load_for_reload(self.source)
+        if loaded is None:
             return False
+        kb, text = loaded
         self._count += 1
         snapshot = self.folder / f"kb-{self._count}.yaml"
         snapshot.write_text(text, encoding="utf-8")

@@ -24,7 +24,6 @@ __all__ = ["FORMATS", "Slugger", "export", "slugify", "to_html", "to_jsonld", "t
 
 FORMATS = ("markdown", "html", "jsonld")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_ATX = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
 _DATE = re.compile(r"([A-Z][a-z]+)\s+(\d{1,2}),?\s+(\d{4})")
 
 
@@ -117,14 +116,7 @@ def _escape(text: str) -> str:
 
 def shift_headings(markdown: str, below: int) -> str:
     """Headings inside an answer moved under level `below`, so the document's outline stays in order."""
-    if "#" not in markdown:
-        return markdown
-    lines = markdown.split("\n")
-    for token in render.parser().parse(markdown):
-        if token.type == "heading_open" and token.markup.startswith("#") and token.map:
-            row = token.map[0]
-            lines[row] = _ATX.sub(lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + below), lines[row], 1)
-    return "\n".join(lines)
+    return render.shift_headings(markdown, below)
 
 
 # -- HTML --------------------------------------------------------------------------------------------

@@ -37,7 +37,6 @@ _A_PREFIX = re.compile(r"^(?:A|Answer)[ \t]*[:.][ \t]*(?=\S)", re.IGNORECASE)
 _UPDATED = re.compile(r"^(?:(?:last\s+)?updated|published|posted|revised)\b.*\d{4}", re.IGNORECASE)
 _SOURCE = re.compile(r"^source\s*:\s*", re.IGNORECASE)
 _DISCLAIMER = re.compile(r"^\*\*disclaimer\.?\*\*\s*", re.IGNORECASE)
-_ATX = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
 
 
 class FaqImportError(FaqbotError):
@@ -207,23 +206,13 @@ def _question_and_answer(lines: list[str], blocks: list[_Block], i: int, stop: i
     answer = "\n\n".join(c for c in chunks if c.strip())
     answer = _A_PREFIX.sub("", answer, count=1)
     if head.kind == "heading":
-        answer = _unshift_headings(answer, head.level)
+        answer = render.shift_headings(answer, -head.level)  # export shifts them back
     return question, answer.strip()
 
 
 def _ranges(blocks: list[_Block], i: int, stop: int, body_start: int) -> list[tuple[int, int]]:
     ranges = [(body_start, blocks[i].end)] if body_start < blocks[i].end else []
     return ranges + [(b.start, b.end) for b in blocks[i + 1 : stop]]
-
-
-def _unshift_headings(answer: str, below: int) -> str:
-    """Sub-headings of a question become the answer's own top headings (export shifts them back)."""
-    lines = answer.split("\n")
-    for token in render.parser().parse(answer):
-        if token.type == "heading_open" and token.markup.startswith("#") and token.map:
-            row = token.map[0]
-            lines[row] = _ATX.sub(lambda m: m.group(1) + "#" * max(1, len(m.group(2)) - below), lines[row], 1)
-    return "\n".join(lines)
 
 
 def _title(intro: list[_Block]) -> str:
