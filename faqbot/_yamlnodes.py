@@ -10,7 +10,9 @@ recurses in C), and what aliases repeat is counted right after, so that deep nes
 from __future__ import annotations
 
 import os
+import re
 import reprlib
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +46,10 @@ _SEQ = "tag:yaml.org,2002:seq"
 _KNOWN_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAY_ALIAS = re.compile(r"(?:^|[\s\[{,:])&\S")
+"""Where an anchor could be: `&` and a name at the start of a node (after a space, a line start or a flow
+indicator; "AT&T" is no anchor). Text without one can hold no alias, and is spared the walk that measures
+what aliases repeat: most large files have none."""
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
@@ -169,7 +175,7 @@ def compose(path: Path | str, text: str | None = None) -> Node:
     """The root node of a YAML file; syntax errors become `KnowledgeError` with the line."""
     name = str(path)
     if text is None:
-        text = _read(Path(path))
+        text = read_text(path)
     try:
         _check_depth(text, name)
         raw = yaml.compose(text, Loader=_Loader)
@@ -189,12 +195,17 @@ def compose(path: Path | str, text: str | None = None) -> Node:
         raise KnowledgeError(Location(name, 1), "", "invalid YAML: nested too deeply") from None
     if raw is None:
         raise KnowledgeError(Location(name, 1), "", "the file is empty")
+    if not _MAY_ALIAS.search(text):  # no anchor, so no alias: the document is exactly as large as the file
+        return Node(raw, name, "", [sys.maxsize])
     nodes = _check_aliases(raw, name)
     return Node(raw, name, "", [max(MAX_NODES, _VISITS_PER_NODE * nodes)])
 
 
 def _check_depth(text: str, name: str) -> None:
-    """Refuse collections nested more than MAX_DEPTH deep, reading parser events (which do not recurse)."""
+    """Refuse collections nested more than MAX_DEPTH deep, reading parser events (which do not recurse) unless
+    the text's shape shows that it cannot be (`_shallow`: reading events costs seconds on a large file)."""
+    if _shallow(text):
+        return
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.CollectionStartEvent):
@@ -206,6 +217,35 @@ def _check_depth(text: str, name: str) -> None:
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+_BRACKET = re.compile(r"[\[{]")
+_BEFORE_FLOW = re.compile(r"(?:^|[:,\[{?-])[ \t]*(?:[&!]\S*[ \t]+)*\Z")
+"""What may come before a `[` or `{` that begins a flow collection, on its line (not "see [NHS](…)")."""
+_TWO_INDICATORS = re.compile(r"[-?] +[-?](?: |$)", re.MULTILINE)
+_COMPACT = re.compile(r"^ *((?:[-?](?: +|$)){2,})", re.MULTILINE)
+"""Two or more block collections opened on one line ("- - a", "? - b")."""
+
+
+def _shallow(text: str) -> bool:
+    """Whether the text's shape alone shows that nothing in it is nested more than MAX_DEPTH deep.
+
+    A block collection nested in another starts further indented, or on the same line after `- ` or `? `
+    (or, once, as a mapping's value at the same indentation), so block depth is at most (indentation + 1) x
+    (indicators opening one line + 2); flow collections add at most one per `[` or `{` that could start one.
+    Each part is a quick scan of the text; when they cannot show it, the depth is measured exactly instead."""
+    flow = 0
+    for bracket in _BRACKET.finditer(text):
+        line_start = text.rfind("\n", 0, bracket.start()) + 1
+        flow += _BEFORE_FLOW.search(text, line_start, bracket.start()) is not None
+        if flow > MAX_DEPTH:
+            return False
+    compact = 1
+    if _TWO_INDICATORS.search(text):
+        compact = max((run.count("-") + run.count("?") for run in _COMPACT.findall(text)), default=1)
+    deepest = (MAX_DEPTH - flow) // (compact + 2) - 1
+    too_deep = " " * (deepest + 1)
+    return deepest >= 0 and not text.startswith(too_deep) and "\n" + too_deep not in text
 
 
 def _check_aliases(root: yaml.Node, name: str) -> int:
@@ -262,7 +302,9 @@ def _line_at(text: str, position: int) -> int:
     return text.encode("utf-8", "surrogatepass").count(b"\n", 0, position) + 1
 
 
-def _read(path: Path) -> str:
+def read_text(path: Path | str) -> str:
+    """A knowledge-base file's text: UTF-8, within the size limit, or a `KnowledgeError` saying why not."""
+    path = Path(path)
     where = Location(str(path), 1)
     try:
         limit = max_file_bytes()

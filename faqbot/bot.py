@@ -11,7 +11,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from . import knowledge
+from . import indexcache, knowledge
 from .calibrate import Calibration, calibrated
 from .convlog import ConversationLog, new_id
 from .dialogue import Dialogue, Reply
@@ -28,16 +28,28 @@ class Bot:
     """A loaded knowledge base, ready to answer."""
 
     def __init__(self, kb: KnowledgeBase, log: ConversationLog | None = None) -> None:
+        normaliser = Normaliser(kb.synonyms)
+        matcher = Matcher(kb, normaliser)
+        kb, calibration = calibrated(kb, normaliser, matcher)
+        self._assemble(kb, normaliser, matcher, calibration, log)
+
+    def _assemble(
+        self,
+        kb: KnowledgeBase,
+        normaliser: Normaliser,
+        matcher: Matcher,
+        calibration: Calibration | None,
+        log: ConversationLog | None,
+    ) -> None:
         self.log = log
         """Where turns and feedback are recorded (None: nothing is, the default)."""
-        self.normaliser = Normaliser(kb.synonyms)
-        self.matcher = Matcher(kb, self.normaliser)
-        self.calibration: Calibration | None
+        self.normaliser = normaliser
+        self.matcher = matcher
+        self.calibration = calibration
         """How the threshold was measured, when the knowledge base gives none (see `calibrate`)."""
-        kb, self.calibration = calibrated(kb, self.normaliser, self.matcher)
         self.kb = kb
-        self.screen = Screen(kb.red_flags, self.normaliser, kb.vocabulary)
-        self._dialogue = Dialogue(kb, self.normaliser, self.matcher, self.screen)
+        self.screen = Screen(kb.red_flags, normaliser, kb.vocabulary)
+        self._dialogue = Dialogue(kb, normaliser, matcher, self.screen)
 
     @property
     def small_talk_words(self) -> frozenset[str]:
@@ -51,13 +63,38 @@ class Bot:
         return self.kb.settings.threshold
 
     @classmethod
-    def load(cls, path: str | Path | None = None, log: ConversationLog | None = None) -> Bot:
+    def load(
+        cls, path: str | Path | None = None, log: ConversationLog | None = None, *, text: str | None = None
+    ) -> Bot:
         """Load and validate a knowledge base (the bundled back-pain one by default); with `log`, every turn
-        and piece of feedback is recorded there (see `convlog`).
+        and piece of feedback is recorded there (see `convlog`). `text` is the file's content when the caller
+        has read it already.
 
+        A large knowledge base is indexed once and then read back from the index cache (see `indexcache`).
         Raises `KnowledgeError` naming file:line and the field when the file is broken.
         """
-        return cls(knowledge.load(path), log)
+        source = path if path is not None else knowledge.bundled_path()
+        if text is None:
+            text = knowledge.read_text(source)
+        cache_key = indexcache.key(source, text)
+        saved = indexcache.read(cache_key)
+        if saved is not None:
+            try:
+                return cls._restore(saved, log)
+            except (ValueError, TypeError, KeyError) as exc:
+                indexcache.log.warning("ignoring the index cache (%s); it is rebuilt", exc)
+        bot = cls(knowledge.load(source, text=text), log)
+        if sum(len(e.phrasings) for e in bot.kb.entries) >= indexcache.MIN_PHRASINGS:
+            indexcache.write(cache_key, indexcache.Saved(bot.kb, bot.calibration, bot.matcher.state()))
+        return bot
+
+    @classmethod
+    def _restore(cls, saved: indexcache.Saved, log: ConversationLog | None) -> Bot:
+        normaliser = Normaliser(saved.kb.synonyms)
+        matcher = Matcher.restore(saved.kb, normaliser, saved.index)
+        bot = cls.__new__(cls)
+        bot._assemble(saved.kb, normaliser, matcher, saved.calibration, log)
+        return bot
 
     def feedback(self, reply_id: str, helpful: bool) -> None:
         """Record a visitor's "was this helpful?" for a reply (by its `Reply.id`) in the log, if one is kept."""

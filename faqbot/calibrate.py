@@ -28,13 +28,12 @@ import dataclasses
 import hashlib
 import json
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
+from .files import cache_dir
 from .knowledge import KnowledgeBase
 from .matcher import Matcher
 from .text import Normaliser
@@ -229,23 +228,13 @@ def _fingerprint(kb: KnowledgeBase) -> str:
     return digest.hexdigest()[:32]
 
 
-def _cache_dir() -> Path | None:
-    """`$FAQBOT_CACHE_DIR`, else the user's cache directory; None when caching is off (`FAQBOT_CACHE_DIR=`)."""
-    configured = os.environ.get("FAQBOT_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("faqbot", appauthor=False))
-
-
 _MEMORY: dict[str, Calibration] = {}
 
 
 def _from_disk(key: str) -> Calibration | None:
     if key in _MEMORY:
         return _MEMORY[key]
-    directory = _cache_dir()
+    directory = cache_dir()
     if directory is None:
         return None
     try:
@@ -270,7 +259,7 @@ def _from_disk(key: str) -> Calibration | None:
 
 def _to_disk(key: str, found: Calibration) -> None:
     _MEMORY[key] = found
-    directory = _cache_dir()
+    directory = cache_dir()
     if directory is None:
         return
     from .errors import FaqbotError

@@ -1,4 +1,4 @@
-"""Atomic file writes: a reader sees either the old file or the new one, never half of either.
+"""Where faqbot keeps its own files, and atomic writes: a reader sees the old file or the new one, never half.
 
 Exports, saved conversations and imported knowledge bases are written to a temporary file in the same
 directory, flushed to disk, then renamed over the target. A crash, a full disk or Ctrl-C in the middle of
@@ -14,7 +14,26 @@ from pathlib import Path
 
 from .errors import FaqbotError
 
-__all__ = ["TargetExistsError", "WriteError", "write_atomic"]
+__all__ = ["TargetExistsError", "WriteError", "cache_dir", "data_dir", "write_atomic"]
+
+
+def data_dir() -> Path:
+    """faqbot's own lasting files (the signing secret, REPL history): `$FAQBOT_DATA_DIR`, else the user's data
+    directory (XDG on Linux)."""
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("FAQBOT_DATA_DIR") or user_data_dir("faqbot", appauthor=False))
+
+
+def cache_dir() -> Path | None:
+    """Files faqbot can always make again (calibrations, indexes): `$FAQBOT_CACHE_DIR`, else the user's cache
+    directory; None when caching is turned off with `FAQBOT_CACHE_DIR=` (empty)."""
+    configured = os.environ.get("FAQBOT_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("faqbot", appauthor=False))
 
 
 class TargetExistsError(FaqbotError):

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ._yamlnodes import Node, compose, did_you_mean, optional
+from ._yamlnodes import Node, compose, did_you_mean, optional, read_text
 from .errors import KnowledgeError, Location
 from .text import fold
 
@@ -36,6 +36,7 @@ __all__ = [
     "Variant",
     "bundled_path",
     "load",
+    "read_text",
 ]
 
 MEMORY = Location("<memory>", 1)

@@ -26,6 +26,8 @@ iterates in insertion order, so rankings are the same in every process whatever 
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import itertools
 import math
 import sys
 from array import array
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise, repeat
 from operator import add, itemgetter, truediv
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -105,8 +108,9 @@ class Weights:
     that does not: it is not the positive question."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Phrasing:
+class _Phrasing(NamedTuple):
+    """One question or alternate (a named tuple: a large knowledge base makes hundreds of thousands)."""
+
     entry: int
     text: str
     sorted_words: str
@@ -138,15 +142,77 @@ class Matcher:
             for term, weight in self._with_prior(idf, len(analysed)).items()
         }
         self._index(analysed, terms_of)
-        self._common = max(1000, int(weights.common * len(self._phrasings)))
+        self._finish()
+
+    def _finish(self) -> None:
+        """The parts derived from the index in moments (also after `restore`)."""
+        self._common = max(1000, int(self._weights.common * len(self._phrasings)))
         self._packed = self._pack() if len(self._phrasings) <= self._common else {}
         self._scaled_masses = [mass * _SCALE for mass in self._masses] if self._packed else []
         """The masses in 1/_SCALE units, as the packed sums are."""
-        self._spelling_index(normaliser)
+        self._spelling_index(self._normaliser)
         self._sorted_stems = sorted(t for t in self._idf if " " not in t and len(t) >= 4)
         self._correct: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=65_536)(self._nearest_stems)
 
-    # -- building ------------------------------------------------------------------------------------
+    # -- saving and restoring ----------------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """The built index as data for `indexcache`: what takes time to build, nothing derived. Numbers are in
+        arrays (per-term lists laid end to end, with offsets), which save and load as bytes, not as text."""
+        terms = list(self._postings)
+        return {
+            "weights": [getattr(self._weights, f.name) for f in dataclasses.fields(self._weights)],
+            "words": list(self._stems),
+            "stems": list(self._stems.values()),
+            "terms": terms,
+            "idf": array("d", [self._idf[t] for t in terms]),
+            "rarest": self._rarest,
+            "sorted_words": [ph.sorted_words for ph in self._phrasings],
+            "negated": [p for p, ph in enumerate(self._phrasings) if ph.negated],
+            "masses": array("d", self._masses),
+            "entry_norm": array("d", self._entry_norm),
+            "postings": _laid_end_to_end([self._postings[t] for t in terms]),
+            "share_entries": _laid_end_to_end([self._share[t][0] for t in terms]),
+            "share": array("d", itertools.chain.from_iterable(self._share[t][1] for t in terms)),
+        }
+
+    @classmethod
+    def restore(
+        cls, kb: KnowledgeBase, normaliser: Normaliser, state: dict[str, Any], weights: Weights = Weights()
+    ) -> Matcher:
+        """The matcher `state()` was taken from, without rebuilding its index.
+
+        `state` must come from a matcher of this same knowledge base and faqbot version (`indexcache` keys it
+        so); shapes are checked enough that a damaged file raises `ValueError` rather than answering wrongly."""
+        if state["weights"] != [getattr(weights, f.name) for f in dataclasses.fields(weights)]:
+            raise ValueError("index built with other weights")
+        self = cls.__new__(cls)
+        self._kb, self._normaliser, self._weights = kb, normaliser, weights
+        self._ids = [e.id for e in kb.entries]
+        texts = [(i, text) for i, e in enumerate(kb.entries) for text in e.phrasings]
+        negated = set(state["negated"])
+        self._phrasings = [
+            _Phrasing(i, text, words, p in negated)
+            for p, ((i, text), words) in enumerate(zip(texts, state["sorted_words"], strict=True))
+        ]
+        self._stems = dict(zip(state["words"], state["stems"], strict=True))
+        terms: list[str] = state["terms"]
+        self._idf = dict(zip(terms, state["idf"].tolist(), strict=True))
+        self._rarest = float(state["rarest"])
+        self._masses, self._entry_norm = state["masses"].tolist(), state["entry_norm"].tolist()
+        if len(self._masses) != len(texts) or len(self._entry_norm) != len(self._ids):
+            raise ValueError("index of another knowledge base")
+        self._postings = dict(zip(terms, _cut(state["postings"]), strict=True))
+        fractions: array[float] = state["share"]
+        self._share = {}
+        start = 0
+        for term, entries in zip(terms, _cut(state["share_entries"]), strict=True):
+            self._share[term] = (entries, fractions[start : start + len(entries)])
+            start += len(entries)
+        if start != len(fractions):
+            raise ValueError("damaged index")
+        self._finish()
+        return self
 
     def _terms(self, stems: Sequence[str | None], words: Sequence[str]) -> list[str]:
         """Content-word stems, then word pairs (with function words: "is it" differs from "what is")."""
@@ -193,22 +259,26 @@ class Matcher:
         self._phrasings: list[_Phrasing] = []
         self._masses: list[float] = []
         """Each phrasing's total term weight (a plain list: the shortlist reads it for every candidate)."""
-        self._postings: dict[str, list[int]] = {}
-        self._share: dict[str, dict[int, float]] = {}
+        postings: dict[str, list[int]] = {}
+        share: dict[str, dict[int, float]] = {}
         counts = [len(e.phrasings) for e in self._kb.entries]
         for (entry, text, words), terms in zip(analysed, terms_of, strict=True):
             for term in terms:
-                self._postings.setdefault(term, []).append(len(self._phrasings))
-                by_entry = self._share.setdefault(term, {})
+                postings.setdefault(term, []).append(len(self._phrasings))
+                by_entry = share.setdefault(term, {})
                 by_entry[entry] = by_entry.get(entry, 0.0) + 1.0 / counts[entry]
             negated = not NEGATIONS.isdisjoint(words)
             self._phrasings.append(_Phrasing(entry, text, " ".join(sorted(words)), negated))
             self._masses.append(sum(self._idf[t] for t in terms))
+        self._postings: dict[str, array[int]] = {term: array("I", ps) for term, ps in postings.items()}  # compact
         norms = [0.0] * len(self._ids)
-        for term, by_entry in self._share.items():
+        for term, by_entry in share.items():
             for entry, fraction in by_entry.items():
                 norms[entry] += (fraction * self._idf[term]) ** 2
         self._entry_norm = [math.sqrt(n) or 1.0 for n in norms]
+        self._share = {term: (array("I", by_entry), array("d", by_entry.values())) for term, by_entry in share.items()}
+        """Each term's entries (ascending) and the share of each entry's phrasings that have it, as arrays: a
+        dictionary per term would cost several times the memory on a large knowledge base."""
 
     def _pack(self) -> dict[str, int]:
         """Frequent terms of a small knowledge base as packed vectors: one Python int holding the term's
@@ -398,10 +468,11 @@ class Matcher:
         norm = math.sqrt(sum(weight * weight for _, weight in terms) + (total - known) ** 2)
         dots = dict.fromkeys(entries, 0.0)
         for term, weight in terms:
-            share = self._share[term]
+            with_term, fractions = self._share[term]
             for entry in entries:
-                if entry in share:
-                    dots[entry] += weight * share[entry]
+                i = bisect.bisect_left(with_term, entry)
+                if i < len(with_term) and with_term[i] == entry:
+                    dots[entry] += weight * fractions[i]
         scale = self._weights.entry_scale / norm
         return {entry: min(1.0, scale * dot / self._entry_norm[entry]) for entry, dot in dots.items()}
 
@@ -420,6 +491,20 @@ class Matcher:
             best.append((-score, entry, found[0][1]))
         best.sort()  # best first; equal scores: first entry
         return [Candidate(self._ids[e], round(-100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]
+
+
+def _laid_end_to_end(lists: Sequence[Sequence[int]]) -> tuple[array[int], array[int]]:
+    """Lists of phrasing or entry numbers as one array, with the offset where each ends."""
+    ends = array("Q", itertools.accumulate(map(len, lists)))
+    return ends, array("I", itertools.chain.from_iterable(lists))
+
+
+def _cut(packed: tuple[array[int], array[int]]) -> list[array[int]]:
+    """The lists `_laid_end_to_end` joined, each as an array (compact, and shared between forked workers)."""
+    ends, flat = packed
+    if ends and ends[-1] != len(flat):
+        raise ValueError("damaged index")
+    return [flat[start:end] for start, end in pairwise(itertools.chain((0,), ends))]
 
 
 def _best_of(scores: list[float], ids: Sequence[int], size: int) -> list[tuple[float, int]]:

@@ -21,7 +21,7 @@ from . import render
 from .bot import Bot
 from .dialogue import Reply
 from .errors import FaqbotError
-from .files import TargetExistsError, write_atomic
+from .files import TargetExistsError, data_dir, write_atomic
 from .text import fold
 
 if TYPE_CHECKING:
@@ -261,10 +261,8 @@ def run_plain(bot: Bot, lines: Iterable[str], write: Write, width: int = 80, col
 
 def history_path() -> Path | None:
     """Where typed lines are remembered between runs: the user's data dir (XDG on Linux); None if unusable."""
-    from platformdirs import user_data_dir
-
     try:
-        directory = Path(user_data_dir("faqbot", appauthor=False))
+        directory = data_dir()
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None

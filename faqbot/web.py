@@ -42,6 +42,7 @@ from . import knowledge, render
 from .bot import Bot
 from .convlog import ConversationLog
 from .errors import FaqbotError, UsageError
+from .files import data_dir
 from .knowledge import KnowledgeBase, KnowledgeError
 from .signing import DEFAULT_TTL, StateSigner, TokenError
 from .state import StateError
@@ -90,26 +91,25 @@ class LiveBot:
         """Load the knowledge base again; on any error keep the current one, log why and return False."""
         with self._lock:
             path = Path(self.path if self.path is not None else knowledge.bundled_path())
-            loaded = load_for_reload(path)
-            if loaded is None:
+            bot = load_for_reload(path, self.bot.log)
+            if bot is None:
                 return False
-            kb, _text = loaded
-            self.bot = Bot(kb, log=self.bot.log)
-            log.info("knowledge base reloaded from %s (%d entries)", path, len(kb.entries))
+            self.bot = bot
+            log.info("knowledge base reloaded from %s (%d entries)", path, len(bot.kb.entries))
             return True
 
 
-def load_for_reload(path: Path) -> tuple[KnowledgeBase, str] | None:
-    """The knowledge base at `path` and its text, read whole and validated; None (with the reason logged) when it
+def load_for_reload(path: Path, conversation_log: ConversationLog | None = None) -> Bot | None:
+    """The bot for the knowledge base at `path`, read whole and validated; None (with the reason logged) when it
     cannot be read or does not load, so the caller keeps serving the previous one. `faqbot serve` and
-    `LiveBot.reload` both reload through here."""
+    `LiveBot.reload` both (re)load through here."""
     try:
-        text = read_whole(path)
-        return knowledge.load(path, text=text), text
+        bot = Bot.load(path, conversation_log, text=read_whole(path))
     except (KnowledgeError, OSError, UnicodeDecodeError) as exc:
         message = exc.format_message() if isinstance(exc, KnowledgeError) else str(exc)
         log.error("knowledge base not reloaded, still serving the previous one: %s", message)
         return None
+    return bot
 
 
 def read_whole(path: Path) -> str:
@@ -213,9 +213,7 @@ def stored_secret(directory: Path | None = None) -> tuple[str, Path, bool]:
     """The signing secret kept in the user's data directory, made on first use (file mode 0600, created
     exclusively so two workers starting at once agree): (secret, its file, whether it was just created)."""
     if directory is None:
-        from platformdirs import user_data_dir
-
-        directory = Path(os.environ.get("FAQBOT_DATA_DIR") or user_data_dir("faqbot", appauthor=False))
+        directory = data_dir()
     path = directory / "secret"
     directory.mkdir(parents=True, exist_ok=True)
     try:

@@ -32,6 +32,19 @@ def test_bench_generated_json(capsys: pytest.CaptureFixture[str]) -> None:
     for method in ("faqbot", "naive"):
         assert 0 <= scaled[method]["accuracy"] <= 1
     assert scaled["speedup_mean"] > 0
+    assert scaled["load_s"]["cold"] > 0 and scaled["load_s"]["cached"] > 0  # from the YAML file, fresh processes
+    assert scaled["peak_rss_mb"]["cold"] > 10 and scaled["peak_rss_mb"]["cached"] > 10
+
+
+def test_bench_skips_the_naive_reference_on_very_large_knowledge_bases(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from faqbot.tooling import bench
+
+    monkeypatch.setattr(bench, "NAIVE_UP_TO", 100)
+    assert main(["bench", "--scale", "200", "--generated", "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "naive reference skipped above 100 entries" in out and "cold" in out and "cached" in out
 
 
 def test_bench_with_clinc_data_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:

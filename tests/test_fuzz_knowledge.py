@@ -606,6 +606,8 @@ DEEP = {  # text, the line the error names
     "flow-list": ("[" * 30_000 + "]" * 30_000, 1),
     "flow-mapping": ("a: " + "{a: " * 30_000 + "1" + "}" * 30_000, 1),
     "block-list": ("- " * 30_000 + "x", 1),
+    "block-mapping-by-indentation": ("".join(" " * i + f"k{i}:\n" for i in range(200)) + " " * 200 + "x", 101),
+    "flow-after-an-anchor": ("a: &x " + "[" * 30_000 + "]" * 30_000, 1),
     "flow-in-an-answer": ("entries:\n  - id: a\n    question: q?\n    answer: " + "[" * 100_000 + "]" * 100_000, 4),
 }
 

@@ -4,11 +4,12 @@ The knowledge base is validated before the server starts (a broken file: one err
 served). `SIGHUP` reloads it whole or not at all: the new file is read and validated completely first, and
 if anything is wrong the server keeps answering from the previous one and logs why.
 
-With `--workers N` uvicorn runs N processes. The parent validates the file, copies it to a private
-snapshot and points the workers at that copy, then on `SIGHUP` validates the new file, makes a new snapshot
-and lets uvicorn replace the workers one by one (a worker that fails to start leaves the old one serving).
-So every worker loads a file that is known to be good and that nobody is still writing. The workers share
-one signing secret: `FAQBOT_SECRET`, or one generated here for this run.
+With `--workers N` this process loads the knowledge base once (its index built, or read from the index
+cache), binds the socket, and forks N workers that inherit both: the index is in memory once, shared
+copy-on-write, however many workers serve it. It restarts a worker that dies, and on `SIGHUP` loads the new
+file, starts new workers on it and lets the old ones finish their requests and stop. Each worker is a plain
+`uvicorn.Server` on the inherited socket (uvicorn's public API only). The workers share one signing secret:
+`FAQBOT_SECRET`, or the one kept in the user's data directory.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import gc
 import logging
 import logging.config
 import os
-import shutil
 import signal
 import socket
-import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -163,31 +164,17 @@ def _serve_one(
 
 
 def _serve_many(uvicorn: Any, path: str | None, args: argparse.Namespace, config: dict[str, Any]) -> int:
-    from uvicorn.supervisors import Multiprocess
+    from ..web import load_for_reload
 
-    from ..web import ENV_KB, ENV_LOG, ENV_MAX_MESSAGE, ENV_ORIGINS, ENV_RATE_LIMIT
-
-    if args.log:
-        os.environ[ENV_LOG] = args.log if args.log == "-" else str(Path(args.log).resolve())
-    snapshots = _Snapshots(Path(path) if path else knowledge.bundled_path())
-    os.environ[ENV_ORIGINS] = ",".join(args.allow_origin)
-    os.environ[ENV_MAX_MESSAGE] = str(args.max_message)
-    os.environ[ENV_RATE_LIMIT] = str(args.rate_limit)
-
-    class Supervisor(Multiprocess):
-        def handle_hup(self) -> None:
-            if snapshots.refresh():
-                super().handle_hup()
-
+    source = Path(path) if path else knowledge.bundled_path()
+    bot = load_for_reload(source)
+    if bot is None:
+        return 1
+    sock = _tcp_socket(uvicorn.Config(None, **config).bind_socket())
     try:
-        if not snapshots.refresh():
-            return 1
-        os.environ[ENV_KB] = str(snapshots.current)
-        uv_config = uvicorn.Config("faqbot.commands.serve:worker_app", factory=True, workers=args.workers, **config)
-        Supervisor(uv_config, sockets=[_tcp_socket(uv_config.bind_socket())]).run()
+        return _Workers(uvicorn, sock, source, args, config).run(bot)
     finally:
-        snapshots.close()
-    return 0
+        sock.close()
 
 
 def _tcp_socket(sock: socket.socket) -> socket.socket:
@@ -201,43 +188,130 @@ def _tcp_socket(sock: socket.socket) -> socket.socket:
     return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
 
 
-def worker_app() -> Any:
-    """The app in one worker of `faqbot serve --workers N`; the parent process coordinates reloads."""
-    from ..web import app_from_env
+class _Workers:
+    """The parent of `faqbot serve --workers N`: forks workers that share its loaded bot, keeps N running, and
+    replaces them all on SIGHUP once the new knowledge base has loaded."""
 
-    with contextlib.suppress(ValueError):  # not the main thread: nothing to protect
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    return app_from_env()
+    RESTART_LIMIT = 5
+    """Workers that fail within START_GRACE seconds of starting, in a row, before the server gives up."""
+    START_GRACE = 5.0
 
+    def __init__(
+        self, uvicorn: Any, sock: socket.socket, source: Path, args: argparse.Namespace, config: dict[str, Any]
+    ) -> None:
+        self.uvicorn, self.sock, self.source, self.args, self.config = uvicorn, sock, source, args, config
+        self.workers: dict[int, float] = {}
+        """Running worker pid → when it started."""
+        self.events: list[int] = []
+        self.failures = 0
 
-class _Snapshots:
-    """Validated private copies of the knowledge base for the workers to load."""
+    def run(self, bot: Any) -> int:
+        for signum in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(signum, lambda signum, _frame: self.events.append(signum))
+        self.bot = bot
+        self._start(self.args.workers)
+        log.info("serving with %d workers (parent pid %d)", self.args.workers, os.getpid())
+        while True:
+            time.sleep(0.2)  # a signal interrupts the sleep; its handler has queued the event
+            events, self.events[:] = list(self.events), []
+            if signal.SIGINT in events or signal.SIGTERM in events:
+                self._stop(list(self.workers))
+                return 0
+            if signal.SIGHUP in events:
+                self._reload()
+            self._reap()
+            if self.failures >= self.RESTART_LIMIT:
+                log.error("workers keep failing as they start; stopping")
+                self._stop(list(self.workers))
+                return 1
 
-    def __init__(self, source: Path) -> None:
-        self.source = source
-        self.folder = Path(tempfile.mkdtemp(prefix="faqbot-serve-"))
-        self.current: Path | None = None
-        self._count = 0
+    def _start(self, count: int) -> None:
+        gc.collect()
+        gc.freeze()  # the loaded index is never visited by the workers' collector, so its pages stay shared
+        for _ in range(count):
+            pid = os.fork()
+            if pid == 0:
+                os._exit(self._worker())
+            self.workers[pid] = time.monotonic()
 
-    def refresh(self) -> bool:
-        """Validate the source now; if good, copy it and point new workers at the copy (env FAQBOT_KB)."""
-        from ..web import ENV_KB, load_for_reload
+    def _worker(self) -> int:
+        """The body of a forked worker: serve on the inherited socket until told to stop."""
+        from ..convlog import ConversationLog
+        from ..web import LiveBot, create_app
 
-        loaded = load_for_reload(self.source)
-        if loaded is None:
-            return False
-        kb, text = loaded
-        self._count += 1
-        snapshot = self.folder / f"kb-{self._count}.yaml"
-        snapshot.write_text(text, encoding="utf-8")
-        self.current = snapshot
-        os.environ[ENV_KB] = str(snapshot)
-        action = "loaded" if self._count == 1 else "reloaded, replacing the workers"
-        log.info("knowledge base %s %s (%d entries)", self.source, action, len(kb.entries))
-        return True
+        try:
+            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+                signal.signal(signum, signal.SIG_DFL)
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the parent reloads
+            if self.args.log:
+                self.bot.log = ConversationLog(self.args.log)  # one file per worker process
+            app = create_app(
+                LiveBot(self.bot, str(self.source)),
+                allowed_origins=self.args.allow_origin,
+                max_message=self.args.max_message,
+                rate_limit=self.args.rate_limit,
+            )
+            server = self.uvicorn.Server(self.uvicorn.Config(app, **self.config))
+            server.run(sockets=[self.sock])
+            return 0 if server.started else 1
+        except BaseException:  # a worker must never return into the parent's loop
+            log.exception("worker %d failed", os.getpid())
+            return 1
 
-    def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+    def _reload(self) -> None:
+        from ..web import load_for_reload
+
+        bot = load_for_reload(self.source)
+        if bot is None:
+            return  # logged; the workers go on serving the previous knowledge base
+        log.info(
+            "knowledge base reloaded from %s (%d entries), replacing the workers", self.source, len(bot.kb.entries)
+        )
+        old = list(self.workers)
+        self.bot = bot
+        self._start(self.args.workers)
+        self._stop(old, wait=False)
+
+    def _reap(self) -> None:
+        """Collect workers that ended; start a new one for each that was not asked to stop."""
+        while self.workers:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            started = self.workers.pop(pid, None)
+            if started is None:
+                continue  # an old worker, replaced on reload
+            code = os.waitstatus_to_exitcode(status)
+            log.warning("worker %d ended (exit %d); starting another", pid, code)
+            quick = time.monotonic() - started < self.START_GRACE
+            self.failures = self.failures + 1 if quick and code != 0 else 0
+            self._start(1)
+
+    def _stop(self, pids: list[int], wait: bool = True) -> None:
+        """Ask workers to finish their requests and stop; with `wait`, kill any still running after the grace."""
+        for pid in pids:
+            self.workers.pop(pid, None)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        if not wait:
+            return
+        deadline = time.monotonic() + self.config["timeout_graceful_shutdown"] + 2
+        pending = set(pids)
+        while pending and time.monotonic() < deadline:
+            for pid in list(pending):
+                with contextlib.suppress(ChildProcessError):
+                    if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                        continue
+                pending.discard(pid)
+            time.sleep(0.05)
+        for pid in pending:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def _log_config() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..knowledge import Entry, KnowledgeBase, Meta
 from .datasets import CLINC_FILE, read_clinc, resolve
 
-__all__ = ["ENV", "Scaled", "default_clinc_path", "find_clinc", "generated", "perturb", "scaled_kb"]
+__all__ = ["ENV", "Scaled", "default_clinc_path", "find_clinc", "generated", "perturb", "scaled_kb", "write_yaml"]
 
 ENV = "FAQBOT_BENCH_DATA"
 """A bench-data folder (holding clinc150/data_full.json) or the data_full.json file itself."""
@@ -82,6 +82,32 @@ def scaled_kb(size: int, queries: int, clinc: Path | None) -> Scaled:
     wanted = [(text, intent) for text, intent in raw["test"] if intent in set(group.values())]
     kb = KnowledgeBase(meta=Meta(title=f"CLINC150 x {len(entries)}"), entries=tuple(entries))
     return Scaled(kb, group, _spread(wanted, queries), source, clinc)
+
+
+def write_yaml(kb: KnowledgeBase, path: Path) -> Path:
+    """The knowledge base as a YAML file a user could have written (ids, questions, alternates, answers)."""
+    import yaml
+
+    entries = [
+        {
+            "id": e.id,
+            "question": e.question,
+            **({"alternates": list(e.alternates)} if e.alternates else {}),
+            "answer": e.answer,
+        }
+        for e in kb.entries
+    ]
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    with path.open("w", encoding="utf-8") as file:
+        yaml.dump(
+            {"meta": {"title": kb.meta.title}, "entries": entries},
+            file,
+            Dumper=dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=200,
+        )
+    return path
 
 
 def _round_robin(by_intent: dict[str, list[str]], size: int) -> list[tuple[str, int, str]]:
