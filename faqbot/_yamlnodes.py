@@ -63,16 +63,31 @@ def did_you_mean(word: str, choices: list[str]) -> str:
 class Node:
     """One YAML node with its field path: typed accessors raise `KnowledgeError` at the node's line."""
 
-    __slots__ = ("_budget", "field", "path", "raw")
+    __slots__ = ("_budget", "_field", "_parent", "path", "raw")
 
-    def __init__(self, raw: yaml.Node, path: str, field: str, budget: list[int]) -> None:
+    def __init__(
+        self, raw: yaml.Node, path: str, field: str | int, budget: list[int], parent: Node | None = None
+    ) -> None:
         self.raw = raw
         self.path = path
-        self.field = field
+        self._field = field
+        """This node's key (text) or list position (a number) under `_parent`, or its whole field path."""
+        self._parent = parent
         self._budget = budget
         budget[0] -= 1
         if budget[0] < 0:
             raise self.error("document too deep or repetitive to read (alias expansion?)")
+
+    @property
+    def field(self) -> str:
+        """The field path, e.g. `entries[3].alternates[0]`: spelled out only when an error needs it (a large
+        knowledge base has millions of nodes, and few errors)."""
+        if self._parent is None:
+            return str(self._field)
+        above = self._parent.field
+        if isinstance(self._field, int):
+            return f"{above}[{self._field}]"
+        return f"{above}.{self._field}" if above else self._field
 
     @property
     def where(self) -> Location:
@@ -81,8 +96,8 @@ class Node:
     def error(self, message: str) -> KnowledgeError:
         return KnowledgeError(self.where, self.field, message)
 
-    def _child(self, raw: yaml.Node, field: str) -> Node:
-        return Node(raw, self.path, field, self._budget)
+    def _child(self, raw: yaml.Node, field: str | int) -> Node:
+        return Node(raw, self.path, field, self._budget, self)
 
     def _check_tag(self) -> None:
         if self.raw.tag not in _KNOWN_TAGS:
@@ -108,6 +123,11 @@ class Node:
 
     def text(self, *, allow_empty: bool = False) -> str:
         """A string; numbers and booleans are refused so that `answer: yes` is not silently `True`."""
+        raw = self.raw
+        if raw.tag == _STR and type(raw) is yaml.ScalarNode:  # the common case, read directly
+            if not allow_empty and not raw.value.strip():
+                raise self.error("must not be empty")
+            return str(raw.value)
         if self.kind() != "string":
             raise self.error(f"expected text, got a {self.kind()}")
         value = str(self.scalar())
@@ -140,7 +160,7 @@ class Node:
             raise self.error(f"expected a list, got a {self.kind()}")
         assert isinstance(self.raw, yaml.SequenceNode)
         for i, raw in enumerate(self.raw.value):
-            yield self._child(raw, f"{self.field}[{i}]")
+            yield self._child(raw, i)
 
     def texts(self) -> tuple[str, ...]:
         return tuple(item.text() for item in self.items())
@@ -152,12 +172,14 @@ class Node:
         assert isinstance(self.raw, yaml.MappingNode)
         seen: set[str] = set()
         for raw_key, raw_value in self.raw.value:
-            key_node = self._child(raw_key, self.field)
-            key = key_node.word()
+            if raw_key.tag == _STR and type(raw_key) is yaml.ScalarNode and raw_key.value.strip():
+                key = raw_key.value  # the common case; anything else is read (and refused) as a word below
+            else:
+                key = Node(raw_key, self.path, self.field, self._budget).word()
             if key in seen:
-                raise key_node.error(f"duplicate key {key!r}")
+                raise Node(raw_key, self.path, self.field, self._budget).error(f"duplicate key {key!r}")
             seen.add(key)
-            yield key, self._child(raw_value, f"{self.field}.{key}" if self.field else key)
+            yield key, self._child(raw_value, key)
 
     def fields(self, required: set[str], optional: set[str]) -> dict[str, Node]:
         """The mapping's values by key, after refusing unknown keys and reporting missing ones."""

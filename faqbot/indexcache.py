@@ -14,12 +14,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Mapping
-from itertools import repeat
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -173,8 +173,22 @@ def _columns(records: tuple[Any, ...]) -> dict[str, Any]:
     for name in names:
         column = [getattr(r, name) for r in records]
         same = all(v == column[0] for v in column)
-        columns[name] = {"@same": _encode(column[0])} if same else _encode(tuple(column))
+        columns[name] = {"@same": _encode(column[0])} if same else _plain_column(column)
     return {"@columns": type(records[0]).__name__, "n": len(records), "v": columns}
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_column(column: list[Any]) -> list[Any]:
+    """A column as JSON: text, numbers and tuples of text as they are (checked once per column, not value by
+    value: a large knowledge base has hundreds of thousands of questions), anything else encoded."""
+    kinds = set(map(type, column))
+    if kinds <= _SCALARS:
+        return column
+    if kinds == {tuple} and set(map(type, itertools.chain.from_iterable(column))) <= {str}:
+        return list(map(list, column))
+    return [_encode(v) for v in column]
 
 
 def _decode(obj: dict[str, Any]) -> Any:
@@ -203,7 +217,9 @@ def _rows(make: type, count: int, columns: dict[str, Any]) -> list[Any]:
     """The records `_columns` laid out by field."""
     if list(columns) != [f.name for f in dataclasses.fields(make) if f.init]:
         raise ValueError(f"the fields of {make.__name__} differ")
-    values = [repeat(_tuple(c["@same"]), count) if isinstance(c, dict) else _column(c) for c in columns.values()]
+    values = [
+        itertools.repeat(_tuple(c["@same"]), count) if isinstance(c, dict) else _column(c) for c in columns.values()
+    ]
     return [make(*row) for row in zip(*values, strict=True)]
 
 

@@ -6,6 +6,7 @@ wiring — so that a broken knowledge base fails with file:line before the first
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 MEMORY = Location("<memory>", 1)
+_SLUG = re.compile(r"[A-Za-z0-9_-]+")
 DEFAULT_FALLBACK = "Sorry, I can only answer the questions of this FAQ. You could ask:"
 DEFAULT_REMINDER = "**Please get {signs} checked first, as I said earlier.**"
 BUILTIN_OPTIONS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
@@ -513,7 +515,7 @@ def _entry(node: Node) -> Entry:
 
 def _slug(node: Node) -> str:
     value = node.text()
-    if not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
+    if not _SLUG.fullmatch(value):
         raise node.error(f"{value!r} is not a slug (use letters, digits, '-' and '_')")
     return value
 
