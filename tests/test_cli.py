@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import BUNDLED_KB, MINI_KB, SEED, faqbot_command, run_faqbot
+from cli_helpers import BUNDLED_KB, MINI_KB, SEED, checkout_env, faqbot_command, run_faqbot
 
 import faqbot
 from faqbot import cli
@@ -84,6 +84,7 @@ def test_chat_survives_bytes_that_are_not_utf8() -> None:
     result = subprocess.run(
         [*faqbot_command(), "chat"],
         input=b"\xff\xfe hi\nhow do I bake bread\n",
+        env=checkout_env(),
         capture_output=True,
         check=False,
         timeout=60,
@@ -211,7 +212,8 @@ def test_unreadable_yaml_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    result = run_faqbot("--debug", "ask", "hi", "--kb", str(tmp_path / "missing.yaml"))
+    # A true process: the traceback is what Python prints for an exception that leaves the program.
+    result = run_faqbot("--debug", "ask", "hi", "--kb", str(tmp_path / "missing.yaml"), real_process=True)
     assert result.returncode != 0
     assert "Traceback" in result.stderr
 

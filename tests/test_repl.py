@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_helpers import faqbot_command
+from cli_helpers import checkout_env, faqbot_command
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -180,7 +179,7 @@ def test_replies_fit_the_width(bot: faqbot.Bot) -> None:
 @pytest.fixture
 def pty_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {
-        **os.environ,
+        **checkout_env(),
         "XDG_DATA_HOME": str(tmp_path),
         "TERM": "xterm",
         "PROMPT_TOOLKIT_NO_CPR": "1",
