@@ -6,8 +6,9 @@ wiring — so that a broken knowledge base fails with file:line before the first
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -291,22 +292,24 @@ def load(path: Path | str | None = None, *, text: str | None = None) -> Knowledg
         parts = {key: _SECTIONS[key](node) for key, node in top.items()}  # in file order: errors come in order
     finally:
         _VOCABULARY.reset(token)
-    entries = parts["entries"]
-    _check_reference_nodes(top, [e.id for e in entries])
     fallback_text, suggest = parts.get("fallback", ("", ()))
-    return KnowledgeBase(
-        meta=parts["meta"],
-        entries=entries,
-        synonyms=parts.get("synonyms", MappingProxyType({})),
-        red_flags=parts.get("red_flags"),
-        referrals=parts.get("referrals", ()),
-        smalltalk=parts.get("smalltalk", ()),
-        fallback=fallback_text or DEFAULT_FALLBACK,
-        suggest=suggest,
-        settings=parts.get("matching", Settings()),
-        vocabulary=vocabulary,
-        path=root.path,
-    )
+    file_token = _FILE.set(top)  # a bad reference is reported at its own line
+    try:
+        return KnowledgeBase(
+            meta=parts["meta"],
+            entries=parts["entries"],
+            synonyms=parts.get("synonyms", MappingProxyType({})),
+            red_flags=parts.get("red_flags"),
+            referrals=parts.get("referrals", ()),
+            smalltalk=parts.get("smalltalk", ()),
+            fallback=fallback_text or DEFAULT_FALLBACK,
+            suggest=suggest,
+            settings=parts.get("matching", Settings()),
+            vocabulary=vocabulary,
+            path=root.path,
+        )
+    finally:
+        _FILE.reset(file_token)
 
 
 def _meta(node: Node) -> Meta:
@@ -614,43 +617,46 @@ _SECTIONS: dict[str, Callable[[Node], Any]] = {
 _OPTIONAL = {"version", "matching", "synonyms", "vocabulary", "red_flags", "referrals", "smalltalk", "fallback"}
 
 
-def _check_reference_nodes(top: dict[str, Node], ids: list[str]) -> None:
-    """Like `_check_references`, but reports the exact line of each bad reference in the file."""
-    refs: list[Node] = []
-    for entry in top["entries"].items():
-        f = dict(entry.pairs())
-        refs += f["related"].items() if "related" in f else []
-        flow = dict(f["follow_up"].pairs()) if "follow_up" in f else {}
-        for variant in flow["variants"].items() if "variants" in flow else ():
-            v = dict(variant.pairs())
-            refs += v["related"].items() if "related" in v else []
-    if "fallback" in top:
-        f = dict(top["fallback"].pairs())
-        refs += f["suggest"].items() if "suggest" in f else []
-    for ref in refs:
-        if ref.text() not in ids:
-            raise ref.error(f"unknown id {ref.text()!r}{did_you_mean(ref.text(), ids)}")
-
-
 def _check_references(kb: KnowledgeBase) -> None:
-    """Related links, variant links and fallback suggestions must name existing entries."""
+    """Related links, variant links and fallback suggestions must name existing entries; while a file loads,
+    a bad one is reported at its own line of the file."""
     ids = list(kb.by_id)
     if len(ids) != len(kb.entries):
         dup = next(e for i, e in enumerate(kb.entries) if e.id in {x.id for x in kb.entries[:i]})
         raise KnowledgeError(dup.where, "id", f"duplicate id {dup.id!r}")
-    for entry in kb.entries:
-        refs = [("related", r, entry.where) for r in entry.related]
-        if entry.follow_up:
-            refs += [
-                (f"follow_up.variants.{v.id}.related", r, v.where)
-                for v in entry.follow_up.variants.values()
-                for r in v.related
-            ]
-        for name, ref, where in refs:
-            if ref not in kb.by_id:
-                raise KnowledgeError(where, f"{entry.id}.{name}", f"unknown id {ref!r}{did_you_mean(ref, ids)}")
-    for ref in kb.suggest:
+    for path, field_name, ref, where in _references(kb):
         if ref not in kb.by_id:
-            raise KnowledgeError(
-                Location(kb.path, 1), "fallback.suggest", f"unknown id {ref!r}{did_you_mean(ref, ids)}"
-            )
+            message = f"unknown id {ref!r}{did_you_mean(ref, ids)}"
+            nodes = _FILE.get()
+            if nodes is not None:
+                raise _node_at(nodes, path).error(message)
+            raise KnowledgeError(where, field_name, message)
+
+
+_Path = tuple[str | int, ...]
+
+
+def _references(kb: KnowledgeBase) -> Iterator[tuple[_Path, str, str, Location]]:
+    """Every reference to an entry id, in file order: (its path in the file, its field name, the id, where its
+    record was written)."""
+    for i, entry in enumerate(kb.entries):
+        for j, ref in enumerate(entry.related):
+            yield ("entries", i, "related", j), f"{entry.id}.related", ref, entry.where
+        for k, variant in enumerate(entry.follow_up.variants.values() if entry.follow_up else ()):
+            for j, ref in enumerate(variant.related):
+                path: _Path = ("entries", i, "follow_up", "variants", k, "related", j)
+                yield path, f"{entry.id}.follow_up.variants.{variant.id}.related", ref, variant.where
+    for j, ref in enumerate(kb.suggest):
+        yield ("fallback", "suggest", j), "fallback.suggest", ref, Location(kb.path, 1)
+
+
+def _node_at(top: dict[str, Node], path: _Path) -> Node:
+    """The node at a path of keys and list positions (only to report an error, so walking is fine)."""
+    node = top[str(path[0])]
+    for step in path[1:]:
+        node = next(itertools.islice(node.items(), step, None)) if isinstance(step, int) else dict(node.pairs())[step]
+    return node
+
+
+_FILE: ContextVar[dict[str, Node] | None] = ContextVar("file", default=None)
+"""The top-level nodes of the file being loaded, if any."""

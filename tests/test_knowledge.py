@@ -111,6 +111,17 @@ def test_flow_with_yes_no_keys_loads_as_words(write_kb: WriteKb) -> None:
         ),
         (MINIMAL.replace("id: second", "id: first"), "kb.yaml:8: entries[1].id: duplicate id 'first'"),
         (
+            FLOW.replace(
+                "          answer: Use masonry paint.",
+                "          answer: Use masonry paint.\n          related: [choose, chose]",
+            ),
+            "kb.yaml:21: entries[0].follow_up.variants[1].related[1]: unknown id 'chose' (did you mean 'choose'?)",
+        ),
+        (
+            MINIMAL + "fallback:\n  text: Sorry.\n  suggest:\n    - second\n    - thrid\n",
+            "kb.yaml:15: fallback.suggest[1]: unknown id 'thrid'",
+        ),
+        (
             MINIMAL.replace("    answer: The first answer.", "    answer: The first answer.\n    colour: red"),
             "kb.yaml:7: entries[0].colour: unknown key",
         ),
