@@ -26,10 +26,13 @@ import socket
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import knowledge
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..bot import Bot
 
 log = logging.getLogger("faqbot.serve")
 
@@ -100,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     args.allow_origin = _origins(args.allow_origin)
     _ensure_secret()
     path = str(Path(args.kb).resolve()) if args.kb else None
-    bot_kb = knowledge.load(path)  # fail now, with file:line, rather than in a worker
+    from ..bot import Bot
+
+    bot = Bot.load(path)  # a broken file stops here, with file:line; a large one comes from the index cache
     config: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
@@ -112,8 +117,8 @@ def run(args: argparse.Namespace) -> int:
     if args.forwarded_allow_ips:
         config.update(proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     if args.workers == 1:
-        return _serve_one(uvicorn, bot_kb, path, args, config)
-    return _serve_many(uvicorn, path, args, config)
+        return _serve_one(uvicorn, bot, path, args, config)
+    return _serve_many(uvicorn, bot, path, args, config)
 
 
 def _origins(values: list[str]) -> list[str]:
@@ -148,14 +153,13 @@ def _ensure_secret() -> None:
     )
 
 
-def _serve_one(
-    uvicorn: Any, kb: knowledge.KnowledgeBase, path: str | None, args: argparse.Namespace, config: dict[str, Any]
-) -> int:
-    from ..bot import Bot
+def _serve_one(uvicorn: Any, bot: Bot, path: str | None, args: argparse.Namespace, config: dict[str, Any]) -> int:
     from ..convlog import ConversationLog
     from ..web import LiveBot, create_app
 
-    live = LiveBot(Bot(kb, log=ConversationLog(args.log) if args.log else None), path)
+    if args.log:
+        bot.log = ConversationLog(args.log)
+    live = LiveBot(bot, path)
     app = create_app(live, allowed_origins=args.allow_origin, max_message=args.max_message, rate_limit=args.rate_limit)
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload, daemon=True).start())
     server = uvicorn.Server(uvicorn.Config(app, **config))
@@ -163,13 +167,8 @@ def _serve_one(
     return 0 if server.started else 1
 
 
-def _serve_many(uvicorn: Any, path: str | None, args: argparse.Namespace, config: dict[str, Any]) -> int:
-    from ..web import load_for_reload
-
+def _serve_many(uvicorn: Any, bot: Bot, path: str | None, args: argparse.Namespace, config: dict[str, Any]) -> int:
     source = Path(path) if path else knowledge.bundled_path()
-    bot = load_for_reload(source)
-    if bot is None:
-        return 1
     sock = _tcp_socket(uvicorn.Config(None, **config).bind_socket())
     try:
         return _Workers(uvicorn, sock, source, args, config).run(bot)
@@ -205,10 +204,10 @@ class _Workers:
         self.events: list[int] = []
         self.failures = 0
 
-    def run(self, bot: Any) -> int:
+    def run(self, bot: Bot) -> int:
         for signum in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
             signal.signal(signum, lambda signum, _frame: self.events.append(signum))
-        self.bot = bot
+        self._prepare(bot)
         self._start(self.args.workers)
         log.info("serving with %d workers (parent pid %d)", self.args.workers, os.getpid())
         while True:
@@ -225,6 +224,21 @@ class _Workers:
                 self._stop(list(self.workers))
                 return 1
 
+    def _prepare(self, bot: Bot) -> None:
+        """The app and server settings for the workers, made here so that what they import and build is in
+        memory once, shared by every worker."""
+        from ..web import LiveBot, create_app
+
+        app = create_app(
+            LiveBot(bot, str(self.source)),
+            allowed_origins=self.args.allow_origin,
+            max_message=self.args.max_message,
+            rate_limit=self.args.rate_limit,
+        )
+        self.server_config = self.uvicorn.Config(app, **self.config)
+        self.server_config.load()  # imports the HTTP protocol and wraps the app, as each worker would
+        self.bot = bot
+
     def _start(self, count: int) -> None:
         gc.collect()
         gc.freeze()  # the loaded index is never visited by the workers' collector, so its pages stay shared
@@ -237,7 +251,6 @@ class _Workers:
     def _worker(self) -> int:
         """The body of a forked worker: serve on the inherited socket until told to stop."""
         from ..convlog import ConversationLog
-        from ..web import LiveBot, create_app
 
         try:
             for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
@@ -245,13 +258,7 @@ class _Workers:
             signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the parent reloads
             if self.args.log:
                 self.bot.log = ConversationLog(self.args.log)  # one file per worker process
-            app = create_app(
-                LiveBot(self.bot, str(self.source)),
-                allowed_origins=self.args.allow_origin,
-                max_message=self.args.max_message,
-                rate_limit=self.args.rate_limit,
-            )
-            server = self.uvicorn.Server(self.uvicorn.Config(app, **self.config))
+            server = self.uvicorn.Server(self.server_config)
             server.run(sockets=[self.sock])
             return 0 if server.started else 1
         except BaseException:  # a worker must never return into the parent's loop
@@ -268,7 +275,7 @@ class _Workers:
             "knowledge base reloaded from %s (%d entries), replacing the workers", self.source, len(bot.kb.entries)
         )
         old = list(self.workers)
-        self.bot = bot
+        self._prepare(bot)
         self._start(self.args.workers)
         self._stop(old, wait=False)
 
