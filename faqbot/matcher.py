@@ -31,6 +31,7 @@ import itertools
 import math
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,6 +55,8 @@ MAX_WORDS = 64
 """Words of a message that are matched; FAQ questions are far shorter, junk is often far longer."""
 _SCALE = 1 << 16
 """Term weights are whole multiples of 1/_SCALE, so sums of them are exact, as floats and as integers."""
+_LOOKUP_COST = 16
+"""A binary search in a posting list costs about this many steps of walking one."""
 _FIELD = array("I").itemsize
 """Bytes per phrasing in a packed vector (see `Matcher._pack`)."""
 
@@ -101,7 +104,7 @@ class Weights:
     each. It fades as 1 / wordings per entry and as entries grow past `prior_entries`: the more text the
     knowledge base has, the better its own statistics tell common words from rare ones."""
     prior_entries: float = 500.0
-    common: float = 0.1
+    common: float = 0.01
     """A term in more than this share of phrasings only adds to candidates that rarer terms found (speed)."""
     negation: float = 0.6
     """A message that negates ("not join contest", "no cancellation") scores this share against a wording
@@ -160,6 +163,8 @@ class Matcher:
         """The built index as data for `indexcache`: what takes time to build, nothing derived. Numbers are in
         arrays (per-term lists laid end to end, with offsets), which save and load as bytes, not as text."""
         terms = list(self._postings)
+        # With one wording per entry each term's entries are its phrasings: saved once.
+        postings_are_entries = all(ph.entry == p for p, ph in enumerate(self._phrasings))
         return {
             "weights": [getattr(self._weights, f.name) for f in dataclasses.fields(self._weights)],
             "words": list(self._stems),
@@ -172,7 +177,7 @@ class Matcher:
             "masses": array("d", self._masses),
             "entry_norm": array("d", self._entry_norm),
             "postings": _laid_end_to_end([self._postings[t] for t in terms]),
-            "share_entries": _laid_end_to_end([self._share[t][0] for t in terms]),
+            "share_entries": None if postings_are_entries else _laid_end_to_end([self._share[t][0] for t in terms]),
             "share": array("d", itertools.chain.from_iterable(self._share[t][1] for t in terms)),
         }
 
@@ -206,7 +211,10 @@ class Matcher:
         fractions: array[float] = state["share"]
         self._share = {}
         start = 0
-        for term, entries in zip(terms, _cut(state["share_entries"]), strict=True):
+        share_entries = (
+            list(self._postings.values()) if state["share_entries"] is None else _cut(state["share_entries"])
+        )
+        for term, entries in zip(terms, share_entries, strict=True):
             self._share[term] = (entries, fractions[start : start + len(entries)])
             start += len(entries)
         if start != len(fractions):
@@ -224,16 +232,15 @@ class Matcher:
 
     def _weigh(self, docs: list[tuple[int, list[str]]]) -> dict[str, float]:
         """IDF over entries (not phrasings): a word shared by every entry tells them apart least."""
-        entries_with: dict[str, set[int]] = {}
-        for entry, terms in docs:
-            for term in terms:
-                entries_with.setdefault(term, set()).add(entry)
+        entries_with: Counter[str] = Counter()  # counting in C: a large knowledge base has millions of terms
+        for _, group in itertools.groupby(docs, key=itemgetter(0)):
+            entries_with.update(dict.fromkeys(itertools.chain.from_iterable(terms for _, terms in group)).keys())
         n, w = len(self._ids), self._weights
         pair = w.pairs * min(1.0, len(docs) / max(n, 1) / w.pairs_full)
         vague = {stem(word) for word in VAGUE}
         return {
-            term: (pair if " " in term else w.vague if term in vague else 1.0) * math.log(1 + (n + 1) / (len(es) + 0.5))
-            for term, es in entries_with.items()
+            term: (pair if " " in term else w.vague if term in vague else 1.0) * math.log(1 + (n + 1) / (count + 0.5))
+            for term, count in entries_with.items()
         }
 
     def _with_prior(self, idf: dict[str, float], phrasings: int) -> dict[str, float]:
@@ -260,25 +267,42 @@ class Matcher:
         self._masses: list[float] = []
         """Each phrasing's total term weight (a plain list: the shortlist reads it for every candidate)."""
         postings: dict[str, list[int]] = {}
-        share: dict[str, dict[int, float]] = {}
-        counts = [len(e.phrasings) for e in self._kb.entries]
-        for (entry, text, words), terms in zip(analysed, terms_of, strict=True):
+        idf = self._idf
+        for p, ((entry, text, words), terms) in enumerate(zip(analysed, terms_of, strict=True)):
             for term in terms:
-                postings.setdefault(term, []).append(len(self._phrasings))
-                by_entry = share.setdefault(term, {})
-                by_entry[entry] = by_entry.get(entry, 0.0) + 1.0 / counts[entry]
-            negated = not NEGATIONS.isdisjoint(words)
-            self._phrasings.append(_Phrasing(entry, text, " ".join(sorted(words)), negated))
-            self._masses.append(sum(self._idf[t] for t in terms))
+                found = postings.get(term)
+                if found is None:
+                    postings[term] = [p]
+                else:
+                    found.append(p)
+            self._phrasings.append(_Phrasing(entry, text, " ".join(sorted(words)), not NEGATIONS.isdisjoint(words)))
+            self._masses.append(sum(idf[t] for t in terms))
         self._postings: dict[str, array[int]] = {term: array("I", ps) for term, ps in postings.items()}  # compact
-        norms = [0.0] * len(self._ids)
-        for term, by_entry in share.items():
-            for entry, fraction in by_entry.items():
-                norms[entry] += (fraction * self._idf[term]) ** 2
-        self._entry_norm = [math.sqrt(n) or 1.0 for n in norms]
-        self._share = {term: (array("I", by_entry), array("d", by_entry.values())) for term, by_entry in share.items()}
+        self._share = self._shares(terms_of)
         """Each term's entries (ascending) and the share of each entry's phrasings that have it, as arrays: a
         dictionary per term would cost several times the memory on a large knowledge base."""
+        norms = [0.0] * len(self._ids)
+        for term, (entries, fractions) in self._share.items():
+            weight = idf[term]
+            for entry, fraction in zip(entries, fractions, strict=True):
+                norms[entry] += (fraction * weight) ** 2
+        self._entry_norm = [math.sqrt(n) or 1.0 for n in norms]
+
+    def _shares(self, terms_of: list[list[str]]) -> dict[str, tuple[array[int], array[float]]]:
+        """For each term, the entries with it and the share of their phrasings that have it.
+
+        With one wording per entry (most imported FAQs, and the largest) that is the term's postings, wholly."""
+        if len(self._phrasings) == len(self._ids):
+            ones = array("d", [1.0])
+            return {term: (postings, ones * len(postings)) for term, postings in self._postings.items()}
+        counts = [len(e.phrasings) for e in self._kb.entries]
+        share: dict[str, dict[int, float]] = {}
+        for phrasing, terms in zip(self._phrasings, terms_of, strict=True):
+            entry = phrasing.entry
+            for term in terms:
+                by_entry = share.setdefault(term, {})
+                by_entry[entry] = by_entry.get(entry, 0.0) + 1.0 / counts[entry]
+        return {term: (array("I", by_entry), array("d", by_entry.values())) for term, by_entry in share.items()}
 
     def _pack(self) -> dict[str, int]:
         """Frequent terms of a small knowledge base as packed vectors: one Python int holding the term's
@@ -302,10 +326,13 @@ class Matcher:
             for variant, canonical in normaliser.single_words().items()
             if len(variant) >= 5
         }
-        self._by_initial: dict[str, list[str]] = {}
-        for word in [*self._stems, *self._spelled]:
+        self._by_start: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        """Known words by first letter and length, each with its place in the knowledge base's order: a typo is
+        looked for only among words of a length it can be within reach of (a large knowledge base knows tens of
+        thousands of words), and equally close ones are still decided by that order."""
+        for order, word in enumerate(dict.fromkeys([*self._stems, *self._spelled])):
             if word not in STOPWORDS:
-                self._by_initial.setdefault(word[0], []).append(word)
+                self._by_start.setdefault((word[0], len(word)), []).append((order, word))
 
     def _nearest_stems(self, word: str) -> tuple[str, ...]:
         """The stems a word the index has not seen stands for: another form of a known word, or a typo of
@@ -316,7 +343,10 @@ class Matcher:
         if len(word) < 5:
             return ()
         budget = 1 if len(word) < 8 else 2
-        same_start = self._by_initial.get(word[0], [])
+        buckets = (
+            self._by_start.get((word[0], size), []) for size in range(len(word) - budget, len(word) + budget + 1)
+        )
+        same_start = [known for _, known in sorted(itertools.chain.from_iterable(buckets))]
         found = process.extractOne(word, same_start, scorer=DamerauLevenshtein.distance, score_cutoff=budget)
         if found is not None:
             return self._spelled.get(found[0]) or (self._stems[found[0]],)
@@ -449,7 +479,12 @@ class Matcher:
         overlap: dict[int, float] = {}
         for term, weight in terms:
             postings = self._postings[term]
-            if len(postings) > self._common and overlap:
+            if len(postings) > self._common and overlap and len(overlap) * _LOOKUP_COST < len(postings):
+                for p in overlap:  # few candidates, a very common term: look each up (postings are ascending)
+                    i = bisect.bisect_left(postings, p)
+                    if i < len(postings) and postings[i] == p:
+                        overlap[p] += weight
+            elif len(postings) > self._common and overlap:
                 for p in postings:
                     if p in overlap:
                         overlap[p] += weight
