@@ -65,7 +65,7 @@ _ABILITY = frozenset(
 )
 """Negating an ability or a sensation describes a loss, not a denial: "no feeling down there", "no control
 over my bladder", "not been able to pee" are signs."""
-_FILLER = frozenset("have has had any been able to much really got even quite properly very a the my".split())
+_FILLER = frozenset("have has had any been able to much really got even quite properly very a the my can could".split())
 _BARRIERS = frozenset("but though although however except yet whereas apart and".split())
 """A negation does not reach past these: "no fever but both legs feel weak"."""
 _LOOKBACK = 5
@@ -170,6 +170,7 @@ _FIGURATIVE = frozenset("feel feels feeling felt like look looks looked".split()
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _AGE_AFTER = frozenset("yo y old aged female male f m anni anos ans jahre yrs".split())
 _DURATION = frozenset("years year yrs yr".split())
+_SOMEONE = frozenset("man woman gentleman lady girl boy chap fellow fella guy person widow widower".split())
 _AGE_BEFORE = frozenset("i am aged age retired at turned turning over under one hes shes im here hit".split())
 _AGE_FILLER = frozenset("is am now just nearly almost about around only".split())
 _NOT_AN_AGE = frozenset(
@@ -519,7 +520,14 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         return False
     party = j >= 0 and (words[j] in PEOPLE or words[j].removesuffix("s") in PEOPLE)  # "my dads 67"
     opens = i == 0 and after not in _NOT_AN_AGE and 10 <= (_number(words, i) or 0) < 110  # "57, new back pain"
-    said = (j >= 0 and words[j] in _AGE_BEFORE) or party or opens or tuple(words[end : end + 2]) == ("i", "am")
+    said = (
+        (j >= 0 and words[j] in _AGE_BEFORE)
+        or party
+        or opens
+        or tuple(words[end : end + 2]) == ("i", "am")
+        or (j >= 1 and words[j] == "of" and words[j - 1] in _SOMEONE)  # "a gentleman of 84"
+        or (tuple(words[j - 1 : j + 1]) == ("i", "have") and after in _DURATION)  # "I have 52 years" (tengo 52 años)
+    )
     if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"
         return said or (end + 1 < len(words) and words[end + 1] in ("old", "of"))
     if after in _AGE_AFTER:

@@ -100,6 +100,11 @@ class PatternSet:
             ids = set()
             for text in expand(group, self._vocabulary):
                 words = self._normaliser.phrase(text.rstrip("*").replace("_", " "))
+                # Messages are read without intensifiers, so phrases are too ("no even tryin" is "no tryin"); one
+                # that starts with one ("even lying down") means something else without it, and is kept whole.
+                plain = words[:1] + tuple(w for w in words[1:] if w not in INTENSIFIERS)
+                if len(plain) > 1:
+                    words = plain
                 if words:
                     ids.add(self._intern(_Alternative(words, text.endswith("*"))))
             if ids:

@@ -49,6 +49,31 @@ _CONTRACTIONS = {
     "gonna": "going to",
     "wanna": "want to",
     "gotta": "got to",
+    # Scots and northern English: the same words, spelled as said.
+    "ah'm": "i am",
+    "nae": "no",
+    "cannae": "cannot",
+    "canna": "cannot",
+    "dinnae": "do not",
+    "dinna": "do not",
+    "didnae": "did not",
+    "doesnae": "does not",
+    "isnae": "is not",
+    "wasnae": "was not",
+    "wouldnae": "would not",
+    "couldnae": "could not",
+    "shouldnae": "should not",
+    "willnae": "will not",
+    "havnae": "have not",
+    "havenae": "have not",
+    "oot": "out",
+    "doon": "down",
+    "roond": "round",
+    "aboot": "about",
+    "meself": "myself",
+    "masel": "myself",
+    "mesel": "myself",
+    "maself": "myself",
 }
 _NOT_FORMS = (
     "dont",
@@ -141,7 +166,27 @@ def _drop_controls(text: str) -> str:
 
 def _expand_contractions(text: str) -> str:
     words = _NON_WORD.sub(" ", text.translate(_APOSTROPHES)).split()
-    return " ".join([_expand_word(w.strip("'")) if "'" in w or w in _BARE_CONTRACTIONS else w for w in words])
+    return " ".join([_spelled_out(w) for w in words])
+
+
+def _spelled_out(word: str) -> str:
+    if "'" in word or word in _BARE_CONTRACTIONS:
+        word = _expand_word(word.strip("'"))
+    return _with_g(word) if word[-2:] == "in" else word
+
+
+@lru_cache(maxsize=4096)
+def _with_g(word: str) -> str:
+    """A dropped g put back: "feelin" → "feeling", "tryin" → "trying", when English has the -ing word and it is
+    far more common than the word as written ("begin", "cabin", "thin" and "within" stay)."""
+    if len(word) < 4 or not word.isalpha():
+        return word
+    from . import frequency
+
+    written, restored = frequency.rarity(word), frequency.rarity(word + "g")
+    if restored >= frequency.RAREST:
+        return word
+    return word + "g" if written >= frequency.RAREST or (len(word) >= 5 and written - restored >= 1.5) else word
 
 
 def _expand_word(word: str) -> str:

@@ -24,6 +24,7 @@ def found(pattern: str, text: str, vocabulary: dict[str, list[str]] | None = Non
         ("numbness", "some numbnes down there"),  # a small typo in a longer word
         ("back_pain", "I have a bad back"),  # the pattern's words are normalised like the message's
         ("@sore back", "my back is aching"),  # a named vocabulary
+        ("lost_weight not_even_trying", "I lost weight and I'm not even trying"),  # an intensifier in the pattern too
     ],
 )
 def test_pattern_matches(pattern: str, text: str) -> None:
@@ -36,6 +37,7 @@ def test_pattern_matches(pattern: str, text: str) -> None:
         ("exercises exercises|programme", "my exercises"),  # "programme" is read as "exercises": one place, not two
         ("cancer", "I want to cancel"),  # an English word is not a typo of another
         ("numb* bottom", "my bottom is fine"),  # every group must occur
+        ("even_lying_down", "lying down helps"),  # a leading intensifier is the phrase's meaning: kept
     ],
 )
 def test_pattern_does_not_match(pattern: str, text: str) -> None:

@@ -295,6 +295,9 @@ CANCELLED = [
     ("past", "I had a fever back in January but that's long gone"),
     ("long-standing", "my legs have been weak for years because of my knees"),
     ("idiom", "I fell off the wagon with my stretches"),
+    ("a phrase's leading 'even' is kept", "lying down at night eases it completely, it only aches after work"),
+    ("drinking, not retention", "bursting for the loo after three pints, is cycling ok for my back?"),
+    ("posture, not chest pain", "does standing with my chest out help back pain?"),
     ("age, long-standing", "I'm 67 and I've had a bad back since my thirties"),
 ]
 STANDS = [
@@ -304,6 +307,14 @@ STANDS = [
     ("on behalf, now", "my mum's 81 and her back started hurting last week", "age"),
     ("history is the sign", "I had breast cancer ten years ago, all clear now", "cancer"),
     ("doubt is not denial", "not sure if it's numbness but my groin feels odd", "saddle-numbness"),
+    ("'no can' is an inability", "since Sunday I no can feel nothing between the legs", "saddle-numbness"),
+    ("Scots negation", "there's nae feeling roond my bum since Saturday", "saddle-numbness"),
+    ("Scots negation", "I cannae pee, been trying for an hour", "bladder-bowel"),
+    ("dropped g, intensifier", "I'm losin weight and no even tryin", "weight-loss"),
+    ("diet unchanged", "I lost a stone without any change to what I eat", "weight-loss"),
+    ("age as 'I have N years'", "I have 67 years and the pain in my back is new since Tuesday", "age"),
+    ("age as 'a woman of N'", "a woman of 75, back pain for the first time this week", "age"),
+    ("'is that normal?' is no idiom", "hot and shivery since lunch with a bad back, is that normal?", "fever"),
 ]
 
 
