@@ -77,7 +77,8 @@ _HYPOTHETICAL = phrases(
     checked me for | checked if | tested for | tested me for | screened for | ruled out | what happens if | what if
     in case | if i ever | if i were to | risk of | chance of | link between | read about | heard about | prevent
     preventing | prevention of | ask me | asks me | scared i will | afraid i will | worried i will | worried i might
-    warning signs | signs of | symptoms of | red flags | list of | article | articles | in the paper | online
+    warning signs | signs of | symptoms of | red flags | list of | an article | article about | article on | articles
+    in the paper | online
     """
 )
 """Before a sign, these report a question or imagine a case instead of stating it: "the doctor asked if I had
@@ -486,6 +487,15 @@ def ages(words: Sequence[str]) -> list[int]:
             if age is not None and 0 < age < 120 and _reads_as_age(words, i):
                 found.append(age + {"over": 1, "under": -1}.get(words[i - 1] if i else "", 0))
     return found
+
+
+def own_ages(words: Sequence[str]) -> list[int]:
+    """The ages the writer gives as their own: "I'm 15", "I am 14 years old" (not "my son is 9")."""
+    return [
+        age
+        for i in range(2, len(words))
+        if tuple(words[i - 2 : i]) == ("i", "am") and (age := _number(words, i)) is not None and _reads_as_age(words, i)
+    ]
 
 
 def _number(words: Sequence[str], i: int) -> int | None:

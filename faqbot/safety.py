@@ -138,6 +138,8 @@ class Referrals:
         plain = [w for s in sentences for w in s.plain]
         behalf = cues.on_behalf(plain)
         found = {n for n, r in enumerate(self._referrals) if r.age and _outside(r.age, cues.ages(plain))}
+        # The writer's own age ("I'm 15 and my back hurts") refers whatever else the message says.
+        own = {n for n in found if _outside(self._referrals[n].age or (0, 0), cues.own_ages(plain))}
         if not answering:
             for sentence, low, high in question_windows(sentences):
                 found |= self._live(sentence, low, high, behalf)
@@ -150,7 +152,7 @@ class Referrals:
         if found:  # "unless" is read in the whole message: "my knees are bad too, but it's my lower back ..."
             found -= {
                 m.item for s in sentences for m in self._unless.search(s.plain) if not cues.negated(s.plain, m.start)
-            }
+            } - own
         return [self._referrals[n] for n in sorted(found)]
 
     def _live(self, sentence: Sentence, low: int, high: int, behalf: bool) -> set[int]:

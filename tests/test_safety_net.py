@@ -298,6 +298,7 @@ CANCELLED = [
     ("a phrase's leading 'even' is kept", "lying down at night eases it completely, it only aches after work"),
     ("drinking, not retention", "bursting for the loo after three pints, is cycling ok for my back?"),
     ("posture, not chest pain", "does standing with my chest out help back pain?"),
+    ("an angle, not a temperature", "straight leg raise only gets to 40 degrees, which exercises help my back?"),
     ("age, long-standing", "I'm 67 and I've had a bad back since my thirties"),
 ]
 STANDS = [
@@ -338,6 +339,9 @@ REFERRALS = [
     ("children", "my 9 year old's back hurts after PE, what should he do?"),
     ("other-body-part", "my knee hurts when I run, what can I do?"),
     ("diagnosis", "is this sciatica or a pulled muscle?"),
+    ("children", "I'm 13 and my back hurts after football, what should I do?"),  # the writer's own age
+    ("pregnancy", "are the stretches in this article ok while I'm pregnant?"),  # "this article" is no hearsay
+    ("pregnancy", "my partner is in her 7th month and her lower back aches, which exercises can she do?"),
 ]
 
 
