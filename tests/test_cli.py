@@ -328,3 +328,30 @@ def test_failed_state_save_keeps_the_old_state(
     assert "No space left on device" in capsys.readouterr().err
     assert state.read_text() == saved
     assert [p.name for p in tmp_path.iterdir()] == ["chat.json"]
+
+
+def test_no_command_prints_help_and_exits_2() -> None:
+    result = run_faqbot()
+    assert result.returncode == 2
+    assert "usage: faqbot" in result.stdout and "chat" in result.stdout
+
+
+@pytest.mark.parametrize(("error", "code"), [(KeyboardInterrupt, 130), (BrokenPipeError, 0)])
+def test_ctrl_c_and_a_closed_pipe_end_quietly(monkeypatch: pytest.MonkeyPatch, error: type, code: int) -> None:
+    from faqbot.commands import check
+
+    def interrupted(args: object) -> int:
+        raise error
+
+    monkeypatch.setattr(check, "run", interrupted)
+    result = run_faqbot("check")
+    assert result.returncode == code
+    assert "Traceback" not in result.stderr
+
+
+def test_chat_with_a_log_records_the_turns(tmp_path: Path) -> None:
+    result = run_faqbot("chat", "--log", str(tmp_path / "logs"), stdin="what exercises do you recommend?\n")
+    assert result.returncode == 0
+    (log_file,) = (tmp_path / "logs").glob("*.jsonl")
+    turns = [json.loads(line) for line in log_file.read_text(encoding="utf-8").splitlines()]
+    assert [(t["kind"], t["entry"]) for t in turns if t["type"] == "turn"] == [("answer", "recommended-exercises")]

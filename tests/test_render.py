@@ -67,3 +67,41 @@ def test_wrapping_property(spans: list[tuple[str, list[str]]], width: int) -> No
     assert strip(styled).split() == plain.split()
     for line in styled.splitlines():
         assert render.visible_width(line) <= width or " " not in strip(line).strip()
+
+
+MARKDOWN_TOUR = """\
+# Heading
+
+1. first
+2. second
+
+```
+code block line
+```
+
+> quoted words
+
+---
+
+Some `code`, a [link](https://example.org), a bare <https://example.org>, and ![an image](x.png).
+"""
+
+
+def test_every_kind_of_block_reads_in_a_terminal() -> None:
+    out = render.to_terminal(MARKDOWN_TOUR, width=100)
+    assert out.splitlines()[0] == "Heading"
+    assert "1. first" in out and "2. second" in out
+    assert "    code block line" in out
+    assert "> quoted words" in out
+    assert "\n---\n" in out
+    assert "a link (https://example.org)" in out and "a bare https://example.org," in out
+    assert "an image" in out and "x.png" not in out
+
+
+def test_shift_headings_moves_atx_headings_within_one_to_six() -> None:
+    text = "# Top\n\ntext # not a heading\n\n###### Deep\n\n    # code, not a heading"
+    assert (
+        render.shift_headings(text, 1) == "## Top\n\ntext # not a heading\n\n###### Deep\n\n    # code, not a heading"
+    )
+    assert render.shift_headings("## Two", -5) == "# Two"
+    assert render.shift_headings("no headings", 2) == "no headings"

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from typing import TYPE_CHECKING
 
 from ._common import KB_HELP, load_bot, tolerant_stdout
+
+if TYPE_CHECKING:
+    from ..bot import Bot
 
 EPILOG = """\
 examples:
@@ -33,17 +37,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import repl
-
     bot = load_bot(args.kb)
     if args.log:
         from ..convlog import ConversationLog
 
         bot.log = ConversationLog(args.log)
+    try:
+        return _chat(bot, args.no_history)
+    finally:
+        if bot.log is not None:
+            bot.log.close()  # every turn is on disk when the command returns, not when the process ends
+
+
+def _chat(bot: Bot, no_history: bool) -> int:
+    from .. import repl
+
     tolerant_stdout()
     if sys.stdin.isatty() and sys.stdout.isatty():
         history = None
-        if args.no_history:
+        if no_history:
             from prompt_toolkit.history import InMemoryHistory
 
             history = InMemoryHistory()
