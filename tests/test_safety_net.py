@@ -396,7 +396,7 @@ def _shown(report_cases: list[Labelled], path: Path, text: str) -> str:
 TARGETS = {"emergency": 1.0, "urgent": 0.98, "false alarms": 0.03, "referrals": 0.90}
 """Where the screen must be on the development sets (tuned on; a little slack for the writer-labelled set)."""
 DEV_SLACK = 0.03
-HOLDOUT_FLOOR = {"emergency": 0.90, "urgent": 0.88, "false alarms": 0.045, "referrals": 0.80}
+HOLDOUT_FLOOR = {"emergency": 0.90, "urgent": 0.90, "false alarms": 0.04, "referrals": 0.80}
 """What the screen reached on the held-out set, written after tuning (README "Safety"): below the targets, so
 these are floors that catch a regression, not the goal."""
 
@@ -410,7 +410,7 @@ def test_blind_sets_red_flags_false_alarms_and_referrals(bot: faqbot.Bot, path: 
     assert (report.tier_recall("emergency") or 0) >= want["emergency"], why
     assert (report.tier_recall("urgent") or 0) >= want["urgent"], why
     assert (report.false_alarm_rate or 0) <= want["false alarms"]
-    assert (report.referral_routing or 0) >= want["referrals"]
+    assert report.referral_routing is None or report.referral_routing >= want["referrals"]  # a set may have none
 
 
 def _wanted(path: Path) -> dict[str, float]:
