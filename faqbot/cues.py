@@ -535,7 +535,7 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         or party
         or opens
         or tuple(words[end : end + 2]) == ("i", "am")
-        or (j >= 1 and words[j] == "of" and words[j - 1] in _SOMEONE)  # "a gentleman of 84"
+        or (j >= 1 and words[j] == "of" and (words[j - 1] in _SOMEONE or words[j - 1] in PEOPLE))  # "a man of 84"
         or (tuple(words[j - 1 : j + 1]) == ("i", "have") and after in _DURATION)  # "I have 52 years" (tengo 52 años)
     )
     if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"

@@ -242,7 +242,9 @@ def _phrase_at(alt: _Alternative, words: Sequence[str], start: int) -> bool:
         return False
     if any(w != h and not _word_matches(h, False, w) for h, w in zip(head, words[start : end - 1], strict=True)):
         return False
-    return _word_matches(last, alt.prefix, words[end - 1])
+    token = words[end - 1]
+    # A phrase names one thing; the plural of its last word names more of it ("facet joint injections").
+    return _word_matches(last, alt.prefix, token) or (bool(head) and token in (last + "s", last + "es"))
 
 
 def _word_matches(word: str, prefix: bool, token: str) -> bool:

@@ -25,6 +25,7 @@ def found(pattern: str, text: str, vocabulary: dict[str, list[str]] | None = Non
         ("back_pain", "I have a bad back"),  # the pattern's words are normalised like the message's
         ("@sore back", "my back is aching"),  # a named vocabulary
         ("lost_weight not_even_trying", "I lost weight and I'm not even trying"),  # an intensifier in the pattern too
+        ("facet_joint_injection", "are facet joint injections painful"),  # a phrase's last word in the plural
     ],
 )
 def test_pattern_matches(pattern: str, text: str) -> None:
@@ -38,6 +39,7 @@ def test_pattern_matches(pattern: str, text: str) -> None:
         ("cancer", "I want to cancel"),  # an English word is not a typo of another
         ("numb* bottom", "my bottom is fine"),  # every group must occur
         ("even_lying_down", "lying down helps"),  # a leading intensifier is the phrase's meaning: kept
+        ("numb", "it numbs the pain"),  # a single word is not made plural (it may be a verb)
     ],
 )
 def test_pattern_does_not_match(pattern: str, text: str) -> None:

@@ -340,6 +340,8 @@ REFERRALS = [
     ("other-body-part", "my knee hurts when I run, what can I do?"),
     ("diagnosis", "is this sciatica or a pulled muscle?"),
     ("children", "I'm 13 and my back hurts after football, what should I do?"),  # the writer's own age
+    ("children", "my 7th grader's lower back has ached since the start of term, what should we do?"),
+    ("surgery", "are facet joint injections safe for my lower back?"),  # a procedure named in the plural
     ("pregnancy", "are the stretches in this article ok while I'm pregnant?"),  # "this article" is no hearsay
     ("pregnancy", "my partner is in her 7th month and her lower back aches, which exercises can she do?"),
 ]
