@@ -49,7 +49,8 @@ _CHUNK = re.compile(
 )  # a conjunction starts the next part (and stays in it: it ends a negation's reach)
 QUESTION_OPENERS = frozenset(
     """can could should shall is isnt are arent am do does did dont will would wouldnt what whats which how
-    hows when why who whos where any anything anyone ok okay tips advice ideas recommend help""".split()
+    hows when why who whos where any anything anyone ok okay tips advice ideas recommend help tell show explain
+    list suggest please pls plz""".split()
 )
 """First words of a question, when the question mark is missing: "can i still run", "any tips"."""
 _INTERJECTION = re.compile(r"\b(no|nope|nah)\s*,", re.IGNORECASE)
@@ -224,7 +225,9 @@ def chunks(sentence: str) -> list[tuple[str, bool]]:
 
 
 def _opens_a_question(part: str) -> bool:
-    first = [w.casefold().strip("'\",.!") for w in part.strip().split(maxsplit=2)]
+    first = [w.casefold().strip("'\",.!") for w in part.strip().split(maxsplit=3)]
+    while len(first) > 1 and first[0] in _LEAD_INS:  # "just tell me…", "so which ones?", "and what about…"
+        first = first[1:]
     if not first or first[0] not in QUESTION_OPENERS:
         return False
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
@@ -232,6 +235,7 @@ def _opens_a_question(part: str) -> bool:
 
 
 _OK = frozenset({"ok", "okay"})
+_LEAD_INS = frozenset({"just", "so", "and", "then", "now"})
 _OK_ASKS = frozenset({"to", "for", "if", "with", "when", "while", "doing", "after", "during"})
 
 

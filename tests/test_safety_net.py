@@ -264,6 +264,18 @@ def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: s
     assert reply.markdown != session.bot.session().ask(PHRASINGS["bladder-bowel"][1]).markdown  # not a repeat
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["nah I'll be fine, just tell me which exercises to do", "I'm ok now, so what exercises do you recommend?"],
+)
+def test_playing_down_with_a_request_answers_it_with_the_reminder(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["trauma"][0])
+    reply = session.ask(message)
+    assert reply.kind == "answer" and reply.entry_id in {"recommended-exercises", "safe-exercises"}
+    assert reply.text.startswith("First, please get") and "trauma" not in reply.text  # the sign's label, kindly
+
+
 def test_playing_down_without_a_sign_raised_is_not_urgent(bot: faqbot.Bot) -> None:
     assert bot.session().ask("I'm fine now honestly").kind != "urgent"
 
