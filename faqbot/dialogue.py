@@ -633,7 +633,7 @@ class Dialogue:
         turn: _Turn,
         **extra: Any,
     ) -> Reply:
-        if kind in (ReplyKind.ANSWER, ReplyKind.FOLLOW_UP):
+        if kind in (ReplyKind.ANSWER, ReplyKind.FOLLOW_UP, ReplyKind.CLARIFY):  # every reply on the way to advice
             reminder = self._reminder(turn.state)
             markdown = f"{reminder}\n\n{markdown}" if reminder else markdown
         return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), **extra)

@@ -276,6 +276,14 @@ def test_playing_down_with_a_request_answers_it_with_the_reminder(bot: faqbot.Bo
     assert reply.text.startswith("First, please get") and "trauma" not in reply.text  # the sign's label, kindly
 
 
+def test_a_clarifying_question_after_a_warning_carries_the_reminder_too(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["trauma"][0])
+    reply = session.ask("I'm ok now, so which exercises?")
+    assert reply.kind == "clarify"
+    assert reply.text.startswith("First, please get back pain after a fall or accident checked")
+
+
 def test_playing_down_without_a_sign_raised_is_not_urgent(bot: faqbot.Bot) -> None:
     assert bot.session().ask("I'm fine now honestly").kind != "urgent"
 
