@@ -70,14 +70,19 @@ class Got:
 
     @property
     def label(self) -> str:
-        """A short name for reports: the entry, else `urgent`, a referral, or the kind."""
-        if self.kind == "urgent":
-            return URGENT
-        if self.referral:
-            return f"referral:{self.referral}"
-        if self.kind == "fallback":
-            return OOS
-        return self.entry or self.kind
+        """A short name for reports (see `_label`)."""
+        return _label(self.kind, self.entry, self.referral)
+
+
+def _label(kind: str | None, entry: str | None, referral: str | None) -> str:
+    """How reports name a reply, expected or given alike: `urgent`, a referral, `oos`, else the entry or the kind."""
+    if kind == "urgent":
+        return URGENT
+    if referral:
+        return f"referral:{referral}"
+    if kind == "fallback":
+        return OOS
+    return entry or kind or "?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +111,8 @@ class Expect:
 
     @property
     def label(self) -> str:
-        """A short name for reports: the entry, else `urgent`, a referral, `oos`, or the kind."""
-        if self.kind == "urgent":
-            return URGENT
-        if self.referral:
-            return f"referral:{self.referral}"
-        if self.kind == "fallback":
-            return OOS
-        return self.entry or self.kind or "?"
+        """A short name for reports (see `_label`)."""
+        return _label(self.kind, self.entry, self.referral)
 
     @property
     def in_scope(self) -> bool:
