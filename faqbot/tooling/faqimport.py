@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from . import pageimport
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-__all__ = ["FORMATS", "FaqImportError", "ImportedFaq", "import_file", "parse_faq", "to_yaml"]
+__all__ = ["FORMATS", "FaqImportError", "ImportedFaq", "import_file", "parse_faq", "to_yaml", "unique_pairs"]
 
 MAX_QUESTION = 200
 """A "line ending in ?" longer than this is prose, not a question."""
@@ -118,20 +119,10 @@ def parse_faq(text: str, default_title: str = "FAQ") -> ImportedFaq:
     starts = [i for i, b in enumerate(blocks) if _starts_question(b, by_heading)]
     first = starts[0] if starts else len(blocks)
     title = _title(blocks[:first]) or default_title
-    found: list[tuple[str, str]] = []
-    skipped: list[str] = []
-    seen: set[str] = set()
-    for n, i in enumerate(starts):
-        stop = _answer_end(blocks, i, starts[n + 1] if n + 1 < len(starts) else len(blocks), by_heading)
-        question, answer = _question_and_answer(lines, blocks, i, stop)
-        key = " ".join(question.casefold().split())
-        if not answer:
-            skipped.append(f"{question} (no answer follows it)")
-        elif key in seen:
-            skipped.append(f"{question} (asked before)")
-        else:
-            seen.add(key)
-            found.append((question, answer))
+    found, skipped = unique_pairs(
+        _question_and_answer(lines, blocks, i, _answer_end(blocks, i, next_start, by_heading))
+        for i, next_start in pairwise([*starts, len(blocks)])
+    )
     intro = _intro_lines(lines, blocks[:first])
     return ImportedFaq(
         title=title,
@@ -144,6 +135,26 @@ def parse_faq(text: str, default_title: str = "FAQ") -> ImportedFaq:
 
 
 # -- reading the document ----------------------------------------------------------------------------
+
+
+def unique_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The questions that have an answer, the first of each (compared without case or spacing), and why the
+    others were left out; questions that are empty are dropped. Every importer keeps pairs this way."""
+    found: list[tuple[str, str]] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for question, answer in pairs:
+        key = " ".join(question.casefold().split())
+        if not question:
+            continue
+        if not answer:
+            skipped.append(f"{question} (no answer follows it)")
+        elif key in seen:
+            skipped.append(f"{question} (asked before)")
+        else:
+            seen.add(key)
+            found.append((question, answer))
+    return found, skipped
 
 
 def _clean(text: str) -> list[str]:

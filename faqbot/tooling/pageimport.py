@@ -147,20 +147,9 @@ def _definition_list(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
 
 def _unique(pairs: Iterator[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[str]] | None:
     """Questions with an answer, first of each; None when there are none (the next strategy is tried)."""
-    found: list[tuple[str, str]] = []
-    skipped: list[str] = []
-    seen: set[str] = set()
-    for question, answer in pairs:
-        key = " ".join(question.casefold().split())
-        if not question:
-            continue
-        if not answer:
-            skipped.append(f"{question} (no answer follows it)")
-        elif key in seen:
-            skipped.append(f"{question} (asked before)")
-        else:
-            seen.add(key)
-            found.append((question, answer))
+    from .faqimport import unique_pairs
+
+    found, skipped = unique_pairs(pairs)
     return (found, skipped) if found else None
 
 
