@@ -137,9 +137,12 @@ class Referrals:
         """
         plain = [w for s in sentences for w in s.plain]
         behalf = cues.on_behalf(plain)
-        found = {n for n, r in enumerate(self._referrals) if r.age and _outside(r.age, cues.ages(plain))}
+        by_age = [(n, r.age) for n, r in enumerate(self._referrals) if r.age]
+        ages = cues.ages(plain) if by_age else []
+        found = {n for n, age in by_age if _outside(age, ages)}
         # The writer's own age ("I'm 15 and my back hurts") refers whatever else the message says.
-        own = {n for n in found if _outside(self._referrals[n].age or (0, 0), cues.own_ages(plain))}
+        own_ages = cues.own_ages(plain) if found else []
+        own = {n for n, age in by_age if _outside(age, own_ages)}
         if not answering:
             for sentence, low, high in question_windows(sentences):
                 found |= self._live(sentence, low, high, behalf)
