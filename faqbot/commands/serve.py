@@ -32,7 +32,10 @@ from .. import knowledge
 from ..errors import UsageError
 
 if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
     from ..bot import Bot
+    from ..web import LiveBot
 
 log = logging.getLogger("faqbot.serve")
 
@@ -153,14 +156,21 @@ def _ensure_secret() -> None:
     )
 
 
+def _app(live: LiveBot, args: argparse.Namespace) -> Starlette:
+    """The app `faqbot serve` runs, one process or many, with the command's settings."""
+    from ..web import create_app
+
+    return create_app(live, allowed_origins=args.allow_origin, max_message=args.max_message, rate_limit=args.rate_limit)
+
+
 def _serve_one(uvicorn: Any, bot: Bot, path: str | None, args: argparse.Namespace, config: dict[str, Any]) -> int:
     from ..convlog import ConversationLog
-    from ..web import LiveBot, create_app
+    from ..web import LiveBot
 
     if args.log:
         bot.log = ConversationLog(args.log)
     live = LiveBot(bot, path)
-    app = create_app(live, allowed_origins=args.allow_origin, max_message=args.max_message, rate_limit=args.rate_limit)
+    app = _app(live, args)
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=live.reload, daemon=True).start())
     server = uvicorn.Server(uvicorn.Config(app, **config))
     server.run()
@@ -227,15 +237,9 @@ class _Workers:
     def _prepare(self, bot: Bot) -> None:
         """The app and server settings for the workers, made here so that what they import and build is in
         memory once, shared by every worker."""
-        from ..web import LiveBot, create_app
+        from ..web import LiveBot
 
-        app = create_app(
-            LiveBot(bot, str(self.source)),
-            allowed_origins=self.args.allow_origin,
-            max_message=self.args.max_message,
-            rate_limit=self.args.rate_limit,
-        )
-        self.server_config = self.uvicorn.Config(app, **self.config)
+        self.server_config = self.uvicorn.Config(_app(LiveBot(bot, str(self.source)), self.args), **self.config)
         self.server_config.load()  # imports the HTTP protocol and wraps the app, as each worker would
         self.bot = bot
 
