@@ -192,11 +192,16 @@ def _choose(words: list[str], options: Sequence[Option]) -> Option | None:
 
 
 def _by_label_or_says(words: list[str], options: Sequence[Option]) -> Option | None:
+    """The option whose label or `says` phrasing the words contain, unless someone else said it ("my mum said to
+    keep moving" is not a doctor's advice)."""
     starts = cues.positions(words)
     for option in options:
         for phrase in (option.label, *option.says):
             wanted = tokens(phrase)
-            if wanted and any(words[i : i + len(wanted)] == wanted for i in starts.get(wanted[0], ())):
+            if wanted and any(
+                words[i : i + len(wanted)] == wanted and not cues.said_by_someone_else(words, i)
+                for i in starts.get(wanted[0], ())
+            ):
                 return option
     return None
 

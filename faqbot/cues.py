@@ -190,12 +190,25 @@ _PLAYED_DOWN = phrases(
     overreacting | over reacting | exaggerating | do not worry | not worried | not going to | no need | do not need
     i doubt | went away | has gone | gone now | passed now | wait and see | see how it goes | tomorrow | later
     next week | after the weekend | in a few days | when i can | cannot be bothered | not bothered | it is ok
-    it is okay | it is alright | nah | i am good | he is fine | she is fine | they are fine | only small
+    it is okay | it is alright | i am good | he is fine | she is fine | they are fine | only small
     only a small | only a little | just a little | only mild | not much pain
     """
 )
 """What people say to play a warning down or put it off ("I'm fine now", "probably just a cold", "I'll call
 tomorrow"): after a red flag, these get the warning again, kindly."""
+
+
+_CORRECTING = phrases(
+    "actually | wait | sorry | oops | correction | i meant | i mean | my mistake | my bad | scratch that"
+    "| on second thought | on second thoughts | come to think of it | thinking about it | now i think"
+)
+CORRECTION_WORDS = 4
+"""A correction says so at once: "actually no, …", "sorry, I meant yes"."""
+
+
+def corrects(words: Sequence[str]) -> bool:
+    """Whether a reply opens by taking back what was just said ("actually no", "wait, she did say that")."""
+    return has_phrase(words, _CORRECTING, 0, CORRECTION_WORDS)
 
 
 def plays_down(words: Sequence[str]) -> bool:
@@ -235,7 +248,7 @@ def _opens_a_question(part: str) -> bool:
 
 
 _OK = frozenset({"ok", "okay"})
-_LEAD_INS = frozenset({"just", "so", "and", "then", "now"})
+_LEAD_INS = frozenset({"just", "so", "and", "then", "now", "but", "also", "well", "right"})
 _OK_ASKS = frozenset({"to", "for", "if", "with", "when", "while", "doing", "after", "during"})
 
 
@@ -415,6 +428,23 @@ def _animal_subject(words: Sequence[str], i: int) -> bool:
     acts_on_me = i + 1 < len(words) and words[i + 1] in _AGENT_VERBS
     its_own = i + 1 < len(words) and words[i + 1] in _ANIMAL_DOES  # "the dog had an accident"
     return (owned or its_own) and not acts_on_me
+
+
+_LAY_ADVISERS = (PEOPLE - {"he", "she", "him", "her", "his", "hers", "someone", "somebody"}) | frozenset(
+    """roommate flatmate housemate trainer coach instructor teacher pt google internet youtube tiktok forum
+    video article website chatgpt everyone everybody people""".split()
+)
+
+
+def said_by_someone_else(words: Sequence[str], start: int) -> bool:
+    """Whether advice at words[start] ("said to keep moving") comes from someone named before it who is not a
+    clinician: "my mum said to keep moving" does not answer "has a doctor advised exercise?"."""
+    for word in reversed(words[:start]):
+        if word in SELF:
+            return False
+        if word in _LAY_ADVISERS:
+            return True
+    return False
 
 
 def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:

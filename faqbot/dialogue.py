@@ -21,7 +21,7 @@ from . import choices, cues, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step
 from .matcher import Candidate, Matcher
 from .patterns import PatternSet
-from .safety import SCREEN_CHARS, Referrals, Screen, match_negated, question_windows
+from .safety import SCREEN_CHARS, Referrals, Screen, in_one_clause, match_negated, question_windows
 from .smalltalk import COURTESY
 from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
 from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence, fold
@@ -34,6 +34,10 @@ LONG_MESSAGE = 20
 """Messages longer than this many words are matched on their question too (the story around it is context)."""
 CONTEXT_WORDS = 8
 """Messages up to this many words, right after an answer, may be read in that answer's context."""
+KEYWORDS = 4
+"""A message of up to this many words that does not ask is a few keywords ("back pain exercise")."""
+KEYWORD_MARGIN = 0.1
+"""For keywords, a runner-up within this share of the threshold of the best is close enough to ask about."""
 _WHY = cues.phrases("why | how come | what do you mean | what does that mean | explain | how so | why not | really")
 _CONFUSED = cues.phrases(
     """what | huh | eh | pardon | sorry | come again | what do you mean | what does that mean | why | why do you ask
@@ -139,6 +143,8 @@ class _Turn:
     """The small-talk intent of the message, once it has been looked for."""
     told: dict[str, str] = field(default_factory=dict)
     """Slot values the message states ("my physio said to keep moving"), from the options' `tells`."""
+    contradicted: set[str] = field(default_factory=set)
+    """Slots the message's statements give two values for: it answers none of them."""
 
     @property
     def asks(self) -> bool:
@@ -215,7 +221,9 @@ class Dialogue:
         if not signs:
             return None
         raised = turn.state.flags + tuple(s.id for s in signs if s.id not in turn.state.flags)
-        turn.state = turn.state.replace(pending=None, flags=raised)
+        # the warning is now what is under discussion: "should I ring my daughter first?" is not read in the
+        # context of the answer before it
+        turn.state = turn.state.replace(pending=None, flags=raised, last=None)
         return self._urgent(turn, signs)
 
     def _played_down(self, turn: _Turn) -> Reply | None:
@@ -252,9 +260,13 @@ class Dialogue:
         self._note_statements(turn)
         changed = {s for s, v in turn.told.items() if turn.before.slots.get(s, v) != v}
         last = turn.before.last
-        if not changed or turn.asks or last is None or isinstance(turn.before.pending, FollowUp):
+        if turn.asks or last is None or isinstance(turn.before.pending, FollowUp):
             return None
         entry = self.kb.by_id[last.entry]
+        if not changed and last.variant is not None:  # "actually yes, she did" right after the answer
+            changed = self._taken_back(turn, entry, last.variant)
+        if not changed:
+            return None
         if entry.follow_up is None or not changed & {s.slot for s in entry.follow_up.steps.values()}:
             return None
         return self._goto(turn, entry, entry.follow_up.start, note=self._understood(turn, changed))
@@ -265,13 +277,19 @@ class Dialogue:
             return
         heard: dict[str, set[str]] = {}
         for sentence in turn.sentences:
+            asked = _interrogatives(sentence)
             for match in self._tells.search(sentence.words):
+                if any(low <= at < high for at, _ in match.places for low, high in asked):
+                    continue  # "is that the same as a slipped disc?" asks; it states nothing
+                if not in_one_clause(sentence.words, match.start, match.end):
+                    continue  # "my midwife said it's normal, but I can hardly walk" is no advice to walk
                 start = sentence.plain_index(match.start)
                 if not match_negated(sentence, match, denials=False) and not cues.someone_else(sentence.plain, start):
                     step, option = self._statements[match.item]
                     heard.setdefault(step.slot, set()).add(option.value)
         # Statements that contradict each other ("the doctor only gave me tablets, nothing about exercise" reads
         # as both) answer nothing: the question is asked rather than a guess recorded.
+        turn.contradicted = {slot for slot, values in heard.items() if len(values) > 1}
         found = {slot: values.pop() for slot, values in heard.items() if len(values) == 1}
         if found:
             turn.told = found
@@ -284,9 +302,14 @@ class Dialogue:
         entry = self.kb.by_id[pending.entry]
         assert entry.follow_up is not None
         step = entry.follow_up.steps[pending.step]
+        corrected = self._correction(turn, entry, step)
+        if corrected is not None:
+            return corrected
         heard = choices.hear(turn.text, step.options)
         told = turn.told.get(step.slot)
         chosen = step.option(told) if told is not None else heard.option
+        if told is None and step.slot in turn.contradicted:
+            chosen = None  # "my friend said to walk, not a doctor": no "yes" is taken from "said to"
         if chosen is not None and heard.asks and self._about_another_entry(turn, entry):
             turn.state = turn.state.with_slot(step.slot, chosen.value).replace(pending=None)
             return None  # the answer is kept, and the question it came with is answered next
@@ -300,6 +323,37 @@ class Dialogue:
         if heard.asks or heard.acknowledges or self._smalltalk_intent(turn) is not None:
             return None  # small talk or an unanswerable question replies, and the question stays pending
         return self._ask_again(turn, entry, step, pending.tries)
+
+    def _correction(self, turn: _Turn, entry: Entry, step: Step) -> Reply | None:
+        """An earlier answer of this flow taken back while a later question is pending: the flow starts again
+        from what is now known, instead of reading "actually no" as the answer to the pending question."""
+        flow = entry.follow_up
+        assert flow is not None
+        self._note_statements(turn)
+        earlier = {s.slot for s in flow.steps.values()} - {step.slot}
+        changed = {s for s, v in turn.told.items() if s in earlier and turn.before.slots.get(s, v) != v}
+        changed = changed or self._taken_back(turn, entry, step.id)
+        if not changed:
+            return None
+        turn.state = turn.state.replace(pending=None)
+        return self._goto(turn, entry, flow.start, note=self._understood(turn, changed))
+
+    def _taken_back(self, turn: _Turn, entry: Entry, reached: str) -> set[str]:
+        """The slot a reply that opens with a correction ("actually no", "sorry, I meant yes") changes: that of
+        the step answered just before `reached` (the pending step, or the answer given), when it is the only one.
+        """
+        flow = entry.follow_up
+        if flow is None or not cues.corrects(turn.plain):
+            return set()
+        before = [s for s in flow.steps.values() if reached in s.next.values() and s.slot in turn.before.slots]
+        if len(before) != 1:
+            return set()
+        option = choices.hear(turn.text, before[0].options).option
+        if option is None or option.value == turn.before.slots[before[0].slot]:
+            return set()
+        turn.told = {**turn.told, before[0].slot: option.value}
+        turn.state = turn.state.with_slot(before[0].slot, option.value)
+        return {before[0].slot}
 
     def _about_another_entry(self, turn: _Turn, entry: Entry) -> bool:
         best = self.ranked(turn)
@@ -451,7 +505,7 @@ class Dialogue:
             ranked = self._in_context(turn)
             if not ranked:
                 return None
-        close = [c for c in ranked if c.score >= threshold and ranked[0].score - c.score <= self._margin]
+        close = self._close(ranked, threshold, keywords=not turn.asks and len(turn.plain) <= KEYWORDS)
         current = self._current_entry(turn)
         if len(close) > 1 and current is not None and len(turn.words) <= CONTEXT_WORDS:
             # a short follow-on torn between questions is about the one under discussion ("so swimming's a no?")
@@ -460,6 +514,14 @@ class Dialogue:
             return self._clarify(turn, [self.kb.by_id[c.entry_id] for c in close])
         turn.state = turn.state.replace(pending=None)
         return self._start(turn, self.kb.by_id[close[0].entry_id])
+
+    def _close(self, ranked: Sequence[Candidate], threshold: float, keywords: bool = False) -> list[Candidate]:
+        """The candidates too close to the best to choose between without asking (the best first).
+
+        A few bare topic words ("exercise and back pain") ask no particular question, so a runner-up further
+        behind still makes it worth asking which was meant."""
+        margin = max(self._margin, KEYWORD_MARGIN * threshold) if keywords else self._margin
+        return [c for c in ranked if c.score >= threshold and ranked[0].score - c.score <= margin]
 
     def _clarify(self, turn: _Turn, entries: Sequence[Entry], again: bool = False) -> Reply:
         """Ask which of close questions was meant; asked again, say how to choose."""
@@ -487,6 +549,9 @@ class Dialogue:
         current = self._current_entry(turn)
         if current is None or len(turn.words) > CONTEXT_WORDS or not self._topical(turn):
             return []  # "yes" or "ok, I'll ring them now" after an answer names no topic to read in context
+        known, unknown = self._matcher.coverage(turn.words)
+        if unknown > known:
+            return []  # "where can I buy a good mattress?" is about something the knowledge base never names
         context = self._normaliser.words(self.kb.by_id[current].question)
         ranked = self._matcher.rank_words([*turn.words, *context], limit=3)
         if not ranked or ranked[0].score < self._base_threshold:
@@ -508,7 +573,12 @@ class Dialogue:
         return self._answer(turn, entry, answer, related, note=lead, variant=last.variant, repeat=True)
 
     def _fallback(self, turn: _Turn) -> Reply:
-        """Out of scope: say so, offering the nearest questions if any came close, else the suggested ones."""
+        """Out of scope: say so, offering the nearest questions if any came close, else the suggested ones.
+
+        Once a red flag is raised, a message the bot cannot answer ("can it wait till Monday?", "my mum says it's
+        growing pains") gets the warning again instead: it is most likely about the warning."""
+        if turn.state.flags:
+            return self._urgent(turn, [self._signs[s] for s in turn.state.flags])
         near = [c.entry_id for c in self.ranked(turn) if c.score >= NEAR * self._threshold(turn)]
         markdown, options = self._with_suggestions(turn, self.kb.fallback.rstrip(), all_questions=False, first=near)
         markdown, options = self._keep_pending_question(turn, markdown, options)
@@ -637,6 +707,12 @@ class Dialogue:
             reminder = self._reminder(turn.state)
             markdown = f"{reminder}\n\n{markdown}" if reminder else markdown
         return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), **extra)
+
+
+def _interrogatives(sentence: Sentence) -> list[tuple[int, int]]:
+    """The word ranges of a sentence that open as a question ("does it mean it's a disc?"), not a statement
+    that merely ends in a question mark ("my physio said keep moving?")."""
+    return [(low, high) for low, high in sentence.asking if sentence.words[low] in cues.QUESTION_OPENERS]
 
 
 def _lower_first(text: str) -> str:

@@ -108,7 +108,10 @@ class Screen:
             return True
         if "long-standing" in sign.cancelled_by and cues.long_standing(plain):
             return False
-        return _outside(sign.age, cues.ages(plain))
+        # "I'm 38, three kids under 7": with the writer's own age given, other ages are other people's, unless
+        # the message asks about someone else's back
+        own = cues.own_ages(plain)
+        return _outside(sign.age, own if own and not cues.on_behalf(plain) else cues.ages(plain))
 
 
 class Referrals:
@@ -239,6 +242,11 @@ _POINTER_PHRASES = (
 def _outside(bounds: tuple[int, int], ages: Sequence[int]) -> bool:
     under, over = bounds
     return any(age < under or age > over for age in ages)
+
+
+def in_one_clause(words: Sequence[str], start: int, end: int) -> bool:
+    """Whether words[start:end] stay in one clause: "my midwife said it's normal | but I struggle to walk"."""
+    return _CLAUSE_BREAKS.isdisjoint(words[start + 1 : end])
 
 
 def _clauses(words: Sequence[str]) -> list[tuple[int, int]]:

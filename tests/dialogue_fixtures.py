@@ -8,7 +8,7 @@ A file holds cases separated by lines of a single `.`:
     < kind entry-id          (entry-id `-` for none)
     ~ text the reply must contain
     + option the reply must offer
-    $ slot=value             (the state must hold this slot)
+    $ slot=value             (the state must hold this slot; `slot=-`: must not hold it)
     .
 """
 

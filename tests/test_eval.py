@@ -85,6 +85,7 @@ def test_full_labels_measure_kind_tier_referral_and_invented_answers() -> None:
     urgent = Expect(kind="urgent", tier="urgent")
     referral = Expect(kind="fallback", referral="medication")
     follow_up = Expect(kind="follow_up", entry="a", fills=(("doctor", "yes"),))
+    unsure_source = Expect(kind="answer", entry="a", fills=(("source", "unsure"),))
     report = CaseReport(
         (
             _result(emergency, "urgent", "urgent", tier="emergency"),
@@ -95,15 +96,20 @@ def test_full_labels_measure_kind_tier_referral_and_invented_answers() -> None:
             _result(follow_up, "a", "follow_up", filled=(("doctor", "yes"),)),
             _result(Expect(kind="smalltalk"), "a", "follow_up", filled=(("doctor", "yes"),)),  # "ok thanks" as yes
             _result(Expect(kind="answer", entry="a", alt=(Expect(kind="answer", entry="b"),)), "b"),
+            _result(  # "no idea" read as "not sure" where the label says "no", and its alternative "not sure"
+                Expect(kind="answer", entry="a", fills=(("source", "no"),), alt=(unsure_source,)),
+                "a",
+                filled=(("source", "unsure"),),
+            ),
         ),
         seconds=0.1,
     )
     assert report.tier_recall("emergency") == 1.0 and report.tier_recall("urgent") == 1 / 2
     assert report.tier_agreement == 1 / 2
     assert report.referral_routing == 1 / 2
-    assert report.invented_fills == 1
-    assert report.kind_agreement == 5 / 8
-    assert report.accuracy == 3 / 3  # follow_up a, answer b (an alternative), and the wrong kind about a
+    assert report.invented_fills == 1  # only "ok thanks" as yes: a fill an alternative reading gives is not invented
+    assert report.kind_agreement == 6 / 9
+    assert report.accuracy == 4 / 4  # follow_up a, answer b (an alternative), the wrong kind about a, answer a
 
 
 def test_report_json_lists_every_failure_with_its_ranking() -> None:

@@ -279,7 +279,7 @@ def test_playing_down_with_a_request_answers_it_with_the_reminder(bot: faqbot.Bo
 def test_a_clarifying_question_after_a_warning_carries_the_reminder_too(bot: faqbot.Bot) -> None:
     session = bot.session()
     session.ask(PHRASINGS["trauma"][0])
-    reply = session.ask("I'm ok now, so which exercises?")
+    reply = session.ask("exercises")  # bare keywords: which question is meant?
     assert reply.kind == "clarify"
     assert reply.text.startswith("First, please get back pain after a fall or accident checked")
 
@@ -454,3 +454,40 @@ def test_blind_red_flags_mid_conversation(bot: faqbot.Bot, path: Path) -> None:
     total = {t: sum(c.expect.tier == t for c in urgent) * len(contexts) for t in missed}
     for tier, cases in missed.items():
         assert len(cases) <= (1 - want[tier]) * total[tier] + 1e-9, _shown([], path, "\n".join(cases))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ok but i cant really go to A&E tonight, ive got the kids. can it wait till monday?",
+        "my mom says its growing pains",
+    ],
+)
+def test_after_a_warning_a_message_the_bot_cannot_answer_gets_the_warning_again(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["saddle-numbness"][0])
+    reply = session.ask(message)
+    assert reply.kind == "urgent" and reply.tier == "emergency", reply.text
+    assert "Call 999" in reply.text and "Sorry, I can't answer" not in reply.text
+
+
+def test_after_a_warning_a_short_question_is_not_read_in_the_earlier_answers_context(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask("which exercises do you recommend for a bad back").kind == "answer"
+    assert session.ask(PHRASINGS["both-legs"][0]).kind == "urgent"
+    assert session.ask("Oh dear. Should I ring my daughter first?").kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        ("nah never been to a doc about it, it started like last week. im 16 btw", True),
+        ("I'm 38 with three kids under 7 and my back went a fortnight ago, is it safe to keep dancing?", False),
+        ("my son is 15 and his back started hurting last week, can he still play football?", True),
+    ],
+)
+def test_the_age_sign_reads_the_writers_own_age_and_pain_named_by_a_pronoun(
+    bot: faqbot.Bot, message: str, urgent: bool
+) -> None:
+    reply = bot.session().ask(message)
+    assert (reply.kind == "urgent" and "age" in reply.signs) is urgent, reply.text

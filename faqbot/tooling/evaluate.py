@@ -268,10 +268,15 @@ class CaseResult:
 
     @property
     def invented(self) -> tuple[tuple[str, str], ...]:
-        """Slots this message filled that its label says it did not give (an answer nobody gave)."""
-        if self.case.expect.kind is None:
+        """Slots this message filled that no reading of its label gives (an answer nobody gave).
+
+        A label's alternatives are other fair readings of the message, so a fill one of them names is not invented.
+        """
+        expect = self.case.expect
+        if expect.kind is None:
             return ()  # a shorthand label says nothing of what the message answers
-        return tuple(fill for fill in self.got.filled if fill not in self.case.expect.fills)
+        given = {fill for reading in (expect, *expect.alt) for fill in reading.fills}
+        return tuple(fill for fill in self.got.filled if fill not in given)
 
 
 def _rate(flags: Iterable[bool]) -> float | None:
