@@ -690,9 +690,18 @@ class Dialogue:
         else:
             pool = [*first, *(self.kb.suggest or [e.id for e in self.kb.entries])]
             ids = list(dict.fromkeys(pool))[: self.kb.settings.suggestions]
-        if ids and not isinstance(turn.state.pending, FollowUp):
+        pending = turn.state.pending
+        if isinstance(pending, FollowUp):
+            ids = [i for i in ids if i != pending.entry]  # its question is repeated below
+        questions = tuple(self.kb.by_id[i].question for i in ids)
+        if isinstance(pending, FollowUp):
+            # the pending question's answers are the options to choose from; the suggestions are listed in the
+            # text, so that the "You could ask me:" before them is not left hanging
+            listed = "\n".join(f"- {q}" for q in questions)
+            return (f"{markdown}\n\n{listed}" if listed else markdown), questions
+        if ids:
             turn.state = turn.state.replace(pending=Choice(tuple(ids)))
-        return markdown, tuple(self.kb.by_id[i].question for i in ids)
+        return markdown, questions
 
     def _reply(
         self,
