@@ -199,7 +199,7 @@ def _by_label_or_says(words: list[str], options: Sequence[Option]) -> Option | N
         for phrase in (option.label, *option.says):
             wanted = tokens(phrase)
             if wanted and any(
-                words[i : i + len(wanted)] == wanted and not cues.said_by_someone_else(words, i)
+                words[i : i + len(wanted)] == wanted and not cues.lay_person_before(words, i)
                 for i in starts.get(wanted[0], ())
             ):
                 return option

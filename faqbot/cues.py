@@ -432,17 +432,18 @@ def _animal_subject(words: Sequence[str], i: int) -> bool:
 
 _LAY_ADVISERS = (PEOPLE - {"he", "she", "him", "her", "his", "hers", "someone", "somebody"}) | frozenset(
     """roommate flatmate housemate trainer coach instructor teacher pt google internet youtube tiktok forum
-    video article website chatgpt everyone everybody people""".split()
+    video article website chatgpt everyone everybody people vet""".split()
 )
 
 
-def said_by_someone_else(words: Sequence[str], start: int) -> bool:
-    """Whether advice at words[start] ("said to keep moving") comes from someone named before it who is not a
-    clinician: "my mum said to keep moving" does not answer "has a doctor advised exercise?"."""
+def lay_person_before(words: Sequence[str], start: int) -> bool:
+    """Whether a statement at words[start] is said by or about someone named before it who is not a clinician
+    (nor the speaker): "my mum said to keep moving" does not answer "has a doctor advised exercise?", and "my
+    husband has a slipped disc" is not the speaker's diagnosis. "He" and "she" are most often the clinician."""
     for word in reversed(words[:start]):
         if word in SELF:
             return False
-        if word in _LAY_ADVISERS:
+        if word in _LAY_ADVISERS or word in ANIMALS:
             return True
     return False
 

@@ -34,6 +34,8 @@ LONG_MESSAGE = 20
 """Messages longer than this many words are matched on their question too (the story around it is context)."""
 CONTEXT_WORDS = 8
 """Messages up to this many words, right after an answer, may be read in that answer's context."""
+FOLLOW_ON_WORDS = 4
+"""A message that says it follows on ("what about…", "what if…") may be this many words longer."""
 KEYWORDS = 4
 """A message of up to this many words that does not ask is a few keywords ("back pain exercise")."""
 KEYWORD_MARGIN = 0.1
@@ -173,6 +175,7 @@ class Dialogue:
         phrases = [(tuple(fold(p).split()), t) for t in talk for p in t.patterns]
         self._smalltalk = sorted(((words, t) for words, t in phrases if words), key=lambda item: -len(item[0]))
         self._help = next((t for t in talk if t.intent == "help"), None)
+        self._thanks = next((t for t in talk if t.intent == "thanks"), None)
         self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS | COURTESY
         self.small_talk_words = frozenset(self._smalltalk_words)
         self._statements = [
@@ -284,7 +287,8 @@ class Dialogue:
                 if not in_one_clause(sentence.words, match.start, match.end):
                     continue  # "my midwife said it's normal, but I can hardly walk" is no advice to walk
                 start = sentence.plain_index(match.start)
-                if not match_negated(sentence, match, denials=False) and not cues.someone_else(sentence.plain, start):
+                said = not cues.lay_person_before(sentence.plain, start)  # not "my mum said", "my dog has"
+                if said and not match_negated(sentence, match, denials=False):
                     step, option = self._statements[match.item]
                     heard.setdefault(step.slot, set()).add(option.value)
         # Statements that contradict each other ("the doctor only gave me tablets, nothing about exercise" reads
@@ -463,6 +467,8 @@ class Dialogue:
     def _find_smalltalk(self, turn: _Turn) -> Smalltalk | None:
         if not any(c.isalnum() for c in turn.text):
             return self._help
+        if not turn.asks and len(turn.plain) <= THANKS_FOR_WORDS and _thanks_for(turn.plain):
+            return self._thanks  # "thank you for the guidance": thanks, whatever it is for
         if turn.asks and self._topical(turn):
             return None  # "thanks, can I still run?" is a question
         strict = self._smalltalk_words.issuperset(turn.plain)
@@ -502,7 +508,7 @@ class Dialogue:
         if cues.follows_on(turn.plain):  # "what about swimming?" is about the question under discussion
             ranked = self._in_context(turn) or ranked
         if not ranked or ranked[0].score < threshold:
-            ranked = self._in_context(turn)
+            ranked = self._in_context(turn, unmatched=True)
             if not ranked:
                 return None
         close = self._close(ranked, threshold, keywords=not turn.asks and len(turn.plain) <= KEYWORDS)
@@ -540,18 +546,24 @@ class Dialogue:
             return pending.entry
         return turn.before.last.entry if turn.before.last else None
 
-    def _in_context(self, turn: _Turn) -> list[Candidate]:
+    def _in_context(self, turn: _Turn, unmatched: bool = False) -> list[Candidate]:
         """A short follow-on read with the question under discussion: "what about yoga?", "what should I do
         instead?", "wait, what about swimming?" while a follow-up question is pending.
 
-        Only a confident ranking counts, and only for a short message that names a topic.
+        Only a confident ranking counts, and only for a short message that names a topic, or that says it follows
+        on ("what about the weeding?", "what if the dog pulls on the lead?": an activity the knowledge base does
+        not name is still asked about in the question under discussion).
         """
         current = self._current_entry(turn)
-        if current is None or len(turn.words) > CONTEXT_WORDS or not self._topical(turn):
-            return []  # "yes" or "ok, I'll ring them now" after an answer names no topic to read in context
-        known, unknown = self._matcher.coverage(turn.words)
-        if unknown > known:
-            return []  # "where can I buy a good mattress?" is about something the knowledge base never names
+        follows_on = unmatched and cues.follows_on(turn.plain)  # only when the message alone matches nothing
+        if current is None or len(turn.words) > CONTEXT_WORDS + (FOLLOW_ON_WORDS if follows_on else 0):
+            return []
+        if not follows_on:
+            if not self._topical(turn):
+                return []  # "yes" or "ok, I'll ring them now" after an answer names no topic to read in context
+            known, unknown = self._matcher.coverage(turn.words)
+            if unknown > known:
+                return []  # "where can I buy a good mattress?" is about something the knowledge base never names
         context = self._normaliser.words(self.kb.by_id[current].question)
         ranked = self._matcher.rank_words([*turn.words, *context], limit=3)
         if not ranked or ranked[0].score < self._base_threshold:
@@ -716,6 +728,21 @@ class Dialogue:
             reminder = self._reminder(turn.state)
             markdown = f"{reminder}\n\n{markdown}" if reminder else markdown
         return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), **extra)
+
+
+_THANKS_FOR = tuple(
+    tuple(p.split())
+    for p in cues.phrases(
+        "thank you for | thanks for | thank you so much for | thanks so much for | thank you very much for"
+        "| thanks very much for | many thanks for | cheers for | thanks a lot for | ty for | thx for"
+    )
+)
+THANKS_FOR_WORDS = 12
+"""A message this short that opens with "thank you for" is thanks, whatever it thanks for."""
+
+
+def _thanks_for(words: Sequence[str]) -> bool:
+    return any(tuple(words[: len(phrase)]) == phrase for phrase in _THANKS_FOR)
 
 
 def _interrogatives(sentence: Sentence) -> list[tuple[int, int]]:

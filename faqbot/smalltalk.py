@@ -30,7 +30,12 @@ GENERIC: dict[str, tuple[str, str]] = {
         cheers | much appreciated | appreciate it | i appreciate it | thanks for the help | thank you for your help
         that helps | that helped | that really helped | that is helpful | very helpful | helpful | brilliant
         perfect | awesome | great thanks | ok thanks | gracias | merci | danke | shukran | dhanyavad | obrigado
-        obrigada | grazie | arigato | thank u | tysm | thanx | thnx | thankyou | cheers mate | legend""",
+        obrigada | grazie | arigato | thank u | tysm | thanx | thnx | thankyou | cheers mate | legend
+        muchas gracias | merci beaucoup | danke schon | danke schoen | vielen dank | salamat | salamat po
+        maraming salamat | dziekuje | dzieki | xie xie | xiexie | shukriya | dhanyavaad | dhanyawad | spasibo
+        tack | takk | tak | dank je | dank u | bedankt | grazie mille | muito obrigado | muito obrigada | god bless
+        god bless you | bless you | thanks for the info | thank you for the information | thanks for the advice
+        thank you for the advice | thank you for your time | thanks for your time""",
         'You\'re welcome. Ask me anything else about "{title}".',
     ),
     "goodbye": (
