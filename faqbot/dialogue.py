@@ -21,9 +21,9 @@ from . import choices, cues, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step
 from .matcher import Candidate, Matcher
 from .patterns import PatternSet
-from .safety import SCREEN_CHARS, Referrals, Screen, in_one_clause, match_negated, question_windows
+from .safety import SCREEN_CHARS, Referrals, Screen, ages_of, in_one_clause, match_negated, question_windows
 from .smalltalk import COURTESY
-from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
+from .state import MAX_AGE, MAX_AGES, MAX_OFFERED, Answered, Choice, FollowUp, State
 from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence, fold
 
 __all__ = ["Dialogue", "Reply", "ReplyKind"]
@@ -190,6 +190,9 @@ class Dialogue:
         sentences = self._normaliser.sentences(text, SCREEN_CHARS)
         plain = [w for s in sentences for w in s.plain]
         words = [w for s in sentences for w in s.words]
+        ages = [age for age in ages_of(plain) if 0 <= age <= MAX_AGE]
+        if ages:  # remembered for a later "it only started last week"
+            state = state.replace(ages=tuple(ages[-MAX_AGES:]))
         turn = _Turn(text, sentences, plain, words, state, state)
         for _name, handler in _HANDLERS:
             reply = handler(self, turn)
@@ -220,7 +223,7 @@ class Dialogue:
     # -- handlers, in rule order ---------------------------------------------------------------------
 
     def _red_flags(self, turn: _Turn) -> Reply | None:
-        signs = self._screen.signs(turn.sentences)
+        signs = self._screen.signs(turn.sentences, turn.state.ages)
         if not signs:
             return None
         raised = turn.state.flags + tuple(s.id for s in signs if s.id not in turn.state.flags)

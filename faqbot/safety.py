@@ -47,8 +47,10 @@ class Screen:
         """The red flags this message shows (empty when none), most serious tier first."""
         return self.signs(self._normaliser.sentences(text, SCREEN_CHARS))
 
-    def signs(self, sentences: Sequence[Sentence]) -> list[RedFlag]:
-        """The red flags among these sentences (`Normaliser.sentences`), emergency tier first."""
+    def signs(self, sentences: Sequence[Sentence], known_ages: Sequence[int] = ()) -> list[RedFlag]:
+        """The red flags among these sentences (`Normaliser.sentences`), emergency tier first.
+
+        `known_ages` are the ages an earlier message gave: they count when this one gives none."""
         if not self._signs:
             return []
         plain = [w for s in sentences for w in s.plain]
@@ -57,7 +59,7 @@ class Screen:
         for n, sentence in enumerate(sentences):
             after = sentences[n + 1 : n + 3]
             found |= self._in_sentence(sentence, behalf, found, after)
-        found = {n for n in found if self._old_enough(self._signs[n], plain)}
+        found = {n for n in found if self._old_enough(self._signs[n], plain, known_ages)}
         order = sorted(found, key=lambda n: (self._signs[n].tier != "emergency", n))
         return [self._signs[n] for n in order]
 
@@ -102,16 +104,14 @@ class Screen:
         return any(m.item == item and not cues.negated(plain, m.start) for m in self._unless.search(plain))
 
     @staticmethod
-    def _old_enough(sign: RedFlag, plain: Sequence[str]) -> bool:
-        """A sign with an age range needs an age outside it in the message, and no long-standing pain."""
+    def _old_enough(sign: RedFlag, plain: Sequence[str], known_ages: Sequence[int]) -> bool:
+        """A sign with an age range needs an age outside it (in the message, else given earlier), and no
+        long-standing pain."""
         if sign.age is None:
             return True
         if "long-standing" in sign.cancelled_by and cues.long_standing(plain):
             return False
-        # "I'm 38, three kids under 7": with the writer's own age given, other ages are other people's, unless
-        # the message asks about someone else's back
-        own = cues.own_ages(plain)
-        return _outside(sign.age, own if own and not cues.on_behalf(plain) else cues.ages(plain))
+        return _outside(sign.age, ages_of(plain) or known_ages)
 
 
 class Referrals:
@@ -199,6 +199,13 @@ def match_negated(
     return any(
         cues.negated(sentence.plain, start, at(low), [p for p in inside if p[0] < start]) for start, _ in inside[1:]
     )
+
+
+def ages_of(plain: Sequence[str]) -> list[int]:
+    """The ages a message gives for the person whose back it is about: with the writer's own age given, other
+    ages are other people's ("I'm 38, three kids under 7"), unless the message asks about someone else's back."""
+    own = cues.own_ages(plain)
+    return own if own and not cues.on_behalf(plain) else cues.ages(plain)
 
 
 def question_windows(sentences: Sequence[Sentence], topics: bool = False) -> list[tuple[Sentence, int, int]]:

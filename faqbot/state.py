@@ -11,7 +11,8 @@ conversation. Version 1 states (before red flags were remembered) are read as ve
               | {"kind": "choice", "entries": ["...", ...], "clarify": false} | null,
      "flags": ["fever"],                                      # red-flag signs raised, in order
      "last": {"entry": "...", "variant": "..." | null} | null,  # the answer given last
-     "conversation": "9f1c2b7e4a5d6c80"}                      # optional: a random id, when a log is kept
+     "conversation": "9f1c2b7e4a5d6c80",                      # optional: a random id, when a log is kept
+     "ages": [9]}                                             # optional: the age the conversation gave
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from .errors import FaqbotError
 from .knowledge import Entry, KnowledgeBase
 
 __all__ = [
+    "MAX_AGE",
+    "MAX_AGES",
     "MAX_OFFERED",
     "STATE_VERSION",
     "Answered",
@@ -130,6 +133,9 @@ class State:
     last: Answered | None = None
     conversation: str = ""
     """A random id that ties the turns of one conversation together in a conversation log ("" without one)."""
+    ages: tuple[int, ...] = ()
+    """The ages last given for the person whose back this is about ("my daughter is 9"): a later "it only
+    started last week" is new pain at that age."""
 
     def replace(self, **changes: Any) -> State:
         if "slots" in changes:
@@ -150,6 +156,8 @@ class State:
         }
         if self.conversation:
             data["conversation"] = self.conversation
+        if self.ages:
+            data["ages"] = list(self.ages)
         return data
 
     @classmethod
@@ -163,21 +171,39 @@ class State:
         if version == 1:
             _keys(data, "state", {"version", "slots", "pending"})
             data = {**data, "flags": [], "last": None}
-        data = {"conversation": "", **data}
-        _keys(data, "state", {"version", "slots", "pending", "flags", "last", "conversation"})
+        data = {"conversation": "", "ages": [], **data}
+        _keys(data, "state", {"version", "slots", "pending", "flags", "last", "conversation", "ages"})
         return cls(
             slots=MappingProxyType(_slots(kb, data["slots"])),
             pending=_pending(kb, data["pending"]),
             flags=_flags(kb, data["flags"]),
             last=None if data["last"] is None else Answered.from_json(kb, data["last"], "state.last"),
             conversation=_conversation(data["conversation"]),
+            ages=_ages(data["ages"]),
         )
+
+
+MAX_AGE = 130
 
 
 def _conversation(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 32 or not all(c in "0123456789abcdef" for c in value):
         raise StateError(f"state.conversation: expected up to 32 hex digits, got {_show(value)}")
     return value
+
+
+MAX_AGES = 4
+"""Ages remembered at most (a message rarely gives more)."""
+
+
+def _ages(value: Any) -> tuple[int, ...]:
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_AGES
+        or not all(type(age) is int and 0 <= age <= MAX_AGE for age in value)
+    ):
+        raise StateError(f"state.ages: expected a list of at most {MAX_AGES} ages from 0 to {MAX_AGE}")
+    return tuple(value)
 
 
 def _slots(kb: KnowledgeBase, slots: Any) -> dict[str, str]:

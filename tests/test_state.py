@@ -67,6 +67,18 @@ def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> 
             "state.flags: a sign is listed twice",
         ),
         (
+            {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "ages": [9, "ten"]},
+            "state.ages: expected a list of at most 4 ages from 0 to 130",
+        ),
+        (
+            {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "ages": [True]},
+            "state.ages: expected a list of at most 4 ages from 0 to 130",
+        ),
+        (
+            {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "ages": [1, 2, 3, 4, 5]},
+            "state.ages: expected a list of at most 4 ages from 0 to 130",
+        ),
+        (
             {
                 "version": 2,
                 "slots": {},
@@ -143,3 +155,12 @@ def test_a_version_1_state_is_read_as_version_2(bot: faqbot.Bot) -> None:
         "last": None,
     }
     assert session.ask("Is it safe to exercise when I am in pain?").kind == "answer"  # the slot is remembered
+
+
+def test_an_age_given_earlier_is_remembered_in_the_state_and_makes_later_new_pain_a_red_flag(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    first = session.ask("my daughter is 9 and her lower back hurts when she does backbends at gymnastics")
+    assert first.kind != "urgent" and first.state["ages"] == [9]
+    resumed = bot.session(json.loads(json.dumps(first.state)))  # through a web client and back
+    reply = resumed.ask("it started about a month ago, she's never complained before")
+    assert reply.kind == "urgent" and "age" in reply.signs
