@@ -22,7 +22,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from . import cues, frequency
 from .knowledge import Option
-from .text import tokens
+from .text import CHATTER, STOPWORDS, tokens
 
 __all__ = ["ACKNOWLEDGEMENTS", "Heard", "bare_answer", "hear", "number_out_of_range", "pick_number", "understand"]
 
@@ -131,7 +131,7 @@ def hear(text: str, options: Sequence[Option]) -> Heard:
     if not words:
         return Heard(asks=asks)
     option = _choose(words, options)
-    if option is None and all(w in ACKNOWLEDGEMENTS for w in words):
+    if option is None and all(not w or w in ACKNOWLEDGEMENTS for w in words):
         return Heard(asks=asks, acknowledges=True)
     return Heard(option, asks=asks)
 
@@ -167,8 +167,8 @@ def _answer_words(text: str) -> tuple[list[str], bool]:
             asks = asks or opener < len(plain) or len(plain) > SHORT
             if not words:
                 words = plain[:opener] if opener < len(plain) else plain if len(plain) <= SHORT else []
-        else:
-            words += plain
+        elif plain:
+            words += ["", *plain] if words else plain  # "" keeps sentences and chunks apart ("no, sorry, …")
     return words, asks
 
 
@@ -198,8 +198,11 @@ def _by_label_or_says(words: list[str], options: Sequence[Option]) -> Option | N
     for option in options:
         for phrase in (option.label, *option.says):
             wanted = tokens(phrase)
+            negator = wanted in _PHRASES["no"]
             if wanted and any(
-                words[i : i + len(wanted)] == wanted and not cues.lay_person_before(words, i)
+                words[i : i + len(wanted)] == wanted
+                and not cues.lay_person_before(words, i)
+                and not (negator and _negates_a_word(words, i + len(wanted)))
                 for i in starts.get(wanted[0], ())
             ):
                 return option
@@ -217,13 +220,21 @@ def _signals(words: list[str]) -> set[str]:
     found: set[str] = set()
     for value in ("unsure", "no", "yes"):
         for phrase in _PHRASES[value]:
-            if cues.consume(rest, phrase, starts.get(phrase[0], ())) >= 0:
+            at = cues.consume(rest, phrase, starts.get(phrase[0], ()))
+            if at >= 0 and not (value == "no" and _negates_a_word(words, at + len(phrase))):
                 found.add(value)
     if not found and len(words) <= 2:
         found = {value for value in map(_fuzzy, words) if value is not None}
     if "unsure" in found:
         return {"unsure"}
     return found
+
+
+def _negates_a_word(words: list[str], after: int) -> bool:
+    """Whether a "no" or "not" negates the word after it ("no golf at all?", "not really interested in the back
+    bit") rather than answering: that word is no answer word, function word or everyday chatter."""
+    following = words[after] if after < len(words) else ""
+    return bool(following) and following not in _ANSWER_WORDS and following not in STOPWORDS | CHATTER
 
 
 def _fuzzy(word: str) -> str | None:

@@ -244,7 +244,7 @@ def _opens_a_question(part: str) -> bool:
     if not first or first[0] not in QUESTION_OPENERS:
         return False
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
-    return first[0] not in _OK or (len(first) > 1 and first[1] in _OK_ASKS)
+    return first[0] not in _OK or (len(first) > 1 and (first[1] in _OK_ASKS or first[1] in QUESTION_OPENERS))
 
 
 _OK = frozenset({"ok", "okay"})
@@ -440,12 +440,17 @@ def lay_person_before(words: Sequence[str], start: int) -> bool:
     """Whether a statement at words[start] is said by or about someone named before it who is not a clinician
     (nor the speaker): "my mum said to keep moving" does not answer "has a doctor advised exercise?", and "my
     husband has a slipped disc" is not the speaker's diagnosis. "He" and "she" are most often the clinician."""
-    for word in reversed(words[:start]):
+    for word in reversed(words[max(0, start - _SUBJECT_REACH) : start]):
         if word in SELF:
             return False
         if word in _LAY_ADVISERS or word in ANIMALS:
             return True
     return False
+
+
+_SUBJECT_REACH = 3
+"""The subject of a statement stands this close before it ("my mum has told me", "my husband has a …"); a person
+named further back is not it ("my friend said to walk, not a doctor")."""
 
 
 def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
