@@ -21,7 +21,7 @@ from pathlib import Path
 from ._yamlnodes import Node, compose
 from .bot import Bot
 from .errors import KnowledgeError, Location
-from .knowledge import Entry, Flow, Variant
+from .knowledge import Entry, Flow, Step, Variant
 from .text import fold
 
 __all__ = ["NEAR_IDENTICAL", "Finding", "check", "check_file", "inspect_file", "quality"]
@@ -143,20 +143,12 @@ def _unreachable(bot: Bot) -> Iterator[Finding]:
         if flow is None:
             continue
         reached = _reachable(flow)
-        for step in flow.steps.values():
-            if step.id not in reached:
-                yield Finding(
-                    step.where,
-                    "warning",
-                    f"{entry.id}: follow-up step {step.id!r} is never reached from {flow.start!r}",
-                )
-        for variant in flow.variants.values():
-            if variant.id not in reached:
-                yield Finding(
-                    variant.where,
-                    "warning",
-                    f"{entry.id}: answer variant {variant.id!r} is never reached from {flow.start!r}",
-                )
+        parts: list[tuple[str, Step | Variant]] = [("follow-up step", s) for s in flow.steps.values()]
+        parts += [("answer variant", v) for v in flow.variants.values()]
+        for kind, part in parts:
+            if part.id not in reached:
+                message = f"{entry.id}: {kind} {part.id!r} is never reached from {flow.start!r}"
+                yield Finding(part.where, "warning", message)
 
 
 def _reachable(flow: Flow) -> set[str]:
