@@ -211,6 +211,17 @@ def corrects(words: Sequence[str]) -> bool:
     return has_phrase(words, _CORRECTING, 0, CORRECTION_WORDS)
 
 
+_THANKS_FOR = phrases(
+    "thank you for | thanks for | thank you so much for | thanks so much for | thank you very much for"
+    "| thanks very much for | many thanks for | cheers for | thanks a lot for | ty for | thx for"
+)
+
+
+def thanks_for(words: Sequence[str]) -> bool:
+    """Whether a message opens by thanking for something ("thank you for the guidance"): thanks, whatever for."""
+    return opens_with(words, _THANKS_FOR)
+
+
 def plays_down(words: Sequence[str]) -> bool:
     """Whether a message plays down or puts off a warning just given."""
     return has_phrase(words, _PLAYED_DOWN)
@@ -285,11 +296,14 @@ def follows_on(words: Sequence[str]) -> bool:
         start += 1
     if start and words[0] == "and" and start < len(words):
         return True  # "and acupuncture?"
-    return any(tuple(words[start : start + len(p)]) == p for p in _by_first_word_tuples(_FOLLOW_ON))
+    return opens_with(words, _FOLLOW_ON, start)
 
 
-def _by_first_word_tuples(phrases: Sequence[str]) -> list[tuple[str, ...]]:
-    return [p for group in _by_first_word(phrases).values() for p in group]
+def opens_with(words: Sequence[str], phrases: Sequence[str], start: int = 0) -> bool:
+    """Whether words[start:] begin with one of the phrases."""
+    if start >= len(words):
+        return False
+    return any(tuple(words[start : start + len(p)]) == p for p in _by_first_word(phrases).get(words[start], ()))
 
 
 def has_phrase(words: Sequence[str], phrases: Sequence[str], start: int = 0, end: int | None = None) -> bool:

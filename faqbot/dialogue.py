@@ -23,7 +23,7 @@ from .matcher import Candidate, Matcher
 from .patterns import PatternSet
 from .safety import SCREEN_CHARS, Referrals, Screen, ages_of, in_one_clause, match_negated, question_windows
 from .smalltalk import COURTESY
-from .state import MAX_AGE, MAX_AGES, MAX_OFFERED, Answered, Choice, FollowUp, State
+from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
 from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence, fold
 
 __all__ = ["Dialogue", "Reply", "ReplyKind"]
@@ -40,6 +40,8 @@ KEYWORDS = 4
 """A message of up to this many words that does not ask is a few keywords ("back pain exercise")."""
 KEYWORD_MARGIN = 0.1
 """For keywords, a runner-up within this share of the threshold of the best is close enough to ask about."""
+THANKS_FOR_WORDS = 12
+"""A message this short that opens with "thank you for" is thanks, whatever it thanks for."""
 _WHY = cues.phrases("why | how come | what do you mean | what does that mean | explain | how so | why not | really")
 _CONFUSED = cues.phrases(
     """what | huh | eh | pardon | sorry | come again | what do you mean | what does that mean | why | why do you ask
@@ -149,6 +151,11 @@ class _Turn:
     """Slots the message's statements give two values for: it answers none of them."""
 
     @property
+    def changed(self) -> set[str]:
+        """The slots whose earlier answer the message's statements change ("actually my physio did say so")."""
+        return {slot for slot, value in self.told.items() if self.before.slots.get(slot, value) != value}
+
+    @property
     def asks(self) -> bool:
         """Whether the message asks something (a question mark, or a question's first word)."""
         return any(s.asking for s in self.sentences)
@@ -190,9 +197,7 @@ class Dialogue:
         sentences = self._normaliser.sentences(text, SCREEN_CHARS)
         plain = [w for s in sentences for w in s.plain]
         words = [w for s in sentences for w in s.words]
-        ages = [age for age in ages_of(plain) if 0 <= age <= MAX_AGE]
-        if ages:  # remembered for a later "it only started last week"
-            state = state.replace(ages=tuple(ages[-MAX_AGES:]))
+        state = state.with_ages(ages_of(plain))  # remembered for a later "it only started last week"
         turn = _Turn(text, sentences, plain, words, state, state)
         for _name, handler in _HANDLERS:
             reply = handler(self, turn)
@@ -264,7 +269,7 @@ class Dialogue:
         depended on it is given again for the new situation.
         """
         self._note_statements(turn)
-        changed = {s for s, v in turn.told.items() if turn.before.slots.get(s, v) != v}
+        changed = turn.changed
         last = turn.before.last
         if turn.asks or last is None or isinstance(turn.before.pending, FollowUp):
             return None
@@ -337,8 +342,7 @@ class Dialogue:
         flow = entry.follow_up
         assert flow is not None
         self._note_statements(turn)
-        earlier = {s.slot for s in flow.steps.values()} - {step.slot}
-        changed = {s for s, v in turn.told.items() if s in earlier and turn.before.slots.get(s, v) != v}
+        changed = turn.changed & ({s.slot for s in flow.steps.values()} - {step.slot})
         changed = changed or self._taken_back(turn, entry, step.id)
         if not changed:
             return None
@@ -470,7 +474,7 @@ class Dialogue:
     def _find_smalltalk(self, turn: _Turn) -> Smalltalk | None:
         if not any(c.isalnum() for c in turn.text):
             return self._help
-        if not turn.asks and len(turn.plain) <= THANKS_FOR_WORDS and _thanks_for(turn.plain):
+        if not turn.asks and len(turn.plain) <= THANKS_FOR_WORDS and cues.thanks_for(turn.plain):
             return self._thanks  # "thank you for the guidance": thanks, whatever it is for
         if turn.asks and self._topical(turn):
             return None  # "thanks, can I still run?" is a question
@@ -731,21 +735,6 @@ class Dialogue:
             reminder = self._reminder(turn.state)
             markdown = f"{reminder}\n\n{markdown}" if reminder else markdown
         return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), **extra)
-
-
-_THANKS_FOR = tuple(
-    tuple(p.split())
-    for p in cues.phrases(
-        "thank you for | thanks for | thank you so much for | thanks so much for | thank you very much for"
-        "| thanks very much for | many thanks for | cheers for | thanks a lot for | ty for | thx for"
-    )
-)
-THANKS_FOR_WORDS = 12
-"""A message this short that opens with "thank you for" is thanks, whatever it thanks for."""
-
-
-def _thanks_for(words: Sequence[str]) -> bool:
-    return any(tuple(words[: len(phrase)]) == phrase for phrase in _THANKS_FOR)
 
 
 def _interrogatives(sentence: Sentence) -> list[tuple[int, int]]:

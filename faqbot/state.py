@@ -18,7 +18,7 @@ conversation. Version 1 states (before red flags were remembered) are read as ve
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -27,8 +27,6 @@ from .errors import FaqbotError
 from .knowledge import Entry, KnowledgeBase
 
 __all__ = [
-    "MAX_AGE",
-    "MAX_AGES",
     "MAX_OFFERED",
     "STATE_VERSION",
     "Answered",
@@ -144,6 +142,11 @@ class State:
 
     def with_slot(self, slot: str, value: str) -> State:
         return self.replace(slots={**self.slots, slot: value})
+
+    def with_ages(self, ages: Sequence[int]) -> State:
+        """The state remembering the ages a message gave (the last few that can be ages), or unchanged if none."""
+        kept = tuple(age for age in ages if 0 <= age <= MAX_AGE)[-MAX_AGES:]
+        return self.replace(ages=kept) if kept else self
 
     def to_json(self) -> dict[str, Any]:
         """A new plain dict each time: the caller may change it freely."""
