@@ -198,6 +198,22 @@ _PLAYED_DOWN = phrases(
 tomorrow"): after a red flag, these get the warning again, kindly."""
 
 
+_CARE = phrases(
+    """
+    doctor | doctors | gp | a e | a and e | er | hospital | ambulance | 999 | 111 | 911 | 112 | nhs | emergency
+    urgent | urgent care | walk in | appointment | appt | surgery | clinic | nurse | paramedic | call | ring | phone
+    wait | tonight | tomorrow | monday | weekend | drive | taxi | get checked | checked | see someone
+    """
+)
+"""Words of getting care (a doctor, A&E, an appointment, calling, waiting): after a red flag, a question with
+these is about the warning ("should I see a doctor first?", "can it wait till Monday?"), not the knowledge base."""
+
+
+def about_care(words: Sequence[str]) -> bool:
+    """Whether a message talks about getting medical care or putting it off."""
+    return has_phrase(words, _CARE)
+
+
 _CORRECTING = phrases(
     "actually | wait | sorry | oops | correction | i meant | i mean | my mistake | my bad | scratch that"
     "| on second thought | on second thoughts | come to think of it | thinking about it | now i think"

@@ -471,6 +471,27 @@ def test_after_a_warning_a_message_the_bot_cannot_answer_gets_the_warning_again(
     assert "Call 999" in reply.text and "Sorry, I can't answer" not in reply.text
 
 
+@pytest.mark.parametrize(
+    "message", ["and cycling, is that alright for now?", "and my walks, alright to keep doing them for now?"]
+)
+def test_after_a_warning_a_loosely_worded_exercise_question_is_answered_under_the_reminder(
+    bot: faqbot.Bot, message: str
+) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["fever"][0])
+    reply = session.ask(message)
+    assert reply.kind in ("answer", "follow_up", "clarify"), reply.text
+    assert reply.text.startswith("First, please get a fever or high temperature checked")
+
+
+@pytest.mark.parametrize("message", ["should I see my GP first?", "is it ok to drive myself to the hospital?"])
+def test_after_a_warning_a_question_about_getting_care_gets_the_warning_again(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["fever"][0])
+    reply = session.ask(message)
+    assert reply.kind == "urgent" and reply.tier == "urgent", reply.text
+
+
 def test_after_a_warning_a_short_question_is_not_read_in_the_earlier_answers_context(bot: faqbot.Bot) -> None:
     session = bot.session()
     assert session.ask("which exercises do you recommend for a bad back").kind == "answer"
