@@ -58,8 +58,12 @@ _INTERJECTION = re.compile(r"\b(no|nope|nah)\s*,", re.IGNORECASE)
 "no" does not negate what follows."""
 
 NEGATORS = frozenset("no not never without none nothing neither nor nobody zero".split())
-_NOT_A_DENIAL = frozenset("sure certain know understand explain why when let allow business whats".split())
-"""After a negator these make doubt, not denial: "not sure if it is numbness", "do not know why"."""
+_NOT_A_DENIAL = frozenset(
+    """sure certain know understand explain why when let allow business whats relief relieve relieves help helps
+    difference improvement ease eases easing better""".split()
+)
+"""After a negator these make doubt or persistence, not denial: "not sure if it is numbness", "do not know why",
+"zero relief lying down", "nothing helps"."""
 _ABILITY = frozenset(
     """feel feeling feelings sensation sense control move moving walk walking stand standing lift pee peeing wee
     weeing urinate go going hold stop tell notice empty pass urge wipe sit""".split()
@@ -214,6 +218,26 @@ def about_care(words: Sequence[str]) -> bool:
     return has_phrase(words, _CARE)
 
 
+_GETTING_CARE = phrases(
+    """
+    off to | on our way | on my way | on the way | heading to | heading in | heading there | going now | going in now
+    leaving now | we are going | i am going | i will go now | will go now | go now | calling now | calling them
+    ringing now | ringing them | phoning now | phoning them | will call now | will ring now | call now | ring now
+    called them | rang them | phoned them | called 999 | called 111 | rang 999 | rang 111 | called an ambulance
+    ambulance is coming | ambulance on its way | take me | taking me | drive me | driving me | run me | get me in
+    car keys | getting the car | getting my coat | getting her coat | getting his coat | booked | got an appointment
+    will do | doing that now | straight away | right away | right now | now then
+    """
+)
+"""What people say when they take a warning and go for care now ("we're off to A&E", "I'll get my son to drive
+me in"): the bot wishes them well instead of warning again."""
+
+
+def gets_care(words: Sequence[str]) -> bool:
+    """Whether a message says its writer is getting care now."""
+    return has_phrase(words, _GETTING_CARE)
+
+
 _CORRECTING = phrases(
     "actually | wait | sorry | oops | correction | i meant | i mean | my mistake | my bad | scratch that"
     "| on second thought | on second thoughts | come to think of it | thinking about it | now i think"
@@ -271,7 +295,9 @@ def _opens_a_question(part: str) -> bool:
     if not first or first[0] not in QUESTION_OPENERS:
         return False
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
-    return first[0] not in _OK or (len(first) > 1 and (first[1] in _OK_ASKS or first[1] in QUESTION_OPENERS))
+    return first[0] not in _OK or (
+        len(first) > 1 and first[1] not in _OK and (first[1] in _OK_ASKS or first[1] in QUESTION_OPENERS)
+    )  # "ok ok, I'll go" acknowledges twice
 
 
 _OK = frozenset({"ok", "okay"})
@@ -374,7 +400,8 @@ def negated(
         first, last = inside[0][0], inside[-1][1]
         starts = {s for s, _ in inside}
         for i in range(first, last):
-            denies = words[i] in NEGATORS and i not in matched and ({i + 1, i + 2} & starts)
+            reach = {i + 1, i + 2} if i + 2 < len(words) and words[i + 1] in _FILLER else {i + 1}
+            denies = words[i] in NEGATORS and i not in matched and (reach & starts)  # not "zero relief lying down"
             if denies and not _negates_ability(words, i, min(starts & {i + 1, i + 2})):
                 return True
     before = " " + " ".join(words[max(low, start - _HYPOTHETICAL_REACH) : start]) + " "

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from . import choices, cues, render, smalltalk
-from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step
+from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step, Tier
 from .matcher import Candidate, Matcher
 from .patterns import PatternSet
 from .safety import SCREEN_CHARS, Referrals, Screen, ages_of, in_one_clause, match_negated, question_windows
@@ -245,6 +245,16 @@ class Dialogue:
             return None  # "I'm fine now, so which exercises?" is a question: answered, with the reminder
         signs = [self._signs[s] for s in turn.state.flags]
         return self._urgent(turn, signs, restate=True)
+
+    def _care_accepted(self, turn: _Turn) -> Reply | None:
+        """After a red flag, "ok, we're off to A&E now, thanks" is wished well, not warned again."""
+        if not turn.state.flags:
+            return None
+        talk = self._smalltalk_intent(turn)
+        if not (talk is not None and talk.intent == "will_do") and (turn.asks or not cues.gets_care(turn.plain)):
+            return None
+        tier = self._tier([self._signs[s] for s in turn.state.flags])
+        return self._reply(ReplyKind.SMALLTALK, None, tier.accepted.rstrip(), (), turn)
 
     def _referral(self, turn: _Turn) -> Reply | None:
         """A medical topic the knowledge base does not cover, when the message asks about it.
@@ -716,8 +726,12 @@ class Dialogue:
         if not state.flags or self.kb.red_flags is None:
             return ""
         signs = [self._signs[s] for s in state.flags]
-        tier = self.kb.red_flags.tier("emergency" if any(s.tier == "emergency" for s in signs) else "urgent")
-        return tier.reminder.replace("{signs}", _join(s.label for s in signs))
+        return self._tier(signs).reminder.replace("{signs}", _join(s.label for s in signs))
+
+    def _tier(self, signs: Sequence[RedFlag]) -> Tier:
+        """The most serious tier among these signs'."""
+        assert self.kb.red_flags is not None
+        return self.kb.red_flags.tier("emergency" if any(s.tier == "emergency" for s in signs) else "urgent")
 
     def _with_suggestions(
         self, turn: _Turn, markdown: str, all_questions: bool, first: Sequence[str] = ()
@@ -779,6 +793,7 @@ def _join(labels: Sequence[str] | Any) -> str:
 _HANDLERS: list[tuple[str, _Handler]] = [
     ("red_flags", Dialogue._red_flags),
     ("played_down", Dialogue._played_down),
+    ("care_accepted", Dialogue._care_accepted),
     ("referral", Dialogue._referral),
     ("statements", Dialogue._statements_heard),
     ("pending_follow_up", Dialogue._pending_follow_up),

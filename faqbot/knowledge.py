@@ -45,6 +45,7 @@ MEMORY = Location("<memory>", 1)
 _SLUG = re.compile(r"[A-Za-z0-9_-]+")
 DEFAULT_FALLBACK = "Sorry, I can only answer the questions of this FAQ. You could ask:"
 DEFAULT_REMINDER = "**Please get {signs} checked first, as I said earlier.**"
+DEFAULT_ACCEPTED = "That's the right thing to do. Take care, and I hope it turns out to be nothing serious."
 BUILTIN_OPTIONS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
 
@@ -167,6 +168,8 @@ class Tier:
     """Starts later exercise replies of a conversation where a sign of this tier was raised."""
     restate: str = ""
     """Said when someone plays a raised sign down ("I'm fine now"); the tier's message when empty."""
+    accepted: str = DEFAULT_ACCEPTED
+    """Said when someone says they are getting care ("we're off to A&E", "ringing them now")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,12 +406,14 @@ def _tiers(node: Node) -> Mapping[str, Tier]:
     for name, value in node.pairs():
         if name not in TIERS:
             raise value.error(f"unknown tier {name!r} (tiers: {', '.join(TIERS)})")
-        f = value.fields({"message"}, {"call", "reminder", "restate"})
+        f = value.fields({"message"}, {"call", "reminder", "restate", "accepted"})
         calls = tuple(_call(item) for item in f["call"].items()) if "call" in f else ()
         reminder = optional(f, "reminder", Node.text, DEFAULT_REMINDER)
         if "{signs}" not in reminder:
             raise f["reminder"].error("a reminder must name the signs: put {signs} where they go")
-        found[name] = Tier(name, f["message"].text(), calls, reminder, optional(f, "restate", Node.text, ""))
+        restate = optional(f, "restate", Node.text, "")
+        accepted = optional(f, "accepted", Node.text, DEFAULT_ACCEPTED)
+        found[name] = Tier(name, f["message"].text(), calls, reminder, restate, accepted)
     if not found:
         raise node.error("no tiers (tiers: emergency, urgent)")
     return MappingProxyType({name: found[name] for name in TIERS if name in found})

@@ -49,6 +49,25 @@ _CONTRACTIONS = {
     "gonna": "going to",
     "wanna": "want to",
     "gotta": "got to",
+    # Text-speak and abbreviations: the words as they would be written out.
+    "m8": "mate",
+    "gr8": "great",
+    "l8r": "later",
+    "b4": "before",
+    "2day": "today",
+    "2moro": "tomorrow",
+    "2morrow": "tomorrow",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tomoz": "tomorrow",
+    "2nite": "tonight",
+    "wk": "week",
+    "wks": "weeks",
+    "mth": "month",
+    "mths": "months",
+    "cos": "because",
+    "coz": "because",
+    "cuz": "because",
     # Scots and northern English: the same words, spelled as said.
     "ah'm": "i am",
     "nae": "no",
@@ -220,12 +239,21 @@ def _split_numbers(text: str) -> str:
     return _NUMBER_UNIT.sub(" ", text)
 
 
+_STRAY_TO = re.compile(r"\b(cannot|could not|must not|should not) to\b")
+
+
+def _drop_stray_to(text: str) -> str:
+    """ "I cannot to hold it" → "I cannot hold it": a learner's "to" after a modal hides the phrase after it."""
+    return _STRAY_TO.sub(r"\1", text)
+
+
 _STEPS: list[tuple[str, Callable[[str], str]]] = [
     ("casefold", _nfkc_casefold),
     ("strip_accents", _strip_accents),
     ("drop_controls", _drop_controls),
     ("contractions", _expand_contractions),
     ("split_numbers", _split_numbers),
+    ("stray_to", _drop_stray_to),
 ]
 
 

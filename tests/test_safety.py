@@ -34,12 +34,18 @@ PHRASINGS = {
         "unexplained weight loss",
         "dropped 10kg for no reason",
     ],
-    "cancer": ["I had breast cancer five years ago", "history of prostate cancer", "I'm on chemo"],
+    "cancer": [
+        "I had breast cancer five years ago",
+        "history of prostate cancer",
+        "I'm on chemo",
+        "had lymphoma in my twenties, all clear now, is it worth telling someone about my back?",
+    ],
     "night-pain": [
         "the pain at night is unbearable",
         "it wakes me up every night",
         "can't sleep because of the pain",
         "constant and worst at nite",
+        "constant ache, zero relief lying down, far worse at night",  # "zero" denies the relief, not the sign
     ],
     "chest-pain": ["chest pain and back pain", "tightness in my chest", "pain in my chest"],
     "age": [
@@ -66,6 +72,9 @@ NOT_RED_FLAGS = [
     "my back is a bit worse at night",
     "a spasm makes standing up straight hard",
     "no numbness or tingling down below",
+    "thinking of getting a different saddle for my bike",
+    "lost some weight after cutting out sugar",
+    "someone reversed into our parked car, nobody was in it",
     "I haven't lost control of my bladder",
     "I had a fever last week but it's gone now",
     "I'm 65 and have had a bad back for 30 years",

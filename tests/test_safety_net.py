@@ -492,6 +492,23 @@ def test_after_a_warning_a_question_about_getting_care_gets_the_warning_again(bo
     assert reply.kind == "urgent" and reply.tier == "urgent", reply.text
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["ok ok, my partner will drive me in now", "right, calling them now. thanks", "we're on our way", "will do"],
+)
+def test_after_a_warning_going_for_care_is_wished_well_not_warned_again(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["both-legs"][0])
+    reply = session.ask(message)
+    assert reply.kind == "smalltalk" and "the right thing to do" in reply.text and "999" in reply.text
+    assert session.state["flags"] == ["both-legs"]  # still remembered
+    assert session.ask("I'll call them tomorrow").kind == "urgent"  # putting it off is not going
+
+
+def test_without_a_warning_going_somewhere_is_no_smalltalk_about_care(bot: faqbot.Bot) -> None:
+    assert "the right thing to do" not in bot.session().ask("I'm on my way to the gym, is that ok?").text
+
+
 def test_after_a_warning_a_short_question_is_not_read_in_the_earlier_answers_context(bot: faqbot.Bot) -> None:
     session = bot.session()
     assert session.ask("which exercises do you recommend for a bad back").kind == "answer"

@@ -22,6 +22,8 @@ from faqbot.text import Normaliser, fold, stem
         ("ah'm fair done in meself", "i am fair done in myself"),
         ("feelin' nothin, tryin walkin", "feeling nothing trying walking"),  # a dropped g put back
         ("begin again, thin cabin, within", "begin again thin cabin within"),  # but only where it was dropped
+        ("thx m8, c u 2moro, hurt 3 wks cos of work", "thx mate c u tomorrow hurt 3 weeks because of work"),
+        ("I cannot to hold it, can't to walk", "i cannot hold it cannot walk"),  # a learner's stray "to"
     ],
 )
 def test_fold(text: str, expected: str) -> None:
