@@ -238,6 +238,16 @@ def gets_care(words: Sequence[str]) -> bool:
     return has_phrase(words, _GETTING_CARE)
 
 
+_IN_GENERAL = phrases(
+    "in general | generally | general question | in theory | not for me | not about me | for anyone | most people"
+)
+
+
+def in_general(words: Sequence[str]) -> bool:
+    """Whether a message says it asks in general, not about the writer's own situation."""
+    return has_phrase(words, _IN_GENERAL)
+
+
 _CORRECTING = phrases(
     "actually | wait | sorry | oops | correction | i meant | i mean | my mistake | my bad | scratch that"
     "| on second thought | on second thoughts | come to think of it | thinking about it | now i think"

@@ -263,13 +263,26 @@ class Dialogue:
         exercises do you recommend?") does not take the question over.
         """
         answering = isinstance(turn.state.pending, FollowUp) and not turn.asks
-        found = self._referrals.find(turn.sentences, answering)
+        found = self._referrals.find(turn.sentences, answering) or self._still_referred(turn)
         if not found:
             return None
         referral: Referral = found[0]
+        if not cues.on_behalf(turn.plain):  # "my wife is pregnant" does not make "and can I run?" about her
+            kept = [r.id for r in found if r.when == "throughout" and r.id not in turn.state.referred]
+            turn.state = turn.state.replace(referred=turn.state.referred + tuple(kept))
         self._note_statements(turn)
         markdown, options = self._keep_pending_question(turn, referral.reply.rstrip(), ())
         return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn, referral=referral.id)
+
+    def _still_referred(self, turn: _Turn) -> list[Referral]:
+        """A topic that changes every answer, mentioned earlier ("I'm 30 weeks pregnant"), still applies to a
+        later message about the person's back or exercise ("so is swimming ok?"), until one asks in general."""
+        if cues.in_general(turn.plain):
+            turn.state = turn.state.replace(referred=())  # asked to hear it in general: so the rest goes
+            return []
+        if not turn.state.referred or not self._topical(turn):
+            return []
+        return [r for r in self.kb.referrals if r.id in turn.state.referred]
 
     def _statements_heard(self, turn: _Turn) -> Reply | None:
         """Slots filled by what the message states, in any turn; a changed answer re-answers its question.

@@ -44,6 +44,8 @@ __all__ = [
 MEMORY = Location("<memory>", 1)
 _SLUG = re.compile(r"[A-Za-z0-9_-]+")
 DEFAULT_FALLBACK = "Sorry, I can only answer the questions of this FAQ. You could ask:"
+WHEN = ("asked", "topic", "mentioned", "throughout")
+"""When a referral applies (`Referral.when`)."""
 DEFAULT_REMINDER = "**Please get {signs} checked first, as I said earlier.**"
 DEFAULT_ACCEPTED = "That's the right thing to do. Take care, and I hope it turns out to be nothing serious."
 BUILTIN_OPTIONS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
@@ -199,7 +201,9 @@ class Referral:
     """(under, over): a message giving an age below `under` or above `over` is referred too (a child's back)."""
     when: str = "asked"
     """"asked": only a question about the topic is referred; "topic": also a question that names nothing of its
-    own after the topic was mentioned ("my neck hurts. Which exercises?"); "mentioned": any mention (pregnancy)."""
+    own after the topic was mentioned ("my neck hurts. Which exercises?"); "mentioned": any mention (an
+    operation); "throughout": any mention, and then every later message of the conversation about the person's
+    back or exercise (a pregnancy), unless it asks in general."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,8 +477,8 @@ def _referrals(node: Node) -> tuple[Referral, ...]:
     for item in node.items():
         f = item.fields({"id", "label", "patterns", "reply"}, {"unless", "age", "when"})
         when = optional(f, "when", Node.word, "asked")
-        if when not in ("asked", "topic", "mentioned"):
-            raise f["when"].error(f"expected asked, topic or mentioned, got {when!r}")
+        if when not in WHEN:
+            raise f["when"].error(f"expected {', '.join(WHEN[:-1])} or {WHEN[-1]}, got {when!r}")
         found.append(
             Referral(
                 id=_slug(f["id"]),

@@ -126,7 +126,7 @@ class Referrals:
         self._referrals = tuple(referrals)
         self._patterns = PatternSet([r.patterns for r in self._referrals], normaliser, vocabulary)
         self._unless = PatternSet([r.unless for r in self._referrals], Normaliser(), vocabulary)
-        self._anywhere = {n for n, r in enumerate(self._referrals) if r.when == "mentioned"}
+        self._anywhere = {n for n, r in enumerate(self._referrals) if r.when in ("mentioned", "throughout")}
         self._topics = {n for n, r in enumerate(self._referrals) if r.when == "topic"}
 
     def find(self, sentences: Sequence[Sentence], answering: bool = False) -> list[Referral]:

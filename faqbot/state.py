@@ -12,7 +12,8 @@ conversation. Version 1 states (before red flags were remembered) are read as ve
      "flags": ["fever"],                                      # red-flag signs raised, in order
      "last": {"entry": "...", "variant": "..." | null} | null,  # the answer given last
      "conversation": "9f1c2b7e4a5d6c80",                      # optional: a random id, when a log is kept
-     "ages": [9]}                                             # optional: the age the conversation gave
+     "ages": [9],                                             # optional: the age the conversation gave
+     "referred": ["pregnancy"]}                               # optional: topics that change every answer
 """
 
 from __future__ import annotations
@@ -135,6 +136,9 @@ class State:
     """The ages last given for the person whose back this is about ("my daughter is 9"): a later "it only
     started last week" is new pain at that age."""
 
+    referred: tuple[str, ...] = ()
+    """Referral topics mentioned that change every later answer ("I'm 30 weeks pregnant"), in order."""
+
     def replace(self, **changes: Any) -> State:
         if "slots" in changes:
             changes["slots"] = MappingProxyType(dict(changes["slots"]))
@@ -161,6 +165,8 @@ class State:
             data["conversation"] = self.conversation
         if self.ages:
             data["ages"] = list(self.ages)
+        if self.referred:
+            data["referred"] = list(self.referred)
         return data
 
     @classmethod
@@ -174,8 +180,8 @@ class State:
         if version == 1:
             _keys(data, "state", {"version", "slots", "pending"})
             data = {**data, "flags": [], "last": None}
-        data = {"conversation": "", "ages": [], **data}
-        _keys(data, "state", {"version", "slots", "pending", "flags", "last", "conversation", "ages"})
+        data = {"conversation": "", "ages": [], "referred": [], **data}
+        _keys(data, "state", {"version", "slots", "pending", "flags", "last", "conversation", "ages", "referred"})
         return cls(
             slots=MappingProxyType(_slots(kb, data["slots"])),
             pending=_pending(kb, data["pending"]),
@@ -183,6 +189,7 @@ class State:
             last=None if data["last"] is None else Answered.from_json(kb, data["last"], "state.last"),
             conversation=_conversation(data["conversation"]),
             ages=_ages(data["ages"]),
+            referred=_ids(data["referred"], [r.id for r in kb.referrals], "state.referred", "referral topic"),
         )
 
 
@@ -234,14 +241,19 @@ def _pending(kb: KnowledgeBase, pending: Any) -> Pending:
 
 def _flags(kb: KnowledgeBase, flags: Any) -> tuple[str, ...]:
     known = [s.id for s in kb.red_flags.signs] if kb.red_flags else []
-    if not isinstance(flags, list) or len(flags) > len(known):
-        raise StateError(f"state.flags: expected a list of at most {len(known)} red-flag sign ids")
-    for flag in flags:
-        if not isinstance(flag, str) or flag not in known:
-            raise StateError(f"state.flags: unknown red-flag sign {_show(flag)}")
-    if len(set(flags)) != len(flags):
-        raise StateError("state.flags: a sign is listed twice")
-    return tuple(flags)
+    return _ids(flags, known, "state.flags", "red-flag sign")
+
+
+def _ids(value: Any, known: Sequence[str], name: str, what: str) -> tuple[str, ...]:
+    """A list of distinct ids of things this knowledge base has (red-flag signs, referral topics)."""
+    if not isinstance(value, list) or len(value) > len(known):
+        raise StateError(f"{name}: expected a list of at most {len(known)} {what} ids")
+    for item in value:
+        if not isinstance(item, str) or item not in known:
+            raise StateError(f"{name}: unknown {what} {_show(item)}")
+    if len(set(value)) != len(value):
+        raise StateError(f"{name}: a {what} is listed twice")
+    return tuple(value)
 
 
 def _entry(kb: KnowledgeBase, entry_id: Any, name: str) -> Entry:

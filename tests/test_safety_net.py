@@ -407,6 +407,33 @@ def test_a_referral_during_a_follow_up_keeps_the_question_open(bot: faqbot.Bot) 
     assert session.ask("no").entry_id == "exercise-when-in-pain"
 
 
+def test_a_pregnancy_mentioned_once_applies_to_what_is_asked_after_it(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask("I'm 24 weeks pregnant").referral == "pregnancy"
+    assert session.state["referred"] == ["pregnancy"]
+    later = session.ask("so can I still go running?")
+    assert later.kind == "fallback" and later.referral == "pregnancy" and "midwife" in later.text
+    assert session.ask("thanks").kind == "smalltalk"  # courtesy is not about the back
+    general = session.ask("ok, in general then, what exercises do you recommend for back pain?")
+    assert general.kind == "answer" and general.entry_id == "recommended-exercises"
+    assert "referred" not in session.state  # asked in general: the rest is answered as asked
+    after = session.ask("and is there anything I should avoid?")
+    assert after.kind == "answer" and after.referral is None
+
+
+def test_someone_elses_pregnancy_does_not_refer_the_writers_own_questions(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask("my wife is 6 months pregnant and her back aches, can she exercise?").referral == "pregnancy"
+    reply = session.ask("and me, I have back pain too, can I exercise when it hurts?")
+    assert reply.kind == "follow_up" and reply.entry_id == "exercise-when-in-pain"
+
+
+def test_an_operation_mentioned_once_is_not_remembered(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask("my surgeon suggested an epidural injection, should I have it?").referral == "surgery"
+    assert session.ask("if exercises are causing pain should I stop?").entry_id == "stop-if-painful"
+
+
 # -- the blind sets: first message and mid-conversation ------------------------------------------------
 
 

@@ -64,7 +64,15 @@ def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> 
         ),
         (
             {"version": 2, "slots": {}, "pending": None, "flags": ["fever", "fever"], "last": None},
-            "state.flags: a sign is listed twice",
+            "state.flags: a red-flag sign is listed twice",
+        ),
+        (
+            {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "referred": ["knitting"]},
+            "state.referred: unknown referral topic 'knitting'",
+        ),
+        (
+            {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "referred": "pregnancy"},
+            "state.referred: expected a list of at most 6 referral topic ids",
         ),
         (
             {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "ages": [9, "ten"]},
