@@ -275,7 +275,7 @@ class Matcher:
                     postings[term] = [p]
                 else:
                     found.append(p)
-            self._phrasings.append(_Phrasing(entry, text, " ".join(sorted(words)), not NEGATIONS.isdisjoint(words)))
+            self._phrasings.append(_Phrasing(entry, text, " ".join(sorted(words)), _negates(words)))
             self._masses.append(sum(idf[t] for t in terms))
         self._postings: dict[str, array[int]] = {term: array("I", ps) for term, ps in postings.items()}  # compact
         self._share = self._shares(terms_of)
@@ -409,7 +409,7 @@ class Matcher:
         support = 1 / (self._rarest * w.support_cap)
         by_entry: dict[int, list[tuple[float, int]]] = {}
         # Only a short message is read as negated: in a story, "no fever, no numbness" is not the question.
-        negated = len(words) <= NEGATED_WORDS and not NEGATIONS.isdisjoint(words)
+        negated = len(words) <= NEGATED_WORDS and _negates(words)
         for _, ratio, i in similar:
             f1, p, shared = shortlist[i]
             entry = phrasings[i].entry
@@ -526,6 +526,11 @@ class Matcher:
             best.append((-score, entry, found[0][1]))
         best.sort()  # best first; equal scores: first entry
         return [Candidate(self._ids[e], round(-100 * s, 2), self._phrasings[p].text) for s, e, p in best[:limit]]
+
+
+def _negates(words: Sequence[str]) -> bool:
+    """Whether a wording says "not", "no"… other than as "or not" ("can I run or not?" asks the positive)."""
+    return any(w in NEGATIONS and (i == 0 or words[i - 1] != "or") for i, w in enumerate(words))
 
 
 def _laid_end_to_end(lists: Sequence[Sequence[int]]) -> tuple[array[int], array[int]]:

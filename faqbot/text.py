@@ -133,6 +133,7 @@ CHATTER = frozenset(
     """
 honestly basically literally actually really pretty quite totally seriously genuinely definitely probably
 maybe perhaps lol haha pls plz thx tbh btw imo fyi omg hmm hm mmm yeah yep yes nope nah ah oh hiya cheers
+yo bro bruh dude fam innit tho ya yall lmao lmfao rofl ngl tbf smh ffs jeez gosh ugh argh ow ouch oof eh erm
 thing things stuff someone somebody something anything everything nothing anyone anybody everyone everybody
 thought think thinking wondering wonder wondered guess reckon suppose hoping hope hoped curious asking ask
 asked question questions quick help wanted want wants wanting need needs needed like liked love loved

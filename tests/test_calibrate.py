@@ -114,6 +114,14 @@ def test_a_negated_message_does_not_score_like_the_question(write_kb: WriteKb) -
     positive = bot.matcher.rank("join contest")[0].score
     assert bot.matcher.rank("not join contest")[0].score < 0.7 * positive
     assert bot.matcher.rank("no cancellation")[0].score < 0.7 * bot.matcher.rank("cancellation")[0].score
+    assert bot.matcher.rank("join contest or not")[0].score > 0.9 * positive  # "or not" asks the positive
+
+
+def test_slang_fillers_barely_count_against_a_match(bot: faqbot.Bot) -> None:
+    plain = bot.matcher.rank("can i lift weights with lower back pain")[0]
+    slangy = bot.matcher.rank("yo bro can i lift weights with lower back pain tho")[0]
+    assert slangy.entry_id == plain.entry_id == "exercise-when-in-pain"
+    assert slangy.score > 0.85 * plain.score
 
 
 def test_check_reports_the_calibration(tmp_path: Path) -> None:
