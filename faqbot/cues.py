@@ -248,6 +248,19 @@ def in_general(words: Sequence[str]) -> bool:
     return has_phrase(words, _IN_GENERAL)
 
 
+_SIGN_OFFS = phrases(
+    """
+    yours faithfully | yours sincerely | yours truly | yours respectfully | kind regards | kindest regards
+    best regards | warm regards | warmest regards | regards | best wishes | with thanks | sincerely | respectfully
+    """
+)
+
+
+def signs_off(words: Sequence[str]) -> bool:
+    """Whether a sentence opens a letter's sign-off ("Yours faithfully, Margaret Pryce")."""
+    return opens_with(words, _SIGN_OFFS)
+
+
 _CORRECTING = phrases(
     "actually | wait | sorry | oops | correction | i meant | i mean | my mistake | my bad | scratch that"
     "| on second thought | on second thoughts | come to think of it | thinking about it | now i think"

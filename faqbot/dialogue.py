@@ -194,7 +194,7 @@ class Dialogue:
     # -- entry point ---------------------------------------------------------------------------------
 
     def respond(self, text: str, state: State) -> Reply:
-        sentences = self._normaliser.sentences(text, SCREEN_CHARS)
+        sentences = _unsigned(self._normaliser.sentences(text, SCREEN_CHARS))
         plain = [w for s in sentences for w in s.plain]
         words = [w for s in sentences for w in s.words]
         state = state.with_ages(ages_of(plain))  # remembered for a later "it only started last week"
@@ -780,6 +780,14 @@ class Dialogue:
             reminder = self._reminder(turn.state)
             markdown = f"{reminder}\n\n{markdown}" if reminder else markdown
         return Reply(kind, entry_id, markdown, options, turn.state, tuple(turn.candidates or ()), **extra)
+
+
+def _unsigned(sentences: list[Sentence]) -> list[Sentence]:
+    """A letter without its sign-off and name ("Yours faithfully, Margaret Pryce (Mrs)"): a name is no topic."""
+    for n, sentence in enumerate(sentences[1:], 1):
+        if cues.signs_off(sentence.plain):
+            return sentences[:n]
+    return sentences
 
 
 def _interrogatives(sentence: Sentence) -> list[tuple[int, int]]:

@@ -94,7 +94,7 @@ GENERIC: dict[str, tuple[str, str]] = {
 COURTESY = frozenset(
     """very much so lot lots loads really mate love dear x xx xxx guys all again anyway for that this the it
     your you u ur me just oh well then now please pls plz lol haha xd bot buddy pal sir madam maam folks
-    and though tho man bro dude""".split()
+    and though tho man bro dude kindly heaps muchly tons""".split()
 )
 """Words small talk may come with ("thanks a lot mate x") without becoming something else."""
 
