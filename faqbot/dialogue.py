@@ -243,17 +243,17 @@ class Dialogue:
             return None
         if turn.asks and self._confident(turn):
             return None  # "I'm fine now, so which exercises?" is a question: answered, with the reminder
-        signs = [self._signs[s] for s in turn.state.flags]
-        return self._urgent(turn, signs, restate=True)
+        return self._urgent(turn, self._raised(turn.state), restate=True)
 
     def _care_accepted(self, turn: _Turn) -> Reply | None:
         """After a red flag, "ok, we're off to A&E now, thanks" is wished well, not warned again."""
         if not turn.state.flags:
             return None
         talk = self._smalltalk_intent(turn)
-        if not (talk is not None and talk.intent == "will_do") and (turn.asks or not cues.gets_care(turn.plain)):
+        going = (talk is not None and talk.intent == "will_do") or (not turn.asks and cues.gets_care(turn.plain))
+        if not going:
             return None
-        tier = self._tier([self._signs[s] for s in turn.state.flags])
+        tier = self._tier(self._raised(turn.state))
         return self._reply(ReplyKind.SMALLTALK, None, tier.accepted.rstrip(), (), turn)
 
     def _referral(self, turn: _Turn) -> Reply | None:
@@ -624,7 +624,7 @@ class Dialogue:
         if turn.state.flags:
             if self._asks_the_knowledge_base(turn):
                 return self._start(turn, self.kb.by_id[self._near(turn)[0]])
-            return self._urgent(turn, [self._signs[s] for s in turn.state.flags])
+            return self._urgent(turn, self._raised(turn.state))
         markdown, options = self._with_suggestions(
             turn, self.kb.fallback.rstrip(), all_questions=False, first=self._near(turn)
         )
@@ -738,11 +738,15 @@ class Dialogue:
         """The reminder that starts exercise replies once a red flag was raised in this conversation."""
         if not state.flags or self.kb.red_flags is None:
             return ""
-        signs = [self._signs[s] for s in state.flags]
+        signs = self._raised(state)
         return self._tier(signs).reminder.replace("{signs}", _join(s.label for s in signs))
 
+    def _raised(self, state: State) -> list[RedFlag]:
+        """The red-flag signs raised so far in the conversation."""
+        return [self._signs[s] for s in state.flags]
+
     def _tier(self, signs: Sequence[RedFlag]) -> Tier:
-        """The most serious tier among these signs'."""
+        """The most serious tier among these signs."""
         assert self.kb.red_flags is not None
         return self.kb.red_flags.tier("emergency" if any(s.tier == "emergency" for s in signs) else "urgent")
 
