@@ -425,7 +425,7 @@ def negated(
         for i in range(first, last):
             reach = {i + 1, i + 2} if i + 2 < len(words) and words[i + 1] in _FILLER else {i + 1}
             denies = words[i] in NEGATORS and i not in matched and (reach & starts)  # not "zero relief lying down"
-            if denies and not _negates_ability(words, i, min(starts & {i + 1, i + 2})):
+            if denies and not _negates_ability(words, i, min(reach & starts)):
                 return True
     before = " " + " ".join(words[max(low, start - _HYPOTHETICAL_REACH) : start]) + " "
     if any(f" {phrase} " in before for phrase in _HYPOTHETICAL):

@@ -621,28 +621,22 @@ class Dialogue:
         growing pains") gets the warning again instead: it is most likely about the warning. A question in the
         knowledge base's words that comes near one of its questions ("is walking alright in the meantime?") is
         answered, under the reminder: repeating the warning would leave it unanswered."""
+        near = [c.entry_id for c in self.ranked(turn) if c.score >= NEAR * self._threshold(turn)]
         if turn.state.flags:
-            if self._asks_the_knowledge_base(turn):
-                return self._start(turn, self.kb.by_id[self._near(turn)[0]])
+            if near and self._asks_the_knowledge_base(turn):
+                return self._start(turn, self.kb.by_id[near[0]])
             return self._urgent(turn, self._raised(turn.state))
-        markdown, options = self._with_suggestions(
-            turn, self.kb.fallback.rstrip(), all_questions=False, first=self._near(turn)
-        )
+        markdown, options = self._with_suggestions(turn, self.kb.fallback.rstrip(), all_questions=False, first=near)
         markdown, options = self._keep_pending_question(turn, markdown, options)
         return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn)
 
     def _asks_the_knowledge_base(self, turn: _Turn) -> bool:
-        """Whether a question that fell short of the threshold is still about the knowledge base, not about
-        getting care: it comes near a question, most of its words are the knowledge base's own, and it says
-        nothing of doctors, A&E or waiting."""
-        if not turn.asks or not self._near(turn) or cues.about_care(turn.plain):
+        """Whether a question that came near one of the knowledge base's is about it, not about getting care:
+        most of its words are the knowledge base's own, and it says nothing of doctors, A&E or waiting."""
+        if not turn.asks or cues.about_care(turn.plain):
             return False
         known, unknown = self._matcher.coverage(turn.words)
         return known > unknown
-
-    def _near(self, turn: _Turn) -> list[str]:
-        """The entries that came near the threshold, best first (what a fallback offers)."""
-        return [c.entry_id for c in self.ranked(turn) if c.score >= NEAR * self._threshold(turn)]
 
     # -- flows and answers ---------------------------------------------------------------------------
 
