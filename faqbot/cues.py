@@ -24,6 +24,7 @@ __all__ = [
     "chunks",
     "consume",
     "denied_later",
+    "dismisses",
     "follows_on",
     "has_phrase",
     "in_the_past",
@@ -35,6 +36,7 @@ __all__ = [
     "positions",
     "sentences",
     "someone_else",
+    "supposes",
 ]
 
 
@@ -185,21 +187,33 @@ _NOT_AN_AGE = frozenset(
 )
 
 
-_PLAYED_DOWN = phrases(
+_DISMISSED = phrases(
     """
     fine now | i am fine | i feel fine | i am ok | i am okay | i am alright | i am all right | i am right | feel ok
     feel okay | feel better | feeling better | better now | all good | it is fine | its fine | probably nothing
     it is nothing | nothing serious | not serious | nothing to worry | no big deal | not that bad | not so bad
     not too bad | probably just | just a cold | only a | it is just | i will be fine | will be fine | be right
-    overreacting | over reacting | exaggerating | do not worry | not worried | not going to | no need | do not need
-    i doubt | went away | has gone | gone now | passed now | wait and see | see how it goes | tomorrow | later
-    next week | after the weekend | in a few days | when i can | cannot be bothered | not bothered | it is ok
-    it is okay | it is alright | i am good | he is fine | she is fine | they are fine | only small
-    only a small | only a little | just a little | only mild | not much pain
+    overreacting | over reacting | exaggerating | do not worry | not worried | i doubt | went away | has gone
+    gone now | passed now | it is ok | it is okay | it is alright | i am good | he is fine | she is fine
+    they are fine | only small | only a small | only a little | just a little | only mild | not much pain
+    i think it is because | it is because | probably because | must be | it is from | probably from | just from
+    only from | it is only | it was only | nothing but | not going to | no need | do not need | cannot be bothered
+    not bothered | do not want to bother | rather not bother | not want to bother | not bother | waste their time
+    wasting their time | waste of time | too busy | so busy
     """
 )
-"""What people say to play a warning down or put it off ("I'm fine now", "probably just a cold", "I'll call
-tomorrow"): after a red flag, these get the warning again, kindly."""
+"""What people say to dismiss a warning as nothing, or care as not worth it ("I'm fine now", "probably just a
+cold", "I'd rather not bother the doctor")."""
+
+_PUT_OFF = phrases(
+    """
+    wait and see | see how it goes | tomorrow | later | next week | after the weekend | in a few days | when i can
+    in the morning | the morn | first thing | give it a few days | give it a day | give it a week
+    """
+)
+"""What people say to put care off ("I'll call tomorrow", "I'll see how it goes")."""
+
+_PLAYED_DOWN = _DISMISSED + _PUT_OFF
 
 
 _CARE = phrases(
@@ -226,7 +240,10 @@ _GETTING_CARE = phrases(
     called them | rang them | phoned them | called 999 | called 111 | rang 999 | rang 111 | called an ambulance
     ambulance is coming | ambulance on its way | take me | taking me | drive me | driving me | run me | get me in
     car keys | getting the car | getting my coat | getting her coat | getting his coat | booked | got an appointment
-    will do | doing that now | straight away | right away | right now | now then
+    will do | doing that now | straight away | right away | right now | now then | make an appointment
+    making an appointment | book an appointment | booking an appointment | get an appointment | book in | booking in
+    get booked in | get seen | get him seen | get her seen | get it seen | get it checked | get checked | go today
+    see them today | see a doctor today | this afternoon | this evening | tonight
     """
 )
 """What people say when they take a warning and go for care now ("we're off to A&E", "I'll get my son to drive
@@ -288,6 +305,12 @@ def thanks_for(words: Sequence[str]) -> bool:
 def plays_down(words: Sequence[str]) -> bool:
     """Whether a message plays down or puts off a warning just given."""
     return has_phrase(words, _PLAYED_DOWN)
+
+
+def dismisses(words: Sequence[str]) -> bool:
+    """Whether a message dismisses a warning ("probably just a cold", "I don't want to waste their time"), rather
+    than putting care off till later."""
+    return has_phrase(words, _DISMISSED)
 
 
 def sentences(text: str) -> list[str]:
@@ -353,12 +376,27 @@ _FOLLOW_ON = phrases(
 )
 
 
-def follows_on(words: Sequence[str]) -> bool:
-    """Whether a message continues the question under discussion: "what about swimming?", "and if it hurts?",
-    "wait, how about yoga" (its opening words, after fillers like "oh" and "so")."""
+_SUPPOSING = phrases("what if | if")
+
+
+def _past_fillers(words: Sequence[str]) -> int:
+    """Where a message's words start after its opening fillers ("oh", "so", "and")."""
     start = 0
     while start < len(words) and words[start] in _FOLLOW_ON_FILLERS:
         start += 1
+    return start
+
+
+def supposes(words: Sequence[str]) -> bool:
+    """Whether a follow-on adds a condition ("and if it hurts?", "what if I overdo it?"): a new question, where
+    "what about swimming?" puts a new topic into the question under discussion."""
+    return opens_with(words, _SUPPOSING, _past_fillers(words))
+
+
+def follows_on(words: Sequence[str]) -> bool:
+    """Whether a message continues the question under discussion: "what about swimming?", "and if it hurts?",
+    "wait, how about yoga" (its opening words, after fillers like "oh" and "so")."""
+    start = _past_fillers(words)
     if start and words[0] == "and" and start < len(words):
         return True  # "and acupuncture?"
     return opens_with(words, _FOLLOW_ON, start)

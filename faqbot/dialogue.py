@@ -30,8 +30,6 @@ __all__ = ["Dialogue", "Reply", "ReplyKind"]
 
 NEAR = 0.6
 """A fallback offers the entries that scored at least this share of the threshold first."""
-LONG_MESSAGE = 20
-"""Messages longer than this many words are matched on their question too (the story around it is context)."""
 CONTEXT_WORDS = 8
 """Messages up to this many words, right after an answer, may be read in that answer's context."""
 FOLLOW_ON_WORDS = 4
@@ -206,7 +204,7 @@ class Dialogue:
         raise AssertionError("the fallback handler always replies")
 
     def ranked(self, turn: _Turn) -> list[Candidate]:
-        """The matcher's ranking for the message, read for its question (`_question_words`) when it is long."""
+        """The matcher's ranking for the message, or for its question (`_question_words`) if that matches better."""
         if turn.candidates is None:
             ranking = self._matcher.rank_words(turn.words, limit=3)
             question = self._question_words(turn)
@@ -218,9 +216,9 @@ class Dialogue:
         return turn.candidates
 
     def _question_words(self, turn: _Turn) -> list[str]:
-        """In a long message (a story ending in a question), the words of the parts that ask."""
-        if len(turn.words) <= LONG_MESSAGE:
-            return []
+        """The words of the parts of a message that ask: a story ending in a question, or a short one such as
+        "I'll ring the GP tomorrow. In the meantime, what exercises do you recommend?", is matched on its question
+        too, since the rest can only dilute it."""
         windows = question_windows(turn.sentences)
         words = [w for sentence, low, high in windows for w in sentence.words[low:high]]
         return words if len(words) < len(turn.words) else []
@@ -238,11 +236,12 @@ class Dialogue:
         return self._urgent(turn, signs)
 
     def _played_down(self, turn: _Turn) -> Reply | None:
-        """After a red flag, "I'm fine now" or "I'll call tomorrow" gets the warning again, kindly."""
+        """After a red flag, "I'm fine now" or "I'll call tomorrow" gets the warning again, kindly; so does a question
+        that dismisses the sign on the way ("probably just knackered, what stretches are ok?"): safety first."""
         if not turn.state.flags or not cues.plays_down(turn.plain):
             return None
-        if turn.asks and self._confident(turn):
-            return None  # "I'm fine now, so which exercises?" is a question: answered, with the reminder
+        if turn.asks and self._confident(turn) and not cues.dismisses(turn.plain):
+            return None  # "I'll ring tomorrow; in the meantime which exercises?" is answered, under the reminder
         return self._urgent(turn, self._raised(turn.state), restate=True)
 
     def _care_accepted(self, turn: _Turn) -> Reply | None:
@@ -535,7 +534,9 @@ class Dialogue:
     def _match(self, turn: _Turn) -> Reply | None:
         ranked = self.ranked(turn)
         threshold = self._threshold(turn)
-        if cues.follows_on(turn.plain):  # "what about swimming?" is about the question under discussion
+        if cues.follows_on(turn.plain) and not (cues.supposes(turn.plain) and self._confident(turn)):
+            # "what about swimming?" is about the question under discussion; "and if it hurts?", when it is
+            # clear alone, asks a question of its own
             ranked = self._in_context(turn) or ranked
         if not ranked or ranked[0].score < threshold:
             ranked = self._in_context(turn, unmatched=True)
@@ -594,12 +595,24 @@ class Dialogue:
             known, unknown = self._matcher.coverage(turn.words)
             if unknown > known:
                 return []  # "where can I buy a good mattress?" is about something the knowledge base never names
+        alone = self.ranked(turn)
         context = self._normaliser.words(self.kb.by_id[current].question)
         ranked = self._matcher.rank_words([*turn.words, *context], limit=3)
         if not ranked or ranked[0].score < self._base_threshold:
             return []
-        turn.candidates = ranked
-        return ranked
+        turn.candidates = self._own_first(ranked, alone, current)
+        return turn.candidates
+
+    def _own_first(self, ranked: list[Candidate], alone: list[Candidate], current: str) -> list[Candidate]:
+        """The context fills in what a short message leaves out; it does not outvote what the message itself
+        clearly points to: "which asanas should I avoid then?" after an answer about exercising in pain is
+        about what to avoid, though the question under discussion's words lean the other way."""
+        if not alone or alone[0].entry_id == current or alone[0].score < NEAR * self._base_threshold:
+            return ranked
+        if len(alone) > 1 and alone[0].score - alone[1].score <= self._margin:
+            return ranked  # "what about swimming?" alone could be about several questions: the context decides
+        own = [c for c in ranked if c.entry_id == alone[0].entry_id and c.score >= self._base_threshold]
+        return own + [c for c in ranked if c.score < own[0].score] if own else ranked
 
     def _again(self, turn: _Turn) -> Reply | None:
         """ "why?" or "what do you mean?" right after an answer: that answer again, introduced as such."""

@@ -266,14 +266,41 @@ def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: s
 
 @pytest.mark.parametrize(
     "message",
-    ["nah I'll be fine, just tell me which exercises to do", "I'm ok now, so what exercises do you recommend?"],
+    ["nah I'll be fine, just tell me which exercises to do", "probably just knackered tbh. what stretches are ok"],
 )
-def test_playing_down_with_a_request_answers_it_with_the_reminder(bot: faqbot.Bot, message: str) -> None:
+def test_dismissing_a_sign_on_the_way_to_a_question_gets_the_restatement(bot: faqbot.Bot, message: str) -> None:
     session = bot.session()
     session.ask(PHRASINGS["trauma"][0])
     reply = session.ask(message)
-    assert reply.kind == "answer" and reply.entry_id in {"recommended-exercises", "safe-exercises"}
+    assert reply.kind == "urgent" and reply.signs == ("trauma",), reply.text
+    assert "please still get it checked today" in reply.text
+    later = session.ask("which exercises do you recommend?")  # asked again, the question is answered
+    assert later.kind == "answer" and later.text.startswith("First, please get")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I'll ring the GP tomorrow. In the meantime, what exercises do you recommend?",
+        "I'm seeing the doctor later, but which exercises are safe for me till then?",
+    ],
+)
+def test_putting_care_off_with_a_question_answers_it_with_the_reminder(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["trauma"][0])
+    reply = session.ask(message)
+    assert reply.kind == "answer" and reply.entry_id in {"recommended-exercises", "safe-exercises"}, reply.text
     assert reply.text.startswith("First, please get") and "trauma" not in reply.text  # the sign's label, kindly
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I'd rather not bother the doctor, they're so busy", "fine, I'll ring them in the morning"],
+)
+def test_not_wanting_to_bother_anyone_or_waiting_till_morning_puts_care_off(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["fever"][0])
+    assert session.ask(message).kind == "urgent"
 
 
 def test_a_clarifying_question_after_a_warning_carries_the_reminder_too(bot: faqbot.Bot) -> None:
@@ -521,7 +548,14 @@ def test_after_a_warning_a_question_about_getting_care_gets_the_warning_again(bo
 
 @pytest.mark.parametrize(
     "message",
-    ["ok ok, my partner will drive me in now", "right, calling them now. thanks", "we're on our way", "will do"],
+    [
+        "ok ok, my partner will drive me in now",
+        "right, calling them now. thanks",
+        "we're on our way",
+        "will do",
+        "Alright, I'll make an appointment. Thank you",
+        "my daughter can take me this afternoon",
+    ],
 )
 def test_after_a_warning_going_for_care_is_wished_well_not_warned_again(bot: faqbot.Bot, message: str) -> None:
     session = bot.session()
@@ -556,3 +590,22 @@ def test_the_age_sign_reads_the_writers_own_age_and_pain_named_by_a_pronoun(
 ) -> None:
     reply = bot.session().ask(message)
     assert (reply.kind == "urgent" and "age" in reply.signs) is urgent, reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "signs"),
+    [
+        ("slipped on the wet decking yesterday and landed on my backside, can I still do my stretches?", {"trauma"}),
+        ("I'm 74 and took a tumble off the bus step, my back has ached ever since. Is walking ok?", {"trauma", "age"}),
+    ],
+)
+def test_a_fall_told_by_where_one_landed_is_raised(bot: faqbot.Bot, message: str, signs: set[str]) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and set(reply.signs) == signs, reply.text
+
+
+def test_explaining_a_sign_away_on_the_way_to_a_question_gets_the_restatement(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask(PHRASINGS["fever"][0])
+    reply = session.ask("I think it's because I sat by the radiator all day. Which exercises can I do?")
+    assert reply.kind == "urgent" and "please still get it checked today" in reply.text
