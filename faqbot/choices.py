@@ -72,7 +72,13 @@ _ORDINALS = {
 _NUMBER = re.compile(r"(?:option|number|no\.?|#)?\s*(\d{1,2})\s*[.)]?", re.IGNORECASE)
 """Used with `fullmatch` on the stripped reply: no two `\\s*` meet, so a long run of spaces cannot backtrack."""
 _ELONGATED = re.compile(r"(\w)\1{2,}")
-_ORDINAL_FILLER = {"the", "one", "option", "number", "please", "choice", "answer", "question", "st", "nd", "rd", "th"}
+_ORDINAL_FILLER = {
+    "the", "one", "option", "number", "please", "choice", "answer", "question", "st", "nd", "rd", "th",
+    # asking for it: "tell me more about the first", "I'll go with the second", "ok, the third pls"
+    "tell", "me", "more", "about", "go", "with", "pick", "take", "i", "ll", "will", "want", "like", "d", "id",
+    "pls", "plz", "ok", "okay", "yes", "yeah", "can", "you", "show", "explain", "read", "see", "lets", "let", "s",
+    "and", "gimme", "give", "that",
+}  # fmt: skip
 SHORT = 5
 """Replies up to this many words are read as answers to the pending question before anything else."""
 

@@ -31,6 +31,7 @@ __all__ = [
     "long_standing",
     "negated",
     "on_behalf",
+    "past_fillers",
     "phrases",
     "plays_down",
     "positions",
@@ -379,7 +380,7 @@ _FOLLOW_ON = phrases(
 _SUPPOSING = phrases("what if | if")
 
 
-def _past_fillers(words: Sequence[str]) -> int:
+def past_fillers(words: Sequence[str]) -> int:
     """Where a message's words start after its opening fillers ("oh", "so", "and")."""
     start = 0
     while start < len(words) and words[start] in _FOLLOW_ON_FILLERS:
@@ -390,13 +391,13 @@ def _past_fillers(words: Sequence[str]) -> int:
 def supposes(words: Sequence[str]) -> bool:
     """Whether a follow-on adds a condition ("and if it hurts?", "what if I overdo it?"): a new question, where
     "what about swimming?" puts a new topic into the question under discussion."""
-    return opens_with(words, _SUPPOSING, _past_fillers(words))
+    return opens_with(words, _SUPPOSING, past_fillers(words))
 
 
 def follows_on(words: Sequence[str]) -> bool:
     """Whether a message continues the question under discussion: "what about swimming?", "and if it hurts?",
     "wait, how about yoga" (its opening words, after fillers like "oh" and "so")."""
-    start = _past_fillers(words)
+    start = past_fillers(words)
     if start and words[0] == "and" and start < len(words):
         return True  # "and acupuncture?"
     return opens_with(words, _FOLLOW_ON, start)

@@ -51,8 +51,9 @@ CONFUSED_WORDS = 6
 SMALLTALK_SHARE = 0.6
 """A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
 information"), and says nothing the knowledge base knows."""
-_TALK_ORDER = {"thanks": -2, "goodbye": -1}
-"""When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most."""
+_TALK_ORDER = {"thanks": -2, "goodbye": -1, "wait": 1}
+"""When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most; "wait" least
+("wait, are you a bot?" asks who is answering)."""
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -498,8 +499,8 @@ class Dialogue:
             return self._help
         if not turn.asks and len(turn.plain) <= THANKS_FOR_WORDS and cues.thanks_for(turn.plain):
             return self._thanks  # "thank you for the guidance": thanks, whatever it is for
-        if turn.asks and self._topical(turn):
-            return None  # "thanks, can I still run?" is a question
+        if turn.asks and self._topical(turn, cues.past_fillers(turn.words)):
+            return None  # "thanks, can I still run?" is a question; "wait, are you a real person?" is not
         strict = self._smalltalk_words.issuperset(turn.plain)
         if not strict and (turn.asks or len(turn.plain) > 10 or self._topical(turn)):
             return None
@@ -515,9 +516,10 @@ class Dialogue:
             return None  # "translate hello into spanish" is not a greeting
         return min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
 
-    def _topical(self, turn: _Turn) -> bool:
-        """Whether the message names a topic of the knowledge base (a word it uses, other than an everyday one)."""
-        return any(self._matcher.knows(w) and w not in CHATTER and w not in VAGUE for w in turn.words)
+    def _topical(self, turn: _Turn, start: int = 0) -> bool:
+        """Whether the message (from word `start`) names a topic of the knowledge base (a word it uses, other than
+        an everyday one)."""
+        return any(self._matcher.knows(w) and w not in CHATTER and w not in VAGUE for w in turn.words[start:])
 
     def _keep_pending_question(
         self, turn: _Turn, markdown: str, options: tuple[str, ...]

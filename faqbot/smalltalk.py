@@ -88,13 +88,20 @@ GENERIC: dict[str, tuple[str, str]] = {
         no worries | dont worry | do not worry | skip it | ignore that | ignore me | my bad | sorry | oops""",
         "No problem. Ask me something else whenever you like.",
     ),
+    "wait": (
+        """wait | wait a sec | wait a minute | hang on | hold on | one sec | one second | one moment | one min
+        just a sec | just a second | just a moment | just a minute | give me a sec | give me a second
+        give me a minute | brb | be right back | back in a sec | back in a minute | bear with me | sorry i am back
+        i am back | im back""",
+        "No rush: I'm here when you're ready.",
+    ),
 }
 """Intent → (phrasings separated by "|", reply)."""
 
 COURTESY = frozenset(
     """very much so lot lots loads really mate love dear x xx xxx guys all again anyway for that this the it
     your you u ur me just oh well then now please pls plz lol haha xd bot buddy pal sir madam maam folks
-    and though tho man bro dude kindly heaps muchly tons""".split()
+    and though tho man bro dude kindly heaps muchly tons wait um erm hmm uh ah btw""".split()
 )
 """Words small talk may come with ("thanks a lot mate x") without becoming something else."""
 
