@@ -804,9 +804,20 @@ def _unsigned(sentences: list[Sentence]) -> list[Sentence]:
 
 
 def _interrogatives(sentence: Sentence) -> list[tuple[int, int]]:
-    """The word ranges of a sentence that open as a question ("does it mean it's a disc?"), not a statement
-    that merely ends in a question mark ("my physio said keep moving?")."""
-    return [(low, high) for low, high in sentence.asking if sentence.words[low] in cues.QUESTION_OPENERS]
+    """The word ranges of a sentence that open as a question ("does it mean it's a disc?", "after that can I
+    start my yoga?"), not a statement that merely ends in a question mark ("my physio said keep moving?")."""
+    found = []
+    for low, high in sentence.asking:
+        opener = next(
+            (i for i in range(low, min(low + _LEAD_IN, high)) if sentence.words[i] in cues.QUESTION_OPENERS), None
+        )
+        if opener is not None:
+            found.append((opener, high))
+    return found
+
+
+_LEAD_IN = 4
+"""A question may open a few words into its part of a sentence: "after that, can I…", "so then should I…"."""
 
 
 def _lower_first(text: str) -> str:

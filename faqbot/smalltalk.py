@@ -22,7 +22,8 @@ GENERIC: dict[str, tuple[str, str]] = {
     "greeting": (
         """hi | hello | hey | hiya | hey there | hi there | hello there | good morning | good afternoon | good evening
         howdy | greetings | yo | morning | afternoon | evening | g day | gday | hola | namaste | salaam | salam
-        assalamualaikum | bonjour | ciao | hallo | ola | sup | wassup | whats up | heya""",
+        assalamualaikum | salaam alaikum | salam alaikum | assalamu alaikum | shalom | bonjour | ciao | hallo | ola
+        sup | wassup | whats up | heya""",
         'Hello! I answer questions about "{title}". What would you like to know?',
     ),
     "thanks": (

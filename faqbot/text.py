@@ -51,6 +51,13 @@ _CONTRACTIONS = {
     "gotta": "got to",
     # Text-speak and abbreviations: the words as they would be written out.
     "m8": "mate",
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "abt": "about",
+    "bc": "because",
+    "ppl": "people",
+    "rly": "really",
     "gr8": "great",
     "l8r": "later",
     "b4": "before",

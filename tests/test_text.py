@@ -22,7 +22,8 @@ from faqbot.text import Normaliser, fold, stem
         ("ah'm fair done in meself", "i am fair done in myself"),
         ("feelin' nothin, tryin walkin", "feeling nothing trying walking"),  # a dropped g put back
         ("begin again, thin cabin, within", "begin again thin cabin within"),  # but only where it was dropped
-        ("thx m8, c u 2moro, hurt 3 wks cos of work", "thx mate c u tomorrow hurt 3 weeks because of work"),
+        ("thx m8, c u 2moro, hurt 3 wks cos of work", "thx mate c you tomorrow hurt 3 weeks because of work"),
+        ("r u ok? ur back abt 2 wks bc ppl rly lift", "are you ok your back about 2 weeks because people really lift"),
         ("I cannot to hold it, can't to walk", "i cannot hold it cannot walk"),  # a learner's stray "to"
     ],
 )
