@@ -54,6 +54,8 @@ information"), and says nothing the knowledge base knows."""
 _TALK_ORDER = {"thanks": -2, "goodbye": -1, "wait": 1}
 """When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most; "wait" least
 ("wait, are you a bot?" asks who is answering)."""
+_LEAD_IN = 4
+"""A question may open a few words into its part of a sentence: "after that, can I…", "so then should I…"."""
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -814,10 +816,6 @@ def _interrogatives(sentence: Sentence) -> list[tuple[int, int]]:
         if opener is not None:
             found.append((opener, high))
     return found
-
-
-_LEAD_IN = 4
-"""A question may open a few words into its part of a sentence: "after that, can I…", "so then should I…"."""
 
 
 def _lower_first(text: str) -> str:
