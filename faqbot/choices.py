@@ -55,10 +55,14 @@ ACKNOWLEDGEMENTS = frozenset(
 """Words that acknowledge (or take leave) without answering: "ok thanks" is not "yes", "cheers bye" is not "no"."""
 _COURTESIES = re.compile(
     r"\b(?:no (?:worries|worry|problem|problems|probs|prob|bother|biggie|big deal|stress)|not a problem|never ?mind"
-    r"|see (?:ya|you|u)(?: later| soon)?|no thanks? (?:needed|necessary)|thanks? a lot|thank u|ok ?then)\b",
+    r"|see (?:ya|you|u)(?: later| soon)?|no thanks? (?:needed|necessary)|thanks? a lot|thank u|ok ?then"
+    r"|ta ?ra)\b",
     re.IGNORECASE,
 )
 """Courtesies made of answer words: "no worries, see ya" says neither no nor yes (read before the answer)."""
+_UNDERSTOOD = re.compile(r"\b(?:(?:that|it) )?(?:makes? sense|fair enough|good to know)\b", re.IGNORECASE)
+_AGREEING = frozenset("yes yeah yep yup ya yeh yea aye sure true right ok okay".split())
+"""Agreeing with what was just said ("aye, that makes sense"): the "yes" next to it answers no question."""
 _META = re.compile(r"\byes\s*(?:or|/)\s*no\b|\bno\s*(?:or|/)\s*yes\b", re.IGNORECASE)
 """"Just tell me yes or no" names the options; it does not choose one."""
 _OPENING = 6
@@ -128,8 +132,10 @@ def hear(text: str, options: Sequence[Option]) -> Heard:
     if index is not None:
         return Heard(options[index])
     text = _COURTESIES.sub(" thanks ", text)
+    understood = bool(_UNDERSTOOD.search(text))
+    text = _UNDERSTOOD.sub(" thanks ", text)
     plain = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
-    if plain and all(w in ACKNOWLEDGEMENTS for w in plain):
+    if plain and all(w in ACKNOWLEDGEMENTS or (understood and w in _AGREEING) for w in plain):
         return Heard(acknowledges=True)
     meta = bool(_META.search(text))
     words, asks = _answer_words(_META.sub(" ", text) if meta else text)

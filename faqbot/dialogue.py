@@ -631,6 +631,20 @@ class Dialogue:
         related = (variant.related if variant else ()) or entry.related
         return self._answer(turn, entry, answer, related, note=lead, variant=last.variant, repeat=True)
 
+    def _volunteered(self, turn: _Turn) -> Reply | None:
+        """A statement that answers a follow-up question nobody asked yet ("the GP said gentle exercise was fine
+        when I saw her"), matching no question itself, goes on with the one question whose answer depends on it:
+        that is why people say such things. A statement about the answer just given is `_statements_heard`'s."""
+        if turn.asks or not turn.told or turn.state.flags:
+            return None
+        slots = set(turn.told)
+        entries = [e for e in self.kb.entries if e.follow_up and slots & {s.slot for s in e.follow_up.steps.values()}]
+        if len(entries) != 1:
+            return None
+        flow = entries[0].follow_up
+        assert flow is not None
+        return self._goto(turn, entries[0], flow.start, intro=True)
+
     def _fallback(self, turn: _Turn) -> Reply:
         """Out of scope: say so, offering the nearest questions if any came close, else the suggested ones.
 
@@ -844,5 +858,6 @@ _HANDLERS: list[tuple[str, _Handler]] = [
     ("small_talk", Dialogue._small_talk),
     ("again", Dialogue._again),
     ("match", Dialogue._match),
+    ("volunteered", Dialogue._volunteered),
     ("fallback", Dialogue._fallback),
 ]
