@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -82,6 +83,9 @@ RED_FLAGS = [
     "chest pain",
 ]
 MEDIAN_MS = 50
+TRACED = 2.5
+"""How much slower the bounds may be while a tracer runs every line (coverage, as in the README's test command):
+line tracing makes Python code two to three times slower, which measures the tracer, not faqbot."""
 MAX_MS = 500
 
 
@@ -128,8 +132,8 @@ def test_any_message_gets_a_valid_reply_quickly(bot: faqbot.Bot, states: dict[st
 
     The 50 ms bound is measured per call with `time.perf_counter` around `session.ask` alone. To hold on a
     loaded 2-core CI machine it is checked as the median over all examples, and over the long messages
-    (5,000 characters or more) alone, both < 50 ms, with every single call under 500 ms; hypothesis' own
-    deadline is off.
+    (5,000 characters or more) alone, both < 50 ms (or 2.5 times that while coverage traces every line), with
+    every single call under 500 ms; hypothesis' own deadline is off.
     """
     timings: list[tuple[float, int]] = []
 
@@ -158,8 +162,9 @@ def test_any_message_gets_a_valid_reply_quickly(bot: faqbot.Bot, states: dict[st
     ask()
     long = [seconds for seconds, size in timings if size >= 5_000]
     assert len(long) >= 10
-    assert 1000 * statistics.median(seconds for seconds, _ in timings) < MEDIAN_MS
-    assert 1000 * statistics.median(long) < MEDIAN_MS
+    bound = MEDIAN_MS * (TRACED if sys.gettrace() is not None else 1)
+    assert 1000 * statistics.median(seconds for seconds, _ in timings) < bound
+    assert 1000 * statistics.median(long) < bound
 
 
 # -- saving and resuming ---------------------------------------------------------------------------------------
