@@ -609,3 +609,29 @@ def test_explaining_a_sign_away_on_the_way_to_a_question_gets_the_restatement(bo
     session.ask(PHRASINGS["fever"][0])
     reply = session.ask("I think it's because I sat by the radiator all day. Which exercises can I do?")
     assert reply.kind == "urgent" and "please still get it checked today" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("mi back a hurt mi every night an it nuh ease off at all, mi cyaan sleep", "night-pain"),
+        ("everyone says I've slimmed down but I've never dieted in my life, and my back aches", "weight-loss"),
+    ],
+)
+def test_signs_in_regional_words_are_raised(bot: faqbot.Bot, message: str, sign: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and sign in reply.signs, reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I nearly wet myself with excitement when my physio said I could run again! Which stretches first?",
+        "completely dead on my feet after a night shift and my back's stiff, any gentle stretches?",
+        "boiling after my spin class, is it ok to stretch my back straight away?",
+        "my first crossfit session was a total crash and burn, back's sore, too much too soon?",
+        "tripped over the cat, no harm done, but it made me want a stronger back. Where do I start?",
+    ],
+)
+def test_everyday_idioms_that_sound_like_signs_are_not_escalated(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
