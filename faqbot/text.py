@@ -78,7 +78,6 @@ _CONTRACTIONS = {
     # Jamaican patois: the same words, spelled as said ("mi back a hurt mi", "mi cyaan sleep").
     "mi": "my",
     "pon": "on",
-    "nuh": "not",
     "cyaan": "cannot",
     "caan": "cannot",
     "wussa": "worse",
