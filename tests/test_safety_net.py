@@ -141,6 +141,11 @@ def _after(messages: list[str], kind: str) -> Callable[[faqbot.Bot], faqbot.Sess
     return start
 
 
+def _warned(bot: faqbot.Bot, sign: str, phrasing: int = 0) -> faqbot.Session:
+    """A conversation in which `sign` has just been raised: where the tests of what comes after a warning start."""
+    return _after([PHRASINGS[sign][phrasing]], "urgent")(bot)
+
+
 def _after_a_clarifying_question(bot: faqbot.Bot) -> faqbot.Session:
     first, second = (e.id for e in bot.kb.entries[:2])
     return bot.session(
@@ -256,8 +261,7 @@ def test_a_later_exercise_reply_starts_with_a_reminder_of_the_sign(bot: faqbot.B
 
 @pytest.mark.parametrize("message", ["I'm fine now honestly", "it's probably just a cold", "I'll call tomorrow"])
 def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: str) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["bladder-bowel"][1])
+    session = _warned(bot, "bladder-bowel", 1)
     reply = session.ask(message)
     assert reply.kind == "urgent" and reply.tier == "emergency" and reply.signs == ("bladder-bowel",)
     assert "loss of bladder or bowel control" in reply.text and "999" in reply.text
@@ -269,8 +273,7 @@ def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: s
     ["nah I'll be fine, just tell me which exercises to do", "probably just knackered tbh. what stretches are ok"],
 )
 def test_dismissing_a_sign_on_the_way_to_a_question_gets_the_restatement(bot: faqbot.Bot, message: str) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["trauma"][0])
+    session = _warned(bot, "trauma")
     reply = session.ask(message)
     assert reply.kind == "urgent" and reply.signs == ("trauma",), reply.text
     assert "please still get it checked today" in reply.text
@@ -286,8 +289,7 @@ def test_dismissing_a_sign_on_the_way_to_a_question_gets_the_restatement(bot: fa
     ],
 )
 def test_putting_care_off_with_a_question_answers_it_with_the_reminder(bot: faqbot.Bot, message: str) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["trauma"][0])
+    session = _warned(bot, "trauma")
     reply = session.ask(message)
     assert reply.kind == "answer" and reply.entry_id in {"recommended-exercises", "safe-exercises"}, reply.text
     assert reply.text.startswith("First, please get") and "trauma" not in reply.text  # the sign's label, kindly
@@ -298,14 +300,12 @@ def test_putting_care_off_with_a_question_answers_it_with_the_reminder(bot: faqb
     ["I'd rather not bother the doctor, they're so busy", "fine, I'll ring them in the morning"],
 )
 def test_not_wanting_to_bother_anyone_or_waiting_till_morning_puts_care_off(bot: faqbot.Bot, message: str) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["fever"][0])
+    session = _warned(bot, "fever")
     assert session.ask(message).kind == "urgent"
 
 
 def test_a_clarifying_question_after_a_warning_carries_the_reminder_too(bot: faqbot.Bot) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["trauma"][0])
+    session = _warned(bot, "trauma")
     reply = session.ask("exercises")  # bare keywords: which question is meant?
     assert reply.kind == "clarify"
     assert reply.text.startswith("First, please get back pain after a fall or accident checked")
@@ -316,8 +316,7 @@ def test_playing_down_without_a_sign_raised_is_not_urgent(bot: faqbot.Bot) -> No
 
 
 def test_a_new_sign_in_a_later_message_is_added(bot: faqbot.Bot) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["fever"][0])
+    session = _warned(bot, "fever")
     reply = session.ask(PHRASINGS["both-legs"][0])
     assert reply.tier == "emergency" and session.state["flags"] == ["fever", "both-legs"]
     later = session.ask("What exercises are safe for me to perform?")
@@ -518,8 +517,7 @@ def test_blind_red_flags_mid_conversation(bot: faqbot.Bot, path: Path) -> None:
     ],
 )
 def test_after_a_warning_a_message_the_bot_cannot_answer_gets_the_warning_again(bot: faqbot.Bot, message: str) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["saddle-numbness"][0])
+    session = _warned(bot, "saddle-numbness")
     reply = session.ask(message)
     assert reply.kind == "urgent" and reply.tier == "emergency", reply.text
     assert "Call 999" in reply.text and "Sorry, I can't answer" not in reply.text
@@ -531,8 +529,7 @@ def test_after_a_warning_a_message_the_bot_cannot_answer_gets_the_warning_again(
 def test_after_a_warning_a_loosely_worded_exercise_question_is_answered_under_the_reminder(
     bot: faqbot.Bot, message: str
 ) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["fever"][0])
+    session = _warned(bot, "fever")
     reply = session.ask(message)
     assert reply.kind in ("answer", "follow_up", "clarify"), reply.text
     assert reply.text.startswith("First, please get a fever or high temperature checked")
@@ -540,8 +537,7 @@ def test_after_a_warning_a_loosely_worded_exercise_question_is_answered_under_th
 
 @pytest.mark.parametrize("message", ["should I see my GP first?", "is it ok to drive myself to the hospital?"])
 def test_after_a_warning_a_question_about_getting_care_gets_the_warning_again(bot: faqbot.Bot, message: str) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["fever"][0])
+    session = _warned(bot, "fever")
     reply = session.ask(message)
     assert reply.kind == "urgent" and reply.tier == "urgent", reply.text
 
@@ -558,8 +554,7 @@ def test_after_a_warning_a_question_about_getting_care_gets_the_warning_again(bo
     ],
 )
 def test_after_a_warning_going_for_care_is_wished_well_not_warned_again(bot: faqbot.Bot, message: str) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["both-legs"][0])
+    session = _warned(bot, "both-legs")
     reply = session.ask(message)
     assert reply.kind == "smalltalk" and "the right thing to do" in reply.text and "999" in reply.text
     assert session.state["flags"] == ["both-legs"]  # still remembered
@@ -605,8 +600,7 @@ def test_a_fall_told_by_where_one_landed_is_raised(bot: faqbot.Bot, message: str
 
 
 def test_explaining_a_sign_away_on_the_way_to_a_question_gets_the_restatement(bot: faqbot.Bot) -> None:
-    session = bot.session()
-    session.ask(PHRASINGS["fever"][0])
+    session = _warned(bot, "fever")
     reply = session.ask("I think it's because I sat by the radiator all day. Which exercises can I do?")
     assert reply.kind == "urgent" and "please still get it checked today" in reply.text
 
