@@ -303,7 +303,7 @@ class Dialogue:
             changed = self._taken_back(turn, entry, last.variant)
         if not changed:
             return None
-        if entry.follow_up is None or not changed & {s.slot for s in entry.follow_up.steps.values()}:
+        if entry.follow_up is None or not changed & _slots(entry):
             return None
         return self._goto(turn, entry, entry.follow_up.start, note=self._understood(turn, changed))
 
@@ -367,7 +367,7 @@ class Dialogue:
         flow = entry.follow_up
         assert flow is not None
         self._note_statements(turn)
-        changed = turn.changed & ({s.slot for s in flow.steps.values()} - {step.slot})
+        changed = turn.changed & (_slots(entry) - {step.slot})
         changed = changed or self._taken_back(turn, entry, step.id)
         if not changed:
             return None
@@ -452,10 +452,7 @@ class Dialogue:
         self._note_statements(turn)
         if not turn.told:
             return None
-        fits = [
-            n for n, entry in enumerate(offered)
-            if entry.follow_up and turn.told.keys() & {s.slot for s in entry.follow_up.steps.values()}
-        ]  # fmt: skip
+        fits = [n for n, entry in enumerate(offered) if turn.told.keys() & _slots(entry)]
         return fits[0] if len(fits) == 1 else None
 
     def _pick_by_words(self, text: str, offered: Sequence[Entry]) -> int | None:
@@ -637,8 +634,7 @@ class Dialogue:
         that is why people say such things. A statement about the answer just given is `_statements_heard`'s."""
         if turn.asks or not turn.told or turn.state.flags:
             return None
-        slots = set(turn.told)
-        entries = [e for e in self.kb.entries if e.follow_up and slots & {s.slot for s in e.follow_up.steps.values()}]
+        entries = [e for e in self.kb.entries if turn.told.keys() & _slots(e)]
         if len(entries) != 1:
             return None
         flow = entries[0].follow_up
@@ -817,6 +813,11 @@ def _unsigned(sentences: list[Sentence]) -> list[Sentence]:
         if cues.signs_off(sentence.plain):
             return sentences[:n]
     return sentences
+
+
+def _slots(entry: Entry) -> set[str]:
+    """The slots an entry's follow-up questions fill (none without a follow-up)."""
+    return {step.slot for step in entry.follow_up.steps.values()} if entry.follow_up else set()
 
 
 def _interrogatives(sentence: Sentence) -> list[tuple[int, int]]:
