@@ -35,6 +35,8 @@ __all__ = [
     "phrases",
     "plays_down",
     "positions",
+    "question_form",
+    "refuses",
     "sentences",
     "someone_else",
     "supposes",
@@ -233,6 +235,11 @@ def about_care(words: Sequence[str]) -> bool:
     return has_phrase(words, _CARE)
 
 
+_CALLING = "calling ringing phoning dialling dialing contacting texting".split()
+_CARE_LINES = [
+    "999", "111", "911", "112", "000", "an ambulance", "ambulance", "the doctor", "the doctors", "the gp", "my gp",
+    "the surgery", "nhs", "a and e", "the hospital",
+]  # fmt: skip
 _GETTING_CARE = phrases(
     """
     off to | on our way | on my way | on the way | heading to | heading in | heading there | going now | going in now
@@ -244,8 +251,10 @@ _GETTING_CARE = phrases(
     will do | doing that now | straight away | right away | right now | now then | make an appointment
     making an appointment | book an appointment | booking an appointment | get an appointment | book in | booking in
     get booked in | get seen | get him seen | get her seen | get it seen | get it checked | get checked | go today
-    see them today | see a doctor today | this afternoon | this evening | tonight
+    see them today | see a doctor today | this afternoon | this evening | tonight | will check it | will check it out
+    will get it checked | get it looked at | will get it looked at | will see someone | will see a doctor
     """
+    + " | ".join(f"{verb} {target}" for verb in _CALLING for target in _CARE_LINES)
 )
 """What people say when they take a warning and go for care now ("we're off to A&E", "I'll get my son to drive
 me in"): the bot wishes them well instead of warning again."""
@@ -253,7 +262,20 @@ me in"): the bot wishes them well instead of warning again."""
 
 def gets_care(words: Sequence[str]) -> bool:
     """Whether a message says its writer is getting care now."""
-    return has_phrase(words, _GETTING_CARE)
+    return has_phrase(words, _GETTING_CARE) and not refuses(words)
+
+
+_REFUSING = frozenset({"not", "never", "cannot"})
+_CARE_VERBS = frozenset(
+    """ring call phone go get see book make come bother ringing calling phoning going getting seeing booking making
+    coming bothering do doing""".split()
+)
+
+
+def refuses(words: Sequence[str]) -> bool:
+    """Whether a message says its writer will not or cannot get care ("I won't ring 111", "I can't get an
+    appointment", "not going"): then it is no promise to, whatever else it says ("didn't realise, I'll ring")."""
+    return any(w in _REFUSING and any(v in _CARE_VERBS for v in words[i + 1 : i + 4]) for i, w in enumerate(words))
 
 
 _IN_GENERAL = phrases(
@@ -368,6 +390,46 @@ def consume(words: list[str], phrase: Sequence[str], starts: Sequence[int]) -> i
             words[i : i + size] = [""] * size
             first = i if first < 0 else first
     return first
+
+
+_AUXILIARIES = frozenset(
+    """is isnt are arent am can cant could couldnt should shouldnt would wouldnt will wont do dont does doesnt did
+    didnt may might must shall has have hasnt havent""".split()
+)
+_NOT_A_CHOICE = frozenset(
+    "of is s are about if do does did should can could would will happens happen i you we it".split()
+)
+"""After "what", words that make it no choice between things: "what if…", "what should I…", "what of…"."""
+_OPENING_FILLERS = frozenset(
+    "just so and then now but also well right wait oh ok okay hmm um uh please pls plz hi hey hello yo".split()
+)
+_OR_NOT = phrases("or not | or no | or nah | yes or no | ok or | okay or | safe or")
+
+
+def question_form(asked: Sequence[Sequence[str]]) -> str | None:
+    """Whether the parts of a message that ask (`Sentence.asking`, as words) ask *whether* ("is it safe to
+    exercise?", "can I run or not?") or *which* ("which exercises are safe?", "what stretches help?").
+
+    The two forms can share every content word, so the matcher alone hesitates between a FAQ's yes/no question
+    and its list question; the form tells them apart. "Is there any…" and "do you have any…" ask which, in yes/no
+    clothing; a message that asks both ways, or neither, has no form (None).
+    """
+    which = whether = False
+    for part in asked:
+        for i, word in enumerate(part):
+            if word == "which" or (word == "what" and i + 1 < len(part) and part[i + 1] not in _NOT_A_CHOICE):
+                which = True
+        whether = whether or has_phrase(part, _OR_NOT)
+        start = 0
+        while start < len(part) and part[start] in _OPENING_FILLERS:
+            start += 1
+        opener = list(part[start : start + 4])
+        if opener[:1] and opener[0] in _AUXILIARIES:
+            existential = opener[1:2] == ["there"] or "any" in opener or opener[1:3] == ["it", "true"]
+            whether = whether or not existential
+    if which == whether:
+        return None
+    return "which" if which else "whether"
 
 
 _FOLLOW_ON_FILLERS = frozenset("wait oh ok okay so and but also hmm right then um uh".split())
@@ -695,6 +757,7 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         or opens
         or tuple(words[end : end + 2]) == ("i", "am")
         or (j >= 1 and words[j] == "of" and (words[j - 1] in _SOMEONE or words[j - 1] in PEOPLE))  # "a man of 84"
+        or (j >= 1 and words[j] in ("who", "that") and words[j - 1] in PEOPLE)  # "my mum, who is 83"
         or (tuple(words[j - 1 : j + 1]) == ("i", "have") and after in _DURATION)  # "I have 52 years" (tengo 52 años)
     )
     if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"

@@ -11,7 +11,7 @@ behaves exactly like one that never stopped, and one `Bot` serves any number of 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -48,14 +48,20 @@ _CONFUSED = cues.phrases(
 )
 CONFUSED_WORDS = 6
 """Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
+SMALLTALK_WORDS = 12
+"""Longer than this, a message with words small talk does not use says something else too."""
 SMALLTALK_SHARE = 0.6
 """A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
 information"), and says nothing the knowledge base knows."""
-_TALK_ORDER = {"thanks": -2, "goodbye": -1, "wait": 1}
-"""When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most; "wait" least
-("wait, are you a bot?" asks who is answering)."""
+_TALK_ORDER = {"thanks": -2, "goodbye": -1, "wait": 1, "never_mind": 2}
+"""When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most; "wait" little
+("wait, are you a bot?" asks who is answering), and an apology least ("sorry, bear with me" asks to wait)."""
 _LEAD_IN = 4
 """A question may open a few words into its part of a sentence: "after that, can I…", "so then should I…"."""
+FORM_PENALTY = 6.0
+"""Points a candidate loses when its question has the other form (`cues.question_form`) than the message's and one
+of the same form is above the threshold: a near tie between "is it safe to…?" and "which … are safe?" is settled
+by how the person asked."""
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -191,6 +197,7 @@ class Dialogue:
             for step in entry.follow_up.steps.values() for option in step.options
         ]  # fmt: skip
         self._tells = PatternSet([option.tells for _, option in self._statements], normaliser, kb.vocabulary)
+        self._forms = {e.id: cues.question_form(_asked(normaliser.sentences(e.question))) for e in kb.entries}
 
     # -- entry point ---------------------------------------------------------------------------------
 
@@ -215,8 +222,21 @@ class Dialogue:
                 asked = self._matcher.rank_words(question, limit=3)
                 if asked and (not ranking or asked[0].score > ranking[0].score):
                     ranking = asked
-            turn.candidates = ranking
+            turn.candidates = self._by_form(turn, ranking)
         return turn.candidates
+
+    def _by_form(self, turn: _Turn, ranking: list[Candidate]) -> list[Candidate]:
+        """The ranking with candidates whose question is asked the other way than the message's (whether vs
+        which) moved down by `FORM_PENALTY`, when one asked the same way is above the threshold."""
+        form = cues.question_form(_asked(turn.sentences))
+        if form is None or not any(
+            self._forms[c.entry_id] == form and c.score >= self._threshold(turn) for c in ranking
+        ):
+            return ranking
+        moved = [
+            c if self._forms[c.entry_id] in (form, None) else replace(c, score=c.score - FORM_PENALTY) for c in ranking
+        ]
+        return sorted(moved, key=lambda c: -c.score)
 
     def _question_words(self, turn: _Turn) -> list[str]:
         """The words of the parts of a message that ask: a story ending in a question, or a short one such as
@@ -355,9 +375,11 @@ class Dialogue:
         if heard.asks and self._confident(turn):
             turn.state = turn.state.replace(pending=None)
             return None  # a new question instead of an answer: the topic changes
-        if cues.has_phrase(turn.plain, _CONFUSED) and len(turn.plain) <= CONFUSED_WORDS:
+        talk = self._smalltalk_intent(turn)
+        puzzled = talk is None or talk.intent == "never_mind"  # "sorry?" asks what was meant; "sorry, one sec" waits
+        if puzzled and cues.has_phrase(turn.plain, _CONFUSED) and len(turn.plain) <= CONFUSED_WORDS:
             return self._explain_step(turn, entry, step)  # "what?", "why do you ask?"
-        if heard.asks or heard.acknowledges or self._smalltalk_intent(turn) is not None:
+        if heard.asks or heard.acknowledges or talk is not None:
             return None  # small talk or an unanswerable question replies, and the question stays pending
         return self._ask_again(turn, entry, step, pending.tries)
 
@@ -498,10 +520,8 @@ class Dialogue:
             return self._help
         if not turn.asks and len(turn.plain) <= THANKS_FOR_WORDS and cues.thanks_for(turn.plain):
             return self._thanks  # "thank you for the guidance": thanks, whatever it is for
-        if turn.asks and self._topical(turn, cues.past_fillers(turn.words)):
-            return None  # "thanks, can I still run?" is a question; "wait, are you a real person?" is not
         strict = self._smalltalk_words.issuperset(turn.plain)
-        if not strict and (turn.asks or len(turn.plain) > 10 or self._topical(turn)):
+        if not strict and len(turn.plain) > SMALLTALK_WORDS:
             return None
         words = list(turn.plain)
         starts = cues.positions(words)
@@ -510,6 +530,13 @@ class Dialogue:
             at = cues.consume(words, phrase, starts.get(phrase[0], ()))
             if at >= 0:
                 found.append((at, talk))
+        rest = self._normaliser.words(" ".join(w for w in words if w))
+        if self._names_a_topic(rest) and (turn.asks or (not strict and self._confident(turn))):
+            return None  # "thanks, can I still run?" asks; "oh, the bus is here, got to go, bye" signs off
+        if not strict and turn.asks:  # "are you even a real person?" asks who answers; "translate hello?" greets nobody
+            found = [(at, talk) for at, talk in found if talk.intent in smalltalk.QUESTIONS]
+        if cues.refuses(turn.plain):  # "I will not ring them" is no "I will"
+            found = [(at, talk) for at, talk in found if talk.intent != "will_do"]
         courtesy = sum(not w or w in STOPWORDS or w in COURTESY for w in words)
         if not found or (not strict and courtesy < SMALLTALK_SHARE * len(words)):
             return None  # "translate hello into spanish" is not a greeting
@@ -518,7 +545,10 @@ class Dialogue:
     def _topical(self, turn: _Turn, start: int = 0) -> bool:
         """Whether the message (from word `start`) names a topic of the knowledge base (a word it uses, other than
         an everyday one)."""
-        return any(self._matcher.knows(w) and w not in CHATTER and w not in VAGUE for w in turn.words[start:])
+        return self._names_a_topic(turn.words[start:])
+
+    def _names_a_topic(self, words: Sequence[str]) -> bool:
+        return any(self._matcher.knows(w) and w not in CHATTER and w not in VAGUE for w in words)
 
     def _keep_pending_question(
         self, turn: _Turn, markdown: str, options: tuple[str, ...]
@@ -813,6 +843,11 @@ def _unsigned(sentences: list[Sentence]) -> list[Sentence]:
         if cues.signs_off(sentence.plain):
             return sentences[:n]
     return sentences
+
+
+def _asked(sentences: Sequence[Sentence]) -> list[tuple[str, ...]]:
+    """The words, as typed, of the parts of these sentences that ask something."""
+    return [s.plain[s.plain_index(low) : s.plain_index(high - 1) + 1] for s in sentences for low, high in s.asking]
 
 
 def _slots(entry: Entry) -> set[str]:

@@ -36,13 +36,19 @@ GENERIC: dict[str, tuple[str, str]] = {
         maraming salamat | dziekuje | dzieki | xie xie | xiexie | shukriya | dhanyavaad | dhanyawad | spasibo
         tack | takk | tak | dank je | dank u | bedankt | grazie mille | muito obrigado | muito obrigada | god bless
         god bless you | bless you | thanks for the info | thank you for the information | thanks for the advice
-        thank you for the advice | thank you for your time | thanks for your time""",
+        thank you for the advice | thank you for your time | thanks for your time | go raibh maith agat
+        go raibh maith agaibh | diolch | diolch yn fawr | tapadh leat | asante | asante sana | medaase | nagode | dalu
+        ngiyabonga | dankie | terima kasih | kamsahamnida | cam on | tesekkurler | tesekkur ederim | efharisto
+        koszonom | mahalo | toda | toda raba | kiitos | hvala | multumesc | dekuji | spasiba | shukran jazeelan
+        jazakallah | jazak allah | respect | big up | bless up | blessings | nuff respect | much love""",
         'You\'re welcome. Ask me anything else about "{title}".',
     ),
     "goodbye": (
         """bye | goodbye | bye bye | see you | see ya | cya | good night | goodnight | night | nite | farewell
         that is all | that is it | i am done | im done | done | quit | exit | take care | later | laters | ttyl
-        catch you later | see you later | aight cya | talk later | all good bye | that is all for now""",
+        catch you later | see you later | aight cya | talk later | all good bye | that is all for now | gotta go
+        got to go | have to go | need to go | i must go | must go | gtg | g2g | gotta run | got to run | have to run
+        i am off | off now | signing off | peace out | peace | laters then | adios | ciao for now | au revoir""",
         'Take care. Come back any time you have a question about "{title}".',
     ),
     "help": (
@@ -74,7 +80,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         """ok | okay | k | kk | okey | okie | alright | all right | fine | right | cool | great | good | nice | lovely
         i see | got it | gotcha | understood | noted | makes sense | fair enough | sounds good | lol | haha | lol ok
         hmm | hm | mm | mmm | oh | ah | oh ok | ah ok | interesting | wow | sound | grand | sweet | righto | rightio
-        aight | ight | roger | okey dokey | ok then | okay then | i get it | i understand | that makes sense""",
+        aight | ight | roger | okey dokey | ok then | okay then | i get it | i understand | that makes sense | bet
+        say less | true | fair | fair play | ok cool | cool cool | nice one | right you are | right so""",
         'Okay. Is there anything else you\'d like to know about "{title}"?',
     ),
     "will_do": (
@@ -98,6 +105,10 @@ GENERIC: dict[str, tuple[str, str]] = {
     ),
 }
 """Intent → (phrasings separated by "|", reply)."""
+
+QUESTIONS = frozenset({"identity", "doctor", "how_are_you", "help"})
+"""Intents that are questions in themselves: recognised in a message that asks, even with a word they do not use
+("are you even a real person?"); other small talk must then be all the message says."""
 
 COURTESY = frozenset(
     """very much so lot lots loads really mate love dear x xx xxx guys all again anyway for that this the it

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 import faqbot
+from faqbot import cues
 from faqbot.knowledge import RedFlag, RedFlags
 from faqbot.safety import Screen
 from faqbot.text import Normaliser
@@ -113,10 +114,30 @@ def test_pattern_syntax() -> None:
 
 @pytest.mark.parametrize("kind", [list, tuple])
 def test_cues_read_words_the_same_as_a_list_or_a_tuple(kind: type) -> None:
-    from faqbot import cues
 
     assert cues.in_the_past(kind("it happened in the past".split()))
     assert cues.someone_else(kind("i am a girl and my legs are numb".split()), 7) is None
     assert cues.on_behalf(kind("asking for my mum her legs are numb".split()))
     assert cues.ages(kind("i was born in 1950".split()))
     assert cues.has_phrase(kind("it is in the past now".split()), ("in the past",))
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("Is hot yoga safe with back pain?", "whether"),
+        ("so can I still run or not", "whether"),
+        ("Exercise now is ok or not ok?", "whether"),
+        ("which exercises are ok when my back is sore?", "which"),
+        ("what stretches help a stiff back?", "which"),
+        ("Is there a type of exercise that helps?", None),  # "is there" asks which, in yes/no clothing
+        ("do u have any exercises for back pain", None),
+        ("Is it ok to exercise, and if so what exercises should I do?", None),  # both ways: no form
+        ("what if it hurts?", None),
+        ("If the exercise causes me pain, should I stop?", "whether"),  # the part that asks opens with "should"
+    ],
+)
+def test_question_form_tells_whether_from_which(question: str, form: str | None) -> None:
+    sentences = Normaliser().sentences(question)
+    asked = [s.plain[s.plain_index(low) : s.plain_index(high - 1) + 1] for s in sentences for low, high in s.asking]
+    assert cues.question_form(asked) == form
