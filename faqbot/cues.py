@@ -111,7 +111,7 @@ PEOPLE = frozenset(
 )
 ANIMALS = frozenset(
     """dog dogs doggy puppy pup cat cats kitten kitty pet pets horse pony rabbit bunny hamster guinea parrot budgie
-    tortoise""".split()
+    tortoise labrador retriever spaniel collie terrier greyhound whippet""".split()
 )
 _BODY = frozenset(
     """back backs spine spinal lumbar lumbago legs leg feet foot bum bottom buttocks bladder bowel bowels chest groin
@@ -604,8 +604,9 @@ _AGENT_VERBS = frozenset("threw throws bucked kicked knocked pushed dragged pull
 
 
 def _animal_subject(words: Sequence[str], i: int) -> bool:
-    """ "my dog had a tumour" (the dog's), not "came off the horse" or "my horse threw me" (the speaker's)."""
-    owned = i > 0 and words[i - 1] in ("my", "our", "his", "her", "their")
+    """ "my dog had a tumour", "Dog's tumour's out" (the dog's), not "came off the horse" or "my horse threw me" (the
+    speaker's)."""
+    owned = i == 0 or any(w in ("my", "our", "his", "her", "their") for w in words[max(0, i - 2) : i])  # "our old dog"
     acts_on_me = i + 1 < len(words) and words[i + 1] in _AGENT_VERBS
     its_own = i + 1 < len(words) and words[i + 1] in _ANIMAL_DOES  # "the dog had an accident"
     return (owned or its_own) and not acts_on_me
@@ -657,7 +658,7 @@ def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) ->
     "In the past three days" is recent, so a time span after "in the past" does not count.
     """
     window = words[start:end]
-    if has_phrase(window, _PAST) or any(
+    if _resolved(window) or any(
         window[i] in ("in", "back") and _long_ago_year(window[i + 1]) for i in range(len(window) - 1)
     ):
         return True
@@ -665,6 +666,23 @@ def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) ->
         tuple(window[i : i + 3]) == ("in", "the", "past") and not (set(window[i + 3 : i + 6]) & _SPANS)
         for i in range(len(window) - 2)
     )
+
+
+def _resolved(words: Sequence[str]) -> bool:
+    """Whether a phrase of the past or of recovery is in the words, other than a "gone" that says what something
+    became ("it had all gone to sleep", "both legs have gone numb")."""
+    index = _by_first_word(_PAST)
+    for i, word in enumerate(words):
+        for phrase in index.get(word, ()):
+            end = i + len(phrase)
+            if tuple(words[i:end]) == phrase and not (
+                phrase[-1] == "gone" and words[end : end + 1] and words[end] in _BECOME
+            ):
+                return True
+    return False
+
+
+_BECOME = frozenset("to numb dead funny weird strange tingly wobbly weak floppy heavy stiff cold".split())
 
 
 _SPANS = frozenset("few couple day days week weeks month months hour hours fortnight 24 48 two three four".split())

@@ -95,12 +95,15 @@ class Screen:
             return "past"
         if "long-standing" in by and cues.long_standing(plain, *clause):
             return "long-standing"
-        if sign.unless and self._unless_here(match.item, plain):
+        if sign.unless and self._unless_here(match.item, plain[clause[0] :]):
             return "unless"
         return None
 
     def _unless_here(self, item: int, plain: Sequence[str]) -> bool:
-        """Whether one of the sign's `unless` contexts is in the sentence, not itself negated ("without a diet")."""
+        """Whether one of the sign's `unless` contexts is in these words, not itself negated ("without a diet").
+
+        They are the sign's clause and what follows it ("I tripped, but caught myself"), not what comes before:
+        "probably just my mattress, but the pain never stops and wakes me every night" is the sign all the same."""
         return any(m.item == item and not cues.negated(plain, m.start) for m in self._unless.search(plain))
 
     @staticmethod

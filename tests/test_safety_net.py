@@ -346,6 +346,10 @@ CANCELLED = [
     ("posture, not chest pain", "does standing with my chest out help back pain?"),
     ("an angle, not a temperature", "straight leg raise only gets to 40 degrees, which exercises help my back?"),
     ("age, long-standing", "I'm 67 and I've had a bad back since my thirties"),
+    ("an idiom after 'but' qualifies the sign", "I tripped on the stairs but caught myself, my back was sore already"),
+    ("a crash seen, not in it", "I saw a crash on the way to work, I wasn't involved. Is walking ok for my back?"),
+    ("a fall feared", "I'm scared of falling on the ice, is walking ok for my back?"),
+    ("a pet's illness", "Cat's tumour is out and she's doing well. Which back exercises first?"),
 ]
 STANDS = [
     ("ability, not denial", "I have no feeling down there at all", "saddle-numbness"),
@@ -362,6 +366,18 @@ STANDS = [
     ("age as 'I have N years'", "I have 67 years and the pain in my back is new since Tuesday", "age"),
     ("age as 'a woman of N'", "a woman of 75, back pain for the first time this week", "age"),
     ("'is that normal?' is no idiom", "hot and shivery since lunch with a bad back, is that normal?", "fever"),
+    (
+        "'gone' as 'become', not resolved",
+        "my bum had all gone to sleep last night and it still feels that way",
+        "saddle-numbness",
+    ),
+    (
+        "an excuse before 'but'",
+        "could be the old bed, but the pain never lets up and wakes me every night",
+        "night-pain",
+    ),
+    ("chills are the sign", "he's got the chills and a high temp with his bad back", "fever"),
+    ("a relative's age in a clause of its own", "my dad, who is 79, has had new back pain since Monday", "age"),
 ]
 
 
