@@ -336,9 +336,19 @@ def dismisses(words: Sequence[str]) -> bool:
     return has_phrase(words, _DISMISSED)
 
 
+_DICTATED = {"question mark": "?", "full stop": ".", "exclamation mark": "!", "exclamation point": "!", "comma": ","}
+_DICTATION = re.compile(r"\s+(question mark|full stop|exclamation mark|exclamation point|comma)\b|\s+period\s*$", re.I)
+
+
+def undictate(text: str) -> str:
+    """Punctuation spoken into voice typing, typed out: "no I haven't full stop" is "no I haven't."; "period" only
+    at the end, where it cannot be the word."""
+    return _DICTATION.sub(lambda m: _DICTATED.get((m.group(1) or "").casefold(), "."), text)
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a message, each with its closing punctuation (and a leading "no," as its own)."""
-    parts = _SENTENCE_END.split(_INTERJECTION.sub(r"\1. ", text))
+    parts = _SENTENCE_END.split(_INTERJECTION.sub(r"\1. ", undictate(text)))
     found = [text + end for text, end in zip(parts[::2], [*parts[1::2], ""], strict=True)]
     return [part for part in found if any(c.isalnum() for c in part)]
 

@@ -23,7 +23,7 @@ GENERIC: dict[str, tuple[str, str]] = {
         """hi | hello | hey | hiya | hey there | hi there | hello there | good morning | good afternoon | good evening
         howdy | greetings | yo | morning | afternoon | evening | g day | gday | hola | namaste | salaam | salam
         assalamualaikum | salaam alaikum | salam alaikum | assalamu alaikum | shalom | bonjour | ciao | hallo | ola
-        sup | wassup | whats up | heya""",
+        sup | wassup | whats up | heya | i am new here | new here | first time here | first time using this""",
         'Hello! I answer questions about "{title}". What would you like to know?',
     ),
     "thanks": (
@@ -46,7 +46,8 @@ GENERIC: dict[str, tuple[str, str]] = {
     "goodbye": (
         """bye | goodbye | bye bye | see you | see ya | cya | good night | goodnight | night | nite | farewell
         that is all | that is it | i am done | im done | done | quit | exit | take care | later | laters | ttyl
-        catch you later | see you later | aight cya | talk later | all good bye | that is all for now | gotta go
+        catch you later | see you later | c ya | see ya later | cya later | aight cya | talk later | all good bye
+        that is all for now | gotta go
         got to go | have to go | need to go | i must go | must go | gtg | g2g | gotta run | got to run | have to run
         i am off | off now | signing off | peace out | peace | laters then | adios | ciao for now | au revoir""",
         'Take care. Come back any time you have a question about "{title}".',
@@ -59,7 +60,9 @@ GENERIC: dict[str, tuple[str, str]] = {
     ),
     "identity": (
         """who are you | what are you | are you a bot | are you a robot | are you real | are you a real person
-        are you human | are you a person | is this a bot | is this a real person | am i talking to a bot
+        are you human | are you a person | is anyone there | anyone there | is anybody there | anybody there
+        is somebody there | is someone there | anyone home | is this a bot | is this a real person
+        am i talking to a bot
         am i talking to a person | am i talking to a human | who am i talking to | who is this | are you ai
         are you an ai | is this ai | is this automated | real person | are you a computer""",
         "I'm an automated assistant, not a person. I answer questions from \"{title}\"; I can't examine you or "

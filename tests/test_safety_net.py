@@ -350,6 +350,7 @@ CANCELLED = [
     ("a crash seen, not in it", "I saw a crash on the way to work, I wasn't involved. Is walking ok for my back?"),
     ("a fall feared", "I'm scared of falling on the ice, is walking ok for my back?"),
     ("a pet's illness", "Cat's tumour is out and she's doing well. Which back exercises first?"),
+    ("weight lost by walking", "my jeans are looser since I started walking daily, should I add weights?"),
 ]
 STANDS = [
     ("ability, not denial", "I have no feeling down there at all", "saddle-numbness"),
@@ -378,6 +379,7 @@ STANDS = [
     ),
     ("chills are the sign", "he's got the chills and a high temp with his bad back", "fever"),
     ("a relative's age in a clause of its own", "my dad, who is 79, has had new back pain since Monday", "age"),
+    ("'should' asks, it explains nothing", "dropped a stone without trying, what should I do for my back?", "weight-loss"),
 ]
 
 
