@@ -379,7 +379,7 @@ STANDS = [
     ),
     ("chills are the sign", "he's got the chills and a high temp with his bad back", "fever"),
     ("a relative's age in a clause of its own", "my dad, who is 79, has had new back pain since Monday", "age"),
-    ("'should' asks, it explains nothing", "dropped a stone without trying, what should I do for my back?", "weight-loss"),
+    ("'should' asks", "dropped a stone without trying, what should I do for my back?", "weight-loss"),
 ]
 
 
