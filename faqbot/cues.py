@@ -140,6 +140,8 @@ _PAST = phrases(
     healed up | completely healed | got over it | she is fine | he is fine | they are fine | was fine | is fine now
     was ok | was okay | right as rain | i am right as rain | finished completely | it finished | long gone
     totally gone | sorted it | sorted now | completely gone | fully recovered | now gone | all normal
+    cleared right up | all cleared | cleared now | is finish | it is finish | finish now | is finished | it is over
+    over now | now over
     came back normal | was normal | were normal | finished completely | temperature is normal | normal now
     last summer | last winter | last spring | last autumn | last year | is ok now | he is ok | she is ok
     they are ok
@@ -160,7 +162,9 @@ _LONG_STANDING = phrases(
 )
 """Long-standing, so not a new sign: "my legs have been weak for years", "on and off for ages"."""
 _FOR_UNITS = re.compile(
-    r"\bfor (?:[a-z]+ ){0,4}?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
+    r"\bfor (?:(?:the|last|past|about|around|over|nearly|almost|more|than|some|a|good|well|like|roughly|maybe|at|"
+    r"least|best|part|of|going|on|getting|close|to|few|couple|many|several) ){0,4}?(?:\d+|two|three|four|five|six|"
+    r"seven|eight|nine|ten|"
     r"twenty|thirty|forty|many|several) (?:years?|yrs?|decades?|months)\b"
 )
 

@@ -351,6 +351,8 @@ CANCELLED = [
     ("a fall feared", "I'm scared of falling on the ice, is walking ok for my back?"),
     ("a pet's illness", "Cat's tumour is out and she's doing well. Which back exercises first?"),
     ("weight lost by walking", "my jeans are looser since I started walking daily, should I add weights?"),
+    ("resolved, in learner's English", "I had fever last month from flu, now it is finish. Can I exercise?"),
+    ("homework", "what is the cauda equina, for my biology homework?"),
 ]
 STANDS = [
     ("ability, not denial", "I have no feeling down there at all", "saddle-numbness"),
@@ -380,6 +382,9 @@ STANDS = [
     ("chills are the sign", "he's got the chills and a high temp with his bad back", "fever"),
     ("a relative's age in a clause of its own", "my dad, who is 79, has had new back pain since Monday", "age"),
     ("'should' asks", "dropped a stone without trying, what should I do for my back?", "weight-loss"),
+    ("an age is no duration", "for my father, he has 45 years, he can't feel his bum since Sunday", "saddle-numbness"),
+    ("where one sat explains nothing", "on the train home I couldn't feel the seat under me at all", "saddle-numbness"),
+    ("shivering despite the heating", "shivering under two duvets with the heating on full, back's agony", "fever"),
 ]
 
 
