@@ -81,6 +81,7 @@ _ORDINAL_FILLER = {
     # asking for it: "tell me more about the first", "I'll go with the second", "ok, the third pls"
     "tell", "me", "more", "about", "go", "with", "pick", "take", "i", "ll", "will", "want", "like", "d", "id",
     "pls", "plz", "ok", "okay", "yes", "yeah", "can", "you", "show", "explain", "read", "see", "lets", "let", "s",
+    "sorry", "oops", "um", "erm", "uh", "hmm", "oh", "so", "then", "thanks", "ta", "cheers", "it", "is", "its",
     "and", "gimme", "give", "that",
 }  # fmt: skip
 SHORT = 5
@@ -106,7 +107,7 @@ def pick_number(text: str, count: int) -> int | None:
         index = int(match.group(1)) - 1
         return index if 0 <= index < count else None
     words = tokens(text)
-    ordinals = [w for w in words if w in _ORDINALS or re.fullmatch(r"\d+(st|nd|rd|th)", w)]
+    ordinals = [w for w in words if w in _ORDINALS or re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", w)]
     if len(ordinals) > 1 and "one" in ordinals:
         ordinals.remove("one")  # "the second one"
     if len(ordinals) != 1 or any(w not in _ORDINAL_FILLER for w in words if w not in ordinals):

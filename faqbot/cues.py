@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 
 __all__ = [
     "QUESTION_OPENERS",
@@ -39,6 +40,7 @@ __all__ = [
     "refuses",
     "sentences",
     "someone_else",
+    "speaks_of_self",
     "supposes",
 ]
 
@@ -107,7 +109,7 @@ PEOPLE = frozenset(
     aunt auntie aunty uncle cousin neighbour neighbor colleague coworker boss boyfriend girlfriend fiance fiancee
     nephew niece boy girl lad lass grandson granddaughter grandchild teen teenager toddler stepdad stepmum stepmom
     stepson stepdaughter stepfather stepmother someone gf bf hubby wifey missus mrs nani nana dadi grandpa
-    somebody he she him her his hers""".split()
+    somebody he she him her his hers da pa""".split()
 )
 ANIMALS = frozenset(
     """dog dogs doggy puppy pup cat cats kitten kitty pet pets horse pony rabbit bunny hamster guinea parrot budgie
@@ -239,7 +241,7 @@ def about_care(words: Sequence[str]) -> bool:
     return has_phrase(words, _CARE)
 
 
-_CALLING = "calling ringing phoning dialling dialing contacting texting".split()
+_CALLING = "call ring phone dial contact calling ringing phoning dialling dialing contacting texting".split()
 _CARE_LINES = [
     "999", "111", "911", "112", "000", "an ambulance", "ambulance", "the doctor", "the doctors", "the gp", "my gp",
     "the surgery", "nhs", "a and e", "the hospital",
@@ -647,6 +649,11 @@ def lay_person_before(words: Sequence[str], start: int) -> bool:
 _SUBJECT_REACH = 3
 """The subject of a statement stands this close before it ("my mum has told me", "my husband has a …"); a person
 named further back is not it ("my friend said to walk, not a doctor")."""
+
+
+def speaks_of_self(words: Sequence[str]) -> bool:
+    """Whether words name a part of the writer's body ("both my legs")."""
+    return any(a == "my" and b in _BODY for a, b in pairwise(words))
 
 
 def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:

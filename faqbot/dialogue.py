@@ -24,7 +24,7 @@ from .patterns import PatternSet
 from .safety import SCREEN_CHARS, Referrals, Screen, ages_of, in_one_clause, match_negated, question_windows
 from .smalltalk import COURTESY
 from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
-from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence, fold
+from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence, fold, tokens
 
 __all__ = ["Dialogue", "Reply", "ReplyKind"]
 
@@ -46,6 +46,13 @@ _CONFUSED = cues.phrases(
     why does it matter | why ask | how come | i do not understand | i do not get it | do not understand | meaning
     what is that | explain | say again | what was the question | confused | i am confused"""
 )
+_COUNTS = cues.phrases("count | counts | the same as a")
+"""With a question, these ask whether what one has counts as an answer: "does a physio count?"."""
+_MEANING = cues.phrases(
+    "what do you mean | what do ye mean | what you mean | what does | what means | meaning of | what is | what are"
+    "| whats | define | explain"
+)
+_YES_NO = frozenset("yes no not sure".split())
 CONFUSED_WORDS = 6
 """Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
 SMALLTALK_WORDS = 12
@@ -252,6 +259,8 @@ class Dialogue:
         signs = self._screen.signs(turn.sentences, turn.state.ages)
         if not signs:
             return None
+        if all(s.id in turn.state.flags for s in signs) and not turn.asks and cues.gets_care(turn.plain):
+            return None  # "ok, I'll ring the surgery; my oncology nurse did say to flag anything new" takes the advice
         raised = turn.state.flags + tuple(s.id for s in signs if s.id not in turn.state.flags)
         # the warning is now what is under discussion: "should I ring my daughter first?" is not read in the
         # context of the answer before it
@@ -284,7 +293,10 @@ class Dialogue:
         A topic only mentioned around a question the knowledge base answers ("my GP gave me painkillers; which
         exercises do you recommend?") does not take the question over.
         """
-        answering = isinstance(turn.state.pending, FollowUp) and not turn.asks
+        pending = turn.state.pending
+        answering = isinstance(pending, FollowUp) and not turn.asks
+        if isinstance(pending, FollowUp) and self._asks_about_step(turn, self._step(pending)):
+            return None  # "what do you mean by muscular?" asks about the question, not for a diagnosis
         found = self._referrals.find(turn.sentences, answering) or self._still_referred(turn)
         if not found:
             return None
@@ -357,8 +369,7 @@ class Dialogue:
         if not isinstance(pending, FollowUp):
             return None
         entry = self.kb.by_id[pending.entry]
-        assert entry.follow_up is not None
-        step = entry.follow_up.steps[pending.step]
+        step = self._step(pending)
         corrected = self._correction(turn, entry, step)
         if corrected is not None:
             return corrected
@@ -367,21 +378,38 @@ class Dialogue:
         chosen = step.option(told) if told is not None else heard.option
         if told is None and step.slot in turn.contradicted:
             chosen = None  # "my friend said to walk, not a doctor": no "yes" is taken from "said to"
-        if chosen is not None and heard.asks and self._about_another_entry(turn, entry):
+        about_step = self._asks_about_step(turn, step)
+        if chosen is not None and heard.asks and not about_step and self._about_another_entry(turn, entry):
             turn.state = turn.state.with_slot(step.slot, chosen.value).replace(pending=None)
             return None  # the answer is kept, and the question it came with is answered next
         if chosen is not None:
             return self._advance(turn, entry, step, chosen)
-        if heard.asks and self._confident(turn):
+        if heard.asks and not about_step and self._confident(turn):
             turn.state = turn.state.replace(pending=None)
             return None  # a new question instead of an answer: the topic changes
         talk = self._smalltalk_intent(turn)
         puzzled = talk is None or talk.intent == "never_mind"  # "sorry?" asks what was meant; "sorry, one sec" waits
-        if puzzled and cues.has_phrase(turn.plain, _CONFUSED) and len(turn.plain) <= CONFUSED_WORDS:
-            return self._explain_step(turn, entry, step)  # "what?", "why do you ask?"
+        confused = puzzled and cues.has_phrase(turn.plain, _CONFUSED) and len(turn.plain) <= CONFUSED_WORDS
+        if about_step or confused:
+            return self._explain_step(turn, entry, step)  # "what?", "why do you ask?", "what do you mean by muscular?"
         if heard.asks or heard.acknowledges or talk is not None:
             return None  # small talk or an unanswerable question replies, and the question stays pending
         return self._ask_again(turn, entry, step, pending.tries)
+
+    def _step(self, pending: FollowUp) -> Step:
+        flow = self.kb.by_id[pending.entry].follow_up
+        assert flow is not None
+        return flow.steps[pending.step]
+
+    def _asks_about_step(self, turn: _Turn, step: Step) -> bool:
+        """Whether a question asks about the pending question itself: "does a physio count?", "what do you mean by
+        muscular?" (a word of its answers with a word of meaning). It is no new topic, and any answer in it counts."""
+        if not turn.asks:
+            return False
+        if cues.has_phrase(turn.plain, _COUNTS):
+            return True
+        answers = {w for o in step.options for p in (o.label, *o.says) for w in tokens(p)} - STOPWORDS - _YES_NO
+        return cues.has_phrase(turn.plain, _MEANING) and any(w in answers for w in turn.plain)
 
     def _correction(self, turn: _Turn, entry: Entry, step: Step) -> Reply | None:
         """An earlier answer of this flow taken back while a later question is pending: the flow starts again
@@ -556,9 +584,7 @@ class Dialogue:
         """A reply in the middle of a follow-up says its piece, then repeats the question still open."""
         pending = turn.state.pending
         if isinstance(pending, FollowUp):
-            entry = self.kb.by_id[pending.entry]
-            assert entry.follow_up is not None
-            step = entry.follow_up.steps[pending.step]
+            entry, step = self.kb.by_id[pending.entry], self._step(pending)
             return f"{markdown}\n\nTo answer **{entry.question}** I still need to know: {step.ask}", _labels(step)
         return markdown, options
 

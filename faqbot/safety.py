@@ -85,7 +85,9 @@ class Screen:
         by = sign.cancelled_by
         if "negation" in by and match_negated(sentence, match, low, after):
             return "negation"
-        if "someone-else" in by:
+        end = sentence.plain_index(match.end - 1) + 1
+        own = cues.speaks_of_self(plain[start : min(end, start + 3)])  # "she said it was a spasm, and both my legs…"
+        if "someone-else" in by and not own:
             who = cues.someone_else(plain, start)
             if who == "animal" or (who == "person" and not behalf):
                 return f"someone-else ({who})"

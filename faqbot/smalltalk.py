@@ -36,7 +36,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         maraming salamat | dziekuje | dzieki | xie xie | xiexie | shukriya | dhanyavaad | dhanyawad | spasibo
         tack | takk | tak | dank je | dank u | bedankt | grazie mille | muito obrigado | muito obrigada | god bless
         god bless you | bless you | thanks for the info | thank you for the information | thanks for the advice
-        thank you for the advice | thank you for your time | thanks for your time | go raibh maith agat
+        thank you for the advice | thank you for your time | thanks for your time | tanks | tenks
+        tank you | tenk yu | go raibh maith agat
         go raibh maith agaibh | diolch | diolch yn fawr | tapadh leat | asante | asante sana | medaase | nagode | dalu
         ngiyabonga | dankie | terima kasih | kamsahamnida | cam on | tesekkurler | tesekkur ederim | efharisto
         koszonom | mahalo | toda | toda raba | kiitos | hvala | multumesc | dekuji | spasiba | shukran jazeelan
@@ -49,7 +50,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         catch you later | see you later | c ya | see ya later | cya later | aight cya | talk later | all good bye
         that is all for now | gotta go
         got to go | have to go | need to go | i must go | must go | gtg | g2g | gotta run | got to run | have to run
-        i am off | off now | signing off | peace out | peace | laters then | adios | ciao for now | au revoir""",
+        i am off | off now | signing off | peace out | peace | laters then | adios | ciao for now | au revoir
+        tchau | adeus | hasta luego | chao""",
         'Take care. Come back any time you have a question about "{title}".',
     ),
     "help": (

@@ -92,6 +92,7 @@ _CONTRACTIONS = {
     "ah'm": "i am",
     "nae": "no",
     "cannae": "cannot",
+    "wan": "one",
     "canna": "cannot",
     "dinnae": "do not",
     "dinna": "do not",
