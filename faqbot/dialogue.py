@@ -54,6 +54,9 @@ _MEANING = cues.phrases(
 )
 _YES_NO = frozenset("yes no not sure".split())
 CONFUSED_WORDS = 6
+ABOUT_ANSWER_WORDS = 8
+"""Up to this many words, "what criteria?" right after an answer asks about its words (`Dialogue._again`)."""
+_PUZZLED = frozenset("mean means meaning understand get explain ye ya u which what whats".split())
 """Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
 SMALLTALK_WORDS = 12
 """Longer than this, a message with words small talk does not use says something else too."""
@@ -168,6 +171,12 @@ class _Turn:
     def changed(self) -> set[str]:
         """The slots whose earlier answer the message's statements change ("actually my physio did say so")."""
         return {slot for slot, value in self.told.items() if self.before.slots.get(slot, value) != value}
+
+    @property
+    def last_question(self) -> tuple[str, ...]:
+        """The folded words of the last sentence that asks ("righto. what about the driving range?"), else all."""
+        asking = [s for s in self.sentences if s.asking]
+        return asking[-1].plain if asking else tuple(self.plain)
 
     @property
     def asks(self) -> bool:
@@ -591,7 +600,8 @@ class Dialogue:
     def _match(self, turn: _Turn) -> Reply | None:
         ranked = self.ranked(turn)
         threshold = self._threshold(turn)
-        if cues.follows_on(turn.plain) and not (cues.supposes(turn.plain) and self._confident(turn)):
+        asked = turn.last_question
+        if cues.follows_on(asked) and not (cues.supposes(asked) and self._confident(turn)):
             # "what about swimming?" is about the question under discussion; "and if it hurts?", when it is
             # clear alone, asks a question of its own
             ranked = self._in_context(turn) or ranked
@@ -643,8 +653,9 @@ class Dialogue:
         not name is still asked about in the question under discussion).
         """
         current = self._current_entry(turn)
-        follows_on = unmatched and cues.follows_on(turn.plain)  # only when the message alone matches nothing
-        if current is None or len(turn.words) > CONTEXT_WORDS + (FOLLOW_ON_WORDS if follows_on else 0):
+        follows_on = unmatched and cues.follows_on(turn.last_question)  # only when the message alone matches nothing
+        size = len(turn.last_question) if follows_on else len(turn.words)
+        if current is None or size > CONTEXT_WORDS + (FOLLOW_ON_WORDS if follows_on else 0):
             return []
         if not follows_on:
             if not self._topical(turn):
@@ -674,15 +685,30 @@ class Dialogue:
     def _again(self, turn: _Turn) -> Reply | None:
         """ "why?" or "what do you mean?" right after an answer: that answer again, introduced as such."""
         last = turn.before.last
-        if last is None or not cues.has_phrase(turn.plain, _WHY) or len(turn.plain) > 5:
+        if last is None:
             return None
         entry = self.kb.by_id[last.entry]
         flow = entry.follow_up
         variant = flow.variants[last.variant] if flow and last.variant else None
         answer = variant.answer if variant else entry.answer
+        why = cues.has_phrase(turn.plain, _WHY) and len(turn.plain) <= 5
+        if not why and not self._asks_about_words(turn, answer):
+            return None
         lead = f"That was my answer to **{entry.question}** Here it is again, as the article puts it:"
         related = (variant.related if variant else ()) or entry.related
         return self._answer(turn, entry, answer, related, note=lead, variant=last.variant, repeat=True)
+
+    def _asks_about_words(self, turn: _Turn, answer: str) -> bool:
+        """Whether a short question asks about words of the answer just given: "what criteria?", "which criteria?
+        I don't understand" (every word it adds is the answer's and no question's; "what about swimming?" follows
+        on instead)."""
+        if not turn.asks or len(turn.plain) > ABOUT_ANSWER_WORDS or cues.follows_on(turn.last_question):
+            return False
+        if not ({"what", "which"} & set(turn.plain) or cues.has_phrase(turn.plain, _WHY)):
+            return False
+        said = set(tokens(answer))
+        own = [w for w in turn.plain if w not in STOPWORDS and w not in CHATTER and w not in _PUZZLED]
+        return bool(own) and all(w in said and not self._matcher.knows(w) for w in own)  # the answer's words only
 
     def _volunteered(self, turn: _Turn) -> Reply | None:
         """A statement that answers a follow-up question nobody asked yet ("the GP said gentle exercise was fine
