@@ -343,7 +343,10 @@ def dismisses(words: Sequence[str]) -> bool:
 
 
 _DICTATED = {"question mark": "?", "full stop": ".", "exclamation mark": "!", "exclamation point": "!", "comma": ","}
-_DICTATION = re.compile(r"\s+(question mark|full stop|exclamation mark|exclamation point|comma)\b|\s+period\s*$", re.I)
+_DICTATION = re.compile(
+    r"(?<!\s)(?>\s+)(?:(question mark|full stop|exclamation mark|exclamation point|comma)\b|period\s*$)", re.I
+)
+"""Each run of spaces is tried once (atomic), so a message of 10,000 spaces costs no more than one of ten."""
 
 
 def undictate(text: str) -> str:
