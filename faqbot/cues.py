@@ -521,6 +521,10 @@ def _by_first_word(phrases: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
     return index
 
 
+_FEELING = frozenset("feel feels felt feeling".split())
+"""A negator right after these is what is felt ("I feel nothing down there"), not a denial."""
+
+
 def negated(
     words: Sequence[str], start: int, low: int = 0, inside: Sequence[tuple[int, int]] = (), after: Sequence[str] = ()
 ) -> bool:
@@ -535,8 +539,8 @@ def negated(
         word = words[i]
         if word in _BARRIERS:
             break
-        if i in matched:
-            continue  # "no position helps, constant ache": the "no" belongs to what is described
+        if i in matched or (i and words[i - 1] in _FEELING):
+            continue  # "no position helps, constant ache", "can't feel nothing round my bum": part of what is described
         if word in NEGATORS and not (word == "no" and i + 1 < len(words) and words[i + 1] in _NOT_ENGLISH):
             return not _negates_ability(words, i, start)
     if inside:

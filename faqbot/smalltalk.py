@@ -23,7 +23,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         """hi | hello | hey | hiya | hey there | hi there | hello there | good morning | good afternoon | good evening
         howdy | greetings | yo | morning | afternoon | evening | g day | gday | hola | namaste | salaam | salam
         assalamualaikum | salaam alaikum | salam alaikum | assalamu alaikum | shalom | bonjour | ciao | hallo | ola
-        sup | wassup | whats up | heya | i am new here | new here | first time here | first time using this""",
+        sup | wassup | whats up | heya | howzit | wah gwaan | wagwan | i am new here | new here | first time here
+        first time using this""",
         'Hello! I answer questions about "{title}". What would you like to know?',
     ),
     "thanks": (
@@ -118,7 +119,7 @@ QUESTIONS = frozenset({"identity", "doctor", "how_are_you", "help"})
 COURTESY = frozenset(
     """very much so lot lots loads really mate love dear x xx xxx guys all again anyway for that this the it
     your you u ur me just oh well then now please pls plz lol haha xd bot buddy pal sir madam maam folks
-    and though tho man bro dude kindly heaps muchly tons wait um erm hmm uh ah btw""".split()
+    and though tho man bro dude kindly heaps muchly tons wait um erm hmm uh ah btw boet bru bra pal fam""".split()
 )
 """Words small talk may come with ("thanks a lot mate x") without becoming something else."""
 

@@ -385,6 +385,7 @@ STANDS = [
     ("an age is no duration", "for my father, he has 45 years, he can't feel his bum since Sunday", "saddle-numbness"),
     ("where one sat explains nothing", "on the train home I couldn't feel the seat under me at all", "saddle-numbness"),
     ("shivering despite the heating", "shivering under two duvets with the heating on full, back's agony", "fever"),
+    ("a double negative", "since Tuesday I can't feel nothing round my bottom", "saddle-numbness"),
     ("'my' legs after 'she'", "she said it's a spasm, and also both my legs feel weak and wobbly", "both-legs"),
 ]
 
