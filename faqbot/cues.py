@@ -416,7 +416,8 @@ _AUXILIARIES = frozenset(
     didnt may might must shall has have hasnt havent""".split()
 )
 _NOT_A_CHOICE = frozenset(
-    "of is s are about if do does did should can could would will happens happen i you we it".split()
+    "of is s are about if do does did should can could would will happens happen i you we it my your his her their"
+    " our the a an this that they he she".split()
 )
 """After "what", words that make it no choice between things: "what if…", "what should I…", "what of…"."""
 _OPENING_FILLERS = frozenset(

@@ -898,8 +898,10 @@ def _unsigned(sentences: list[Sentence]) -> list[Sentence]:
 
 
 def _asked(sentences: Sequence[Sentence]) -> list[tuple[str, ...]]:
-    """The words, as typed, of the parts of these sentences that ask something."""
-    return [s.plain[s.plain_index(low) : s.plain_index(high - 1) + 1] for s in sentences for low, high in s.asking]
+    """The words, as typed, of the parts of these sentences that ask something (all of them when none does:
+    "yo can i lift w lower back pain lol" asks without a question mark)."""
+    asked = [s.plain[s.plain_index(low) : s.plain_index(high - 1) + 1] for s in sentences for low, high in s.asking]
+    return asked or [s.plain for s in sentences]
 
 
 def _slots(entry: Entry) -> set[str]:

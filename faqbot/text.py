@@ -287,6 +287,21 @@ def _drop_stray_to(text: str) -> str:
     return _STRAY_TO.sub(r"\1", text)
 
 
+_MY_AS_I = re.compile(
+    r"\bmy (?=(?:can|cannot|could|will|would|did|do|does|have|has|had|go|going|feel|feels|felt|think|thought|know|"
+    r"knew|want|wanted|need|needed|is|am|was|a|never|just|get|got|try|tried|tell|told|say|said|see|saw)\b)"
+)
+
+
+_MY_STATE = re.compile(r"\bmy (?=(?:alright|ok|okay|sorry|scared|worried|afraid)\b)")
+
+
+def _my_as_i(text: str) -> str:
+    """ "mi can still go gym?" → "i can …", "mi alright" → "i am alright": patois "mi" (and a learner's "my")
+    before a verb is "I", never "my"."""
+    return _MY_STATE.sub("i am ", _MY_AS_I.sub("i ", text))
+
+
 _STEPS: list[tuple[str, Callable[[str], str]]] = [
     ("casefold", _nfkc_casefold),
     ("strip_accents", _strip_accents),
@@ -294,6 +309,7 @@ _STEPS: list[tuple[str, Callable[[str], str]]] = [
     ("contractions", _expand_contractions),
     ("split_numbers", _split_numbers),
     ("stray_to", _drop_stray_to),
+    ("my_as_i", _my_as_i),
 ]
 
 
