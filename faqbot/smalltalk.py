@@ -23,7 +23,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         """hi | hello | hey | hiya | hey there | hi there | hello there | good morning | good afternoon | good evening
         howdy | greetings | yo | morning | afternoon | evening | g day | gday | hola | namaste | salaam | salam
         assalamualaikum | salaam alaikum | salam alaikum | assalamu alaikum | shalom | bonjour | ciao | hallo | ola
-        sup | wassup | whats up | heya | howzit | wah gwaan | wagwan | i am new here | new here | first time here
+        sup | wassup | whats up | heya | bore da | prynhawn da | assalam o alaikum | salam o alaikum | howzit
+        wah gwaan | wagwan | i am new here | new here | first time here
         first time using this""",
         'Hello! I answer questions about "{title}". What would you like to know?',
     ),
@@ -65,7 +66,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         """who are you | what are you | are you a bot | are you a robot | are you real | are you a real person
         are you human | are you a person | is anyone there | anyone there | is anybody there | anybody there
         is somebody there | is someone there | anyone home | is this a bot | is this a real person
-        am i talking to a bot
+        am i talking to a bot | with whom am i corresponding | whom am i corresponding with | who am i speaking to
+        who am i speaking with | who am i chatting with | who am i talking with | whom am i speaking to
         am i talking to a person | am i talking to a human | who am i talking to | who is this | are you ai
         are you an ai | is this ai | is this automated | real person | are you a computer""",
         "I'm an automated assistant, not a person. I answer questions from \"{title}\"; I can't examine you or "
@@ -73,7 +75,8 @@ GENERIC: dict[str, tuple[str, str]] = {
     ),
     "doctor": (
         """are you a doctor | are you a nurse | are you a physio | are you a physiotherapist | are you medical
-        are you a medical professional | are you qualified | are you a real doctor | is this a doctor""",
+        are you a medical professional | are you qualified | are you a real doctor | is this a doctor
+        are you an actual doctor | are you actually a doctor | actual doctor | real doctor""",
         "No, I'm not a doctor or a nurse: I'm an automated assistant that answers questions from \"{title}\". "
         "For advice about your own health, please talk to a doctor, nurse or pharmacist.",
     ),
