@@ -63,9 +63,10 @@ SMALLTALK_WORDS = 12
 SMALLTALK_SHARE = 0.6
 """A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
 information"), and says nothing the knowledge base knows."""
-_TALK_ORDER = {"thanks": -2, "goodbye": -1, "wait": 1, "never_mind": 2}
-"""When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most; "wait" little
-("wait, are you a bot?" asks who is answering), and an apology least ("sorry, bear with me" asks to wait)."""
+_TALK_ORDER = {"thanks": -3, "goodbye": -2, "identity": -1, "doctor": -1, "wait": 1, "never_mind": 2}
+"""When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most, then who is
+answering ("good afternoon, with whom am I corresponding?"); "wait" little ("wait, are you a bot?" asks who is
+answering), and an apology least ("sorry, bear with me" asks to wait)."""
 _LEAD_IN = 4
 """A question may open a few words into its part of a sentence: "after that, can I…", "so then should I…"."""
 FORM_PENALTY = 6.0
