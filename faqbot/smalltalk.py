@@ -66,7 +66,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         """who are you | what are you | are you a bot | are you a robot | are you real | are you a real person
         are you human | are you a person | is anyone there | anyone there | is anybody there | anybody there
         is somebody there | is someone there | anyone home | is this a bot | is this a real person
-        am i talking to a bot | with whom am i corresponding | whom am i corresponding with | with whom i am corresponding
+        am i talking to a bot | with whom am i corresponding | whom am i corresponding with
+        with whom i am corresponding
         who am i speaking to | who i am speaking to | who i am talking to
         who am i speaking with | who am i chatting with | who am i talking with | whom am i speaking to
         am i talking to a person | am i talking to a human | who am i talking to | who is this | are you ai
