@@ -205,6 +205,9 @@ class Dialogue:
         talk = smalltalk.catalogue(kb.meta, kb.smalltalk)
         phrases = [(tuple(fold(p).split()), t) for t in talk for p in t.patterns]
         self._smalltalk = sorted(((words, t) for words, t in phrases if words), key=lambda item: -len(item[0]))
+        self._smalltalk_by_word: dict[str, list[int]] = {}  # first word → places in the longest-first list
+        for n, (words, _) in enumerate(self._smalltalk):
+            self._smalltalk_by_word.setdefault(words[0], []).append(n)
         self._help = next((t for t in talk if t.intent == "help"), None)
         self._thanks = next((t for t in talk if t.intent == "thanks"), None)
         self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS | COURTESY
@@ -245,6 +248,8 @@ class Dialogue:
     def _by_form(self, turn: _Turn, ranking: list[Candidate]) -> list[Candidate]:
         """The ranking with candidates whose question is asked the other way than the message's (whether vs
         which) moved down by `FORM_PENALTY`, when one asked the same way is above the threshold."""
+        if len({self._forms[c.entry_id] for c in ranking} - {None}) < 2:
+            return ranking  # the candidates are all asked one way: the message's form cannot move any of them
         form = cues.question_form(_asked(turn.sentences))
         if form is None or not any(
             self._forms[c.entry_id] == form and c.score >= self._threshold(turn) for c in ranking
@@ -559,18 +564,16 @@ class Dialogue:
         if not turn.asks and len(turn.plain) <= THANKS_FOR_WORDS and cues.thanks_for(turn.plain):
             return self._thanks  # "thank you for the guidance": thanks, whatever it is for
         strict = self._smalltalk_words.issuperset(turn.plain)
-        if not strict and len(turn.plain) > SMALLTALK_WORDS:
-            return None
+        if not strict and (len(turn.plain) > SMALLTALK_WORDS or self._confident(turn)):
+            return None  # a question the knowledge base answers is no small talk, whatever courtesy comes with it
         words = list(turn.plain)
         starts = cues.positions(words)
         found = []
-        for phrase, talk in self._smalltalk:  # longest first: "thank you" before "you"
-            at = cues.consume(words, phrase, starts.get(phrase[0], ()))
+        tried = sorted(n for word in starts for n in self._smalltalk_by_word.get(word, ()))
+        for phrase, talk in (self._smalltalk[n] for n in tried):  # longest first: "thank you" before "you"
+            at = cues.consume(words, phrase, starts[phrase[0]])
             if at >= 0:
                 found.append((at, talk))
-        rest = self._normaliser.words(" ".join(w for w in words if w))
-        if self._names_a_topic(rest) and (turn.asks or (not strict and self._confident(turn))):
-            return None  # "thanks, can I still run?" asks; "oh, the bus is here, got to go, bye" signs off
         if not strict and turn.asks:  # "are you even a real person?" asks who answers; "translate hello?" greets nobody
             found = [(at, talk) for at, talk in found if talk.intent in smalltalk.QUESTIONS]
         if cues.refuses(turn.plain):  # "I will not ring them" is no "I will"
@@ -578,6 +581,9 @@ class Dialogue:
         courtesy = sum(not w or w in STOPWORDS or w in COURTESY for w in words)
         if not found or (not strict and courtesy < SMALLTALK_SHARE * len(words)):
             return None  # "translate hello into spanish" is not a greeting
+        rest = self._normaliser.words(" ".join(w for w in words if w))
+        if self._names_a_topic(rest) and (turn.asks or (not strict and self._confident(turn))):
+            return None  # "thanks, can I still run?" asks; "oh, the bus is here, got to go, bye" signs off
         return min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
 
     def _topical(self, turn: _Turn, start: int = 0) -> bool:
