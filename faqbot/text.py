@@ -89,7 +89,6 @@ _CONTRACTIONS = {
     "likkle": "little",
     "yuh": "you",
     "seh": "say",
-    "fi": "to",
     "dat": "that",
     "dis": "this",
     "wid": "with",
@@ -108,8 +107,6 @@ _CONTRACTIONS = {
     "nae": "no",
     "cannae": "cannot",
     "wan": "one",
-    "tae": "to",
-    "wi": "with",
     "fitba": "football",
     "canna": "cannot",
     "dinnae": "do not",
@@ -302,6 +299,15 @@ def _my_as_i(text: str) -> str:
     return _MY_STATE.sub("i am ", _MY_AS_I.sub("i ", text))
 
 
+_TO = re.compile(r"(?<!\bwi )\bfi\b|\btae\b(?! kwon)")
+
+
+def _patois_to(text: str) -> str:
+    """Patois "fi" and Scots "tae" are "to" ("it safe fi exercise?", "daft tae try"), but not in "wi fi" or
+    "tae kwon do"."""
+    return _TO.sub("to", text)
+
+
 _STEPS: list[tuple[str, Callable[[str], str]]] = [
     ("casefold", _nfkc_casefold),
     ("strip_accents", _strip_accents),
@@ -310,6 +316,7 @@ _STEPS: list[tuple[str, Callable[[str], str]]] = [
     ("split_numbers", _split_numbers),
     ("stray_to", _drop_stray_to),
     ("my_as_i", _my_as_i),
+    ("patois_to", _patois_to),
 ]
 
 
