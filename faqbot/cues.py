@@ -352,6 +352,9 @@ _DICTATION = re.compile(
 def undictate(text: str) -> str:
     """Punctuation spoken into voice typing, typed out: "no I haven't full stop" is "no I haven't."; "period" only
     at the end, where it cannot be the word."""
+    folded = text.casefold()
+    if not any(word in folded for word in ("mark", "stop", "point", "comma", "period")):
+        return text  # most messages: no regular expression to run
     return _DICTATION.sub(lambda m: _DICTATED.get((m.group(1) or "").casefold(), "."), text)
 
 

@@ -296,7 +296,7 @@ _MY_STATE = re.compile(r"\bmy (?=(?:alright|ok|okay|sorry|scared|worried|afraid)
 def _my_as_i(text: str) -> str:
     """ "mi can still go gym?" → "i can …", "mi alright" → "i am alright": patois "mi" (and a learner's "my")
     before a verb is "I", never "my"."""
-    return _MY_STATE.sub("i am ", _MY_AS_I.sub("i ", text))
+    return _MY_STATE.sub("i am ", _MY_AS_I.sub("i ", text)) if "my " in text else text
 
 
 _TO = re.compile(r"(?<!\bwi )\bfi\b|\btae\b(?! kwon)")
@@ -305,7 +305,7 @@ _TO = re.compile(r"(?<!\bwi )\bfi\b|\btae\b(?! kwon)")
 def _patois_to(text: str) -> str:
     """Patois "fi" and Scots "tae" are "to" ("it safe fi exercise?", "daft tae try"), but not in "wi fi" or
     "tae kwon do"."""
-    return _TO.sub("to", text)
+    return _TO.sub("to", text) if "fi" in text or "tae" in text else text
 
 
 _STEPS: list[tuple[str, Callable[[str], str]]] = [
@@ -322,10 +322,21 @@ _STEPS: list[tuple[str, Callable[[str], str]]] = [
 
 def fold(text: str, limit: int = MAX_CHARS) -> str:
     """Lower-case words separated by single spaces, without accents, punctuation or contractions."""
+    if len(text) <= MAX_CACHED_TEXT:
+        return _fold_cached(text, limit)  # a knowledge base folds the same vocabulary word for many patterns
+    return _fold(text, limit)
+
+
+def _fold(text: str, limit: int) -> str:
     text = text[:limit]
     for _name, step in _STEPS:
         text = step(text)[:limit]  # a step may lengthen the text: NFKC turns "\ufdfa" into 18 characters
     return text
+
+
+MAX_CACHED_TEXT = 64
+"""Texts up to this long are folded once and remembered (phrases of a knowledge base, short messages)."""
+_fold_cached = lru_cache(maxsize=32_768)(_fold)
 
 
 def tokens(text: str, limit: int = MAX_CHARS) -> list[str]:
