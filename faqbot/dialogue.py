@@ -217,7 +217,7 @@ class Dialogue:
             for step in entry.follow_up.steps.values() for option in step.options
         ]  # fmt: skip
         self._tells = PatternSet([option.tells for _, option in self._statements], normaliser, kb.vocabulary)
-        self._forms = {e.id: cues.question_form(_asked(normaliser.sentences(e.question))) for e in kb.entries}
+        self._forms: dict[str, str | None] = {}  # an entry's question form, read when first needed (`_form`)
 
     # -- entry point ---------------------------------------------------------------------------------
 
@@ -248,17 +248,25 @@ class Dialogue:
     def _by_form(self, turn: _Turn, ranking: list[Candidate]) -> list[Candidate]:
         """The ranking with candidates whose question is asked the other way than the message's (whether vs
         which) moved down by `FORM_PENALTY`, when one asked the same way is above the threshold."""
-        if len({self._forms[c.entry_id] for c in ranking} - {None}) < 2:
+        if len({self._form(c.entry_id) for c in ranking} - {None}) < 2:
             return ranking  # the candidates are all asked one way: the message's form cannot move any of them
         form = cues.question_form(_asked(turn.sentences))
         if form is None or not any(
-            self._forms[c.entry_id] == form and c.score >= self._threshold(turn) for c in ranking
+            self._form(c.entry_id) == form and c.score >= self._threshold(turn) for c in ranking
         ):
             return ranking
         moved = [
-            c if self._forms[c.entry_id] in (form, None) else replace(c, score=c.score - FORM_PENALTY) for c in ranking
+            c if self._form(c.entry_id) in (form, None) else replace(c, score=c.score - FORM_PENALTY) for c in ranking
         ]
         return sorted(moved, key=lambda c: -c.score)
+
+    def _form(self, entry_id: str) -> str | None:
+        """How an entry's question asks (`cues.question_form`), read once: a large knowledge base reads only the
+        entries that come up."""
+        if entry_id not in self._forms:
+            sentences = self._normaliser.sentences(self.kb.by_id[entry_id].question)
+            self._forms[entry_id] = cues.question_form(_asked(sentences))
+        return self._forms[entry_id]
 
     def _question_words(self, turn: _Turn) -> list[str]:
         """The words of the parts of a message that ask: a story ending in a question, or a short one such as
