@@ -423,9 +423,6 @@ _NOT_A_CHOICE = frozenset(
     " our the a an this that they he she".split()
 )
 """After "what", words that make it no choice between things: "what if…", "what should I…", "what of…"."""
-_OPENING_FILLERS = frozenset(
-    "just so and then now but also well right wait oh ok okay hmm um uh please pls plz hi hey hello yo".split()
-)
 _OR_NOT = phrases("or not | or no | or nah | yes or no | ok or | okay or | safe or")
 
 
@@ -456,6 +453,8 @@ def question_form(asked: Sequence[Sequence[str]]) -> str | None:
 
 
 _FOLLOW_ON_FILLERS = frozenset("wait oh ok okay so and but also hmm right then um uh".split())
+_OPENING_FILLERS = _LEAD_INS | _FOLLOW_ON_FILLERS | frozenset("please pls plz hi hey hello yo".split())
+"""Words a question may open with before its first word ("so, hi, can I…") (`question_form`)."""
 _FOLLOW_ON = phrases(
     """what about | how about | what if | and what about | same for | same with | does that go for
     is that the same for | does the same go for | does that apply to | and for | and with | and if | or"""

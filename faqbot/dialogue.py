@@ -189,7 +189,8 @@ _Handler = Callable[["Dialogue", _Turn], "Reply | None"]
 
 
 class Dialogue:
-    """The rules of conversation over one knowledge base (immutable; shared by all sessions)."""
+    """The rules of conversation over one knowledge base (shared by all sessions; nothing in it changes but what it
+    remembers of its own knowledge base, such as each entry's question form)."""
 
     def __init__(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher, screen: Screen) -> None:
         if kb.settings.threshold is None:
