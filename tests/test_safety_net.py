@@ -386,6 +386,7 @@ STANDS = [
     ("where one sat explains nothing", "on the train home I couldn't feel the seat under me at all", "saddle-numbness"),
     ("shivering despite the heating", "shivering under two duvets with the heating on full, back's agony", "fever"),
     ("a double negative", "since Tuesday I can't feel nothing round my bottom", "saddle-numbness"),
+    ("patois 'mi' as 'I'", "mi cyaan hold mi water since mi back go", "bladder-bowel"),
     ("'my' legs after 'she'", "she said it's a spasm, and also both my legs feel weak and wobbly", "both-legs"),
 ]
 
