@@ -54,10 +54,11 @@ _MEANING = cues.phrases(
 )
 _YES_NO = frozenset("yes no not sure".split())
 CONFUSED_WORDS = 6
+"""Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
 ABOUT_ANSWER_WORDS = 8
 """Up to this many words, "what criteria?" right after an answer asks about its words (`Dialogue._again`)."""
 _PUZZLED = frozenset("mean means meaning understand get explain ye ya u which what whats".split())
-"""Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
+"""Words that only say something is not understood: "which criteria? I don't understand" adds "criteria"."""
 SMALLTALK_WORDS = 12
 """Longer than this, a message with words small talk does not use says something else too."""
 SMALLTALK_SHARE = 0.6
@@ -219,6 +220,11 @@ class Dialogue:
         ]  # fmt: skip
         self._tells = PatternSet([option.tells for _, option in self._statements], normaliser, kb.vocabulary)
         self._forms: dict[str, str | None] = {}  # an entry's question form, read when first needed (`_form`)
+        self._answer_words = {
+            (entry.id, step.id): frozenset(w for o in step.options for p in (o.label, *o.says) for w in tokens(p))
+            - STOPWORDS - _YES_NO
+            for entry in kb.entries if entry.follow_up for step in entry.follow_up.steps.values()
+        }  # fmt: skip
 
     # -- entry point ---------------------------------------------------------------------------------
 
@@ -319,7 +325,7 @@ class Dialogue:
         """
         pending = turn.state.pending
         answering = isinstance(pending, FollowUp) and not turn.asks
-        if isinstance(pending, FollowUp) and self._asks_about_step(turn, self._step(pending)):
+        if isinstance(pending, FollowUp) and self._asks_about_step(turn, pending):
             return None  # "what do you mean by muscular?" asks about the question, not for a diagnosis
         found = self._referrals.find(turn.sentences, answering) or self._still_referred(turn)
         if not found:
@@ -338,7 +344,7 @@ class Dialogue:
         if cues.in_general(turn.plain):
             turn.state = turn.state.replace(referred=())  # asked to hear it in general: so the rest goes
             return []
-        if not turn.state.referred or not self._topical(turn):
+        if not turn.state.referred or not self._names_a_topic(turn.words):
             return []
         return [r for r in self.kb.referrals if r.id in turn.state.referred]
 
@@ -402,7 +408,7 @@ class Dialogue:
         chosen = step.option(told) if told is not None else heard.option
         if told is None and step.slot in turn.contradicted:
             chosen = None  # "my friend said to walk, not a doctor": no "yes" is taken from "said to"
-        about_step = self._asks_about_step(turn, step)
+        about_step = self._asks_about_step(turn, pending)
         if chosen is not None and heard.asks and not about_step and self._about_another_entry(turn, entry):
             turn.state = turn.state.with_slot(step.slot, chosen.value).replace(pending=None)
             return None  # the answer is kept, and the question it came with is answered next
@@ -425,14 +431,14 @@ class Dialogue:
         assert flow is not None
         return flow.steps[pending.step]
 
-    def _asks_about_step(self, turn: _Turn, step: Step) -> bool:
+    def _asks_about_step(self, turn: _Turn, pending: FollowUp) -> bool:
         """Whether a question asks about the pending question itself: "does a physio count?", "what do you mean by
         muscular?" (a word of its answers with a word of meaning). It is no new topic, and any answer in it counts."""
         if not turn.asks:
             return False
         if cues.has_phrase(turn.plain, _COUNTS):
             return True
-        answers = {w for o in step.options for p in (o.label, *o.says) for w in tokens(p)} - STOPWORDS - _YES_NO
+        answers = self._answer_words[pending.entry, pending.step]
         return cues.has_phrase(turn.plain, _MEANING) and any(w in answers for w in turn.plain)
 
     def _correction(self, turn: _Turn, entry: Entry, step: Step) -> Reply | None:
@@ -590,17 +596,12 @@ class Dialogue:
         courtesy = sum(not w or w in STOPWORDS or w in COURTESY for w in words)
         if not found or (not strict and courtesy < SMALLTALK_SHARE * len(words)):
             return None  # "translate hello into spanish" is not a greeting
-        rest = self._normaliser.words(" ".join(w for w in words if w))
-        if self._names_a_topic(rest) and (turn.asks or (not strict and self._confident(turn))):
-            return None  # "thanks, can I still run?" asks; "oh, the bus is here, got to go, bye" signs off
+        if turn.asks and self._names_a_topic(self._normaliser.words(" ".join(w for w in words if w))):
+            return None  # "thanks, can I still run?" asks about what small talk leaves over
         return min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
 
-    def _topical(self, turn: _Turn, start: int = 0) -> bool:
-        """Whether the message (from word `start`) names a topic of the knowledge base (a word it uses, other than
-        an everyday one)."""
-        return self._names_a_topic(turn.words[start:])
-
     def _names_a_topic(self, words: Sequence[str]) -> bool:
+        """Whether the words name a topic of the knowledge base (a word it uses, other than an everyday one)."""
         return any(self._matcher.knows(w) and w not in CHATTER and w not in VAGUE for w in words)
 
     def _keep_pending_question(
@@ -674,7 +675,7 @@ class Dialogue:
         if current is None or size > CONTEXT_WORDS + (FOLLOW_ON_WORDS if follows_on else 0):
             return []
         if not follows_on:
-            if not self._topical(turn):
+            if not self._names_a_topic(turn.words):
                 return []  # "yes" or "ok, I'll ring them now" after an answer names no topic to read in context
             known, unknown = self._matcher.coverage(turn.words)
             if unknown > known:
