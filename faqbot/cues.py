@@ -13,7 +13,7 @@ synonyms are applied, so a knowledge base's synonyms ("fine" → "safe") cannot 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
@@ -496,13 +496,17 @@ def opens_with(words: Sequence[str], phrases: Sequence[str], start: int = 0) -> 
 
 def has_phrase(words: Sequence[str], phrases: Sequence[str], start: int = 0, end: int | None = None) -> bool:
     """Whether one of the phrases occurs as whole words in words[start:end]."""
+    return any(_found_phrases(words[start:end], phrases))
+
+
+def _found_phrases(words: Sequence[str], phrases: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Where each of the phrases occurs as whole words: (position, phrase), in order."""
     index = _by_first_word(phrases)
-    window = tuple(words[start:end])
+    window = tuple(words)
     for i, word in enumerate(window):
         for phrase in index.get(word, ()):
             if window[i : i + len(phrase)] == phrase:
-                return True
-    return False
+                yield i, phrase
 
 
 _INDEXES: dict[int, tuple[Sequence[str], dict[str, list[tuple[str, ...]]]]] = {}
@@ -702,14 +706,10 @@ def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) ->
 def _resolved(words: Sequence[str]) -> bool:
     """Whether a phrase of the past or of recovery is in the words, other than a "gone" that says what something
     became ("it had all gone to sleep", "both legs have gone numb")."""
-    index = _by_first_word(_PAST)
-    for i, word in enumerate(words):
-        for phrase in index.get(word, ()):
-            end = i + len(phrase)
-            if tuple(words[i:end]) == phrase and not (
-                phrase[-1] == "gone" and words[end : end + 1] and words[end] in _BECOME
-            ):
-                return True
+    for i, phrase in _found_phrases(words, _PAST):
+        after = words[i + len(phrase) : i + len(phrase) + 1]
+        if phrase[-1] != "gone" or not after or after[0] not in _BECOME:
+            return True
     return False
 
 

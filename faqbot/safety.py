@@ -85,9 +85,7 @@ class Screen:
         by = sign.cancelled_by
         if "negation" in by and match_negated(sentence, match, low, after):
             return "negation"
-        end = sentence.plain_index(match.end - 1) + 1
-        own = cues.speaks_of_self(plain[start : min(end, start + 3)])  # "she said it was a spasm, and both my legs…"
-        if "someone-else" in by and not own:
+        if "someone-else" in by and not self._own_body(sentence, match, start):
             who = cues.someone_else(plain, start)
             if who == "animal" or (who == "person" and not behalf):
                 return f"someone-else ({who})"
@@ -100,6 +98,12 @@ class Screen:
         if sign.unless and self._unless_here(match.item, plain[clause[0] :]):
             return "unless"
         return None
+
+    @staticmethod
+    def _own_body(sentence: Sentence, match: Match, start: int) -> bool:
+        """Whether the match opens by naming the writer's body ("she said it was a spasm, and both my legs…")."""
+        end = sentence.plain_index(match.end - 1) + 1
+        return cues.speaks_of_self(sentence.plain[start : min(end, start + 3)])
 
     def _unless_here(self, item: int, plain: Sequence[str]) -> bool:
         """Whether one of the sign's `unless` contexts is in these words, not itself negated ("without a diet").
