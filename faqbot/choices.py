@@ -44,6 +44,7 @@ uh huh | yes please | totally | exactly | it is | i am | know | i know | sure di
 """
 _LEXICON = {value: cues.phrases(text) for value, text in (("unsure", _UNSURE), ("no", _NO), ("yes", _YES))}
 _PHRASES = {value: sorted((p.split() for p in phrases), key=len, reverse=True) for value, phrases in _LEXICON.items()}
+_LONGEST_PHRASE = max(len(p) for phrases in _PHRASES.values() for p in phrases)
 _ANSWER_WORDS = frozenset(w for phrases in _LEXICON.values() for p in phrases for w in p.split()) | {"lol", "tbh"}
 _SINGLE_WORDS = sorted({w for words in _LEXICON.values() for w in words if " " not in w and len(w) >= 3})
 
@@ -188,8 +189,9 @@ def _answer_words(text: str) -> tuple[list[str], bool]:
 def _choose(words: list[str], options: Sequence[Option]) -> Option | None:
     """The option these words choose: by its label or `says`, else by a plain yes / no / not sure."""
     by_value = {o.value: o for o in options}
+    words = _without_embedded_questions(words)
     found = _by_label_or_says(words, options)
-    signals = _signals(words if len(words) <= _LONG else words[:_OPENING])
+    signals = _signals(words, starting_before=None if len(words) <= _LONG else _OPENING)
     if "unsure" in signals and "unsure" in by_value:
         return by_value["unsure"]
     if found is not None:
@@ -222,25 +224,44 @@ def _by_label_or_says(words: list[str], options: Sequence[Option]) -> Option | N
     return None
 
 
-def _signals(words: list[str]) -> set[str]:
-    """Which of yes / no / unsure the words express (several when they are mixed).
+def _signals(words: list[str], starting_before: int | None = None) -> set[str]:
+    """Which of yes / no / unsure the words express (several when they are mixed); with `starting_before`, only
+    phrases that start in the opening words count, read whole ("and the pain, I do not know where" is unsure).
 
     Phrases are consumed as they are found, unsure before no before yes and longest first, so that the
     "has" inside "has not" or the "know" inside "do not know" does not also count as a yes.
     """
-    rest = list(words)
-    starts = cues.positions(rest)
+    limit = len(words) if starting_before is None else starting_before
+    rest = list(words[: limit + _LONGEST_PHRASE - 1])
+    starts = {w: [i for i in at if i < limit] for w, at in cues.positions(rest).items()}
     found: set[str] = set()
     for value in ("unsure", "no", "yes"):
         for phrase in _PHRASES[value]:
             at = cues.consume(rest, phrase, starts.get(phrase[0], ()))
-            if at >= 0 and not (value == "no" and _negates_a_word(words, at + len(phrase))):
-                found.add(value)
+            if at < 0 or (value == "no" and _negates_a_word(words, at + len(phrase))):
+                continue
+            found.add(value)
     if not found and len(words) <= 2:
         found = {value for value in map(_fuzzy, words) if value is not None}
     if "unsure" in found:
         return {"unsure"}
     return found
+
+
+_EMBEDDED = frozenset("what where why how which who when".split())
+""""No idea what's causing it" is about what is not known; "not sure if that counts" still hedges."""
+
+
+def _without_embedded_questions(words: list[str]) -> list[str]:
+    """The words without an "I don't know" that heads a question of its own: "no idea what's causing it" says
+    what is not known, so neither its "no" nor its "no idea" answers "has a doctor advised exercise?"."""
+    rest = list(words)
+    for phrase in _PHRASES["unsure"]:
+        size = len(phrase)
+        for i in range(len(rest) - size):
+            if rest[i : i + size] == phrase and rest[i + size] in _EMBEDDED:
+                rest[i : i + size] = [""] * size
+    return rest
 
 
 def _negates_a_word(words: list[str], after: int) -> bool:

@@ -132,6 +132,7 @@ _BEHALF_PHRASES = phrases(
     """
 )
 
+_MINE = phrases("but mine | mine is | mine was | mine has | mine started | my own back | my own pain")
 _PAST = phrases(
     """
     years ago | year ago | decades ago | decade ago | long ago | long time ago | as a child | as a kid
@@ -615,6 +616,8 @@ def on_behalf(words: Sequence[str]) -> bool:
 
 @lru_cache(maxsize=64)  # red flags and referrals both ask, about the same message
 def _on_behalf(words: tuple[str, ...]) -> bool:
+    if has_phrase(words, _MINE):
+        return False  # "my dad had cancer in his spine, but mine is from sitting": the writer sets their own apart
     for i, word in enumerate(words):
         if word not in PEOPLE:
             continue

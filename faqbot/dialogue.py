@@ -47,6 +47,7 @@ _CONFUSED = cues.phrases(
     what is that | explain | say again | what was the question | confused | i am confused"""
 )
 _COUNTS = cues.phrases("count | counts | the same as a")
+_IN_SEQUENCE = cues.phrases("then | afterwards | after that | later")
 """With a question, these ask whether what one has counts as an answer: "does a physio count?"."""
 _MEANING = cues.phrases(
     "what do you mean | what do ye mean | what you mean | what does | what means | meaning of | what is | what are"
@@ -286,7 +287,10 @@ class Dialogue:
     # -- handlers, in rule order ---------------------------------------------------------------------
 
     def _red_flags(self, turn: _Turn) -> Reply | None:
-        signs = self._screen.signs(turn.sentences, turn.state.ages)
+        screening = self._screen.read(turn.sentences, turn.state.ages, turn.state.new_pain)
+        if screening.new_pain:
+            turn.state = turn.state.replace(new_pain=True)
+        signs = screening.signs
         if not signs:
             return None
         if all(s.id in turn.state.flags for s in signs) and not turn.asks and cues.gets_care(turn.plain):
@@ -375,17 +379,8 @@ class Dialogue:
             return
         heard: dict[str, set[str]] = {}
         for sentence in turn.sentences:
-            asked = _interrogatives(sentence)
-            for match in self._tells.search(sentence.words):
-                if any(low <= at < high for at, _ in match.places for low, high in asked):
-                    continue  # "is that the same as a slipped disc?" asks; it states nothing
-                if not in_one_clause(sentence.words, match.start, match.end):
-                    continue  # "my midwife said it's normal, but I can hardly walk" is no advice to walk
-                start = sentence.plain_index(match.start)
-                said = not cues.lay_person_before(sentence.plain, start)  # not "my mum said", "my dog has"
-                if said and not match_negated(sentence, match, denials=False):
-                    step, option = self._statements[match.item]
-                    heard.setdefault(step.slot, set()).add(option.value)
+            for slot, values in self._sentence_statements(sentence).items():
+                heard.setdefault(slot, set()).update(values)
         # Statements that contradict each other ("the doctor only gave me tablets, nothing about exercise" reads
         # as both) answer nothing: the question is asked rather than a guess recorded.
         turn.contradicted = {slot for slot, values in heard.items() if len(values) > 1}
@@ -393,6 +388,32 @@ class Dialogue:
         if found:
             turn.told = found
             turn.state = turn.state.replace(slots={**turn.state.slots, **found})
+
+    def _sentence_statements(self, sentence: Sentence) -> dict[str, set[str]]:
+        """The slot values one sentence states. Of two it states in sequence ("rest for a bit and then get moving
+        again"), the advice it ends with stands: a plan that leads to exercise is advice to exercise."""
+        asked = _interrogatives(sentence)
+        heard: dict[str, dict[str, int]] = {}
+        for match in self._tells.search(sentence.words):
+            if any(low <= at < high for at, _ in match.places for low, high in asked):
+                continue  # "is that the same as a slipped disc?" asks; it states nothing
+            if not in_one_clause(sentence.words, match.start, match.end):
+                continue  # "my midwife said it's normal, but I can hardly walk" is no advice to walk
+            start = sentence.plain_index(match.start)
+            said = not cues.lay_person_before(sentence.plain, start)  # not "my mum said", "my dog has"
+            if said and not match_negated(sentence, match, denials=False):
+                step, option = self._statements[match.item]
+                ends = heard.setdefault(step.slot, {})
+                ends[option.value] = max(ends.get(option.value, 0), match.end)
+        return {slot: self._last_in_sequence(sentence, ends) for slot, ends in heard.items()}
+
+    @staticmethod
+    def _last_in_sequence(sentence: Sentence, ends: dict[str, int]) -> set[str]:
+        if len(ends) != 2:
+            return set(ends)
+        (_, first_end), (last, last_end) = sorted(ends.items(), key=lambda item: item[1])
+        between = sentence.words[first_end:last_end]
+        return {last} if first_end < last_end and cues.has_phrase(between, _IN_SEQUENCE) else set(ends)
 
     def _pending_follow_up(self, turn: _Turn) -> Reply | None:
         pending = turn.state.pending

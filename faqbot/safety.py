@@ -15,6 +15,7 @@ Referrals (medical topics the knowledge base does not cover) use the same patter
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 from . import cues
@@ -22,7 +23,7 @@ from .knowledge import RedFlag, RedFlags, Referral
 from .patterns import Match, PatternSet
 from .text import Normaliser, Sentence
 
-__all__ = ["SCREEN_CHARS", "Referrals", "Screen", "match_negated", "question_windows"]
+__all__ = ["SCREEN_CHARS", "Referrals", "Screen", "Screening", "match_negated", "question_windows"]
 
 SCREEN_CHARS = 20_000
 """Red flags are looked for in this much of a message: far more than is matched, on purpose."""
@@ -51,17 +52,27 @@ class Screen:
         """The red flags among these sentences (`Normaliser.sentences`), emergency tier first.
 
         `known_ages` are the ages an earlier message gave: they count when this one gives none."""
+        return self.read(sentences, known_ages).signs
+
+    def read(self, sentences: Sequence[Sentence], known_ages: Sequence[int] = (), new_pain: bool = False) -> Screening:
+        """The red flags among these sentences, and whether they say the pain is new (for a later age).
+
+        An age sign's two halves may come in either order across a conversation: `known_ages` are the ages an
+        earlier message gave, `new_pain` whether an earlier message said the pain is new."""
         if not self._signs:
-            return []
+            return Screening([], False)
         plain = [w for s in sentences for w in s.plain]
         behalf = cues.on_behalf(plain)
         found: set[int] = set()
         for n, sentence in enumerate(sentences):
             after = sentences[n + 1 : n + 3]
             found |= self._in_sentence(sentence, behalf, found, after)
+        said_new = {n for n in found if self._signs[n].age is not None}
+        if new_pain:
+            found |= {n for n, sign in enumerate(self._signs) if sign.age is not None and ages_of(plain)}
         found = {n for n in found if self._old_enough(self._signs[n], plain, known_ages)}
         order = sorted(found, key=lambda n: (self._signs[n].tier != "emergency", n))
-        return [self._signs[n] for n in order]
+        return Screening([self._signs[n] for n in order], bool(said_new))
 
     def _in_sentence(self, sentence: Sentence, behalf: bool, known: set[int], after: Sequence[Sentence]) -> set[int]:
         spans = self._patterns.spans(sentence.words)
@@ -121,6 +132,16 @@ class Screen:
         if "long-standing" in sign.cancelled_by and cues.long_standing(plain):
             return False
         return _outside(sign.age, ages_of(plain) or known_ages)
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What the red-flag screen read in one message."""
+
+    signs: list[RedFlag]
+    """The red flags, emergency tier first."""
+    new_pain: bool
+    """Whether the message says the pain is new, whatever the age: half of the age sign."""
 
 
 class Referrals:

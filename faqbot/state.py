@@ -13,6 +13,7 @@ conversation. Version 1 states (before red flags were remembered) are read as ve
      "last": {"entry": "...", "variant": "..." | null} | null,  # the answer given last
      "conversation": "9f1c2b7e4a5d6c80",                      # optional: a random id, when a log is kept
      "ages": [9],                                             # optional: the age the conversation gave
+     "new_pain": true,                                        # optional: the pain was said to be new
      "referred": ["pregnancy"]}                               # optional: topics that change every answer
 """
 
@@ -136,6 +137,9 @@ class State:
     """The ages last given for the person whose back this is about ("my daughter is 9"): a later "it only
     started last week" is new pain at that age."""
 
+    new_pain: bool = False
+    """Whether the conversation said the pain is new ("it only started last week"): an age given later ("I'm
+    only 16") is then new pain at that age, as an age given first is (`ages`)."""
     referred: tuple[str, ...] = ()
     """Referral topics mentioned that change every later answer ("I'm 30 weeks pregnant"), in order."""
 
@@ -165,6 +169,8 @@ class State:
             data["conversation"] = self.conversation
         if self.ages:
             data["ages"] = list(self.ages)
+        if self.new_pain:
+            data["new_pain"] = True
         if self.referred:
             data["referred"] = list(self.referred)
         return data
@@ -180,8 +186,14 @@ class State:
         if version == 1:
             _keys(data, "state", {"version", "slots", "pending"})
             data = {**data, "flags": [], "last": None}
-        data = {"conversation": "", "ages": [], "referred": [], **data}
-        _keys(data, "state", {"version", "slots", "pending", "flags", "last", "conversation", "ages", "referred"})
+        data = {"conversation": "", "ages": [], "new_pain": False, "referred": [], **data}
+        _keys(
+            data,
+            "state",
+            {"version", "slots", "pending", "flags", "last", "conversation", "ages", "new_pain", "referred"},
+        )
+        if type(data["new_pain"]) is not bool:
+            raise StateError(f"state.new_pain: expected true or false, got {_show(data['new_pain'])}")
         return cls(
             slots=MappingProxyType(_slots(kb, data["slots"])),
             pending=_pending(kb, data["pending"]),
@@ -189,6 +201,7 @@ class State:
             last=None if data["last"] is None else Answered.from_json(kb, data["last"], "state.last"),
             conversation=_conversation(data["conversation"]),
             ages=_ages(data["ages"]),
+            new_pain=data["new_pain"],
             referred=_ids(data["referred"], [r.id for r in kb.referrals], "state.referred", "referral topic"),
         )
 

@@ -353,6 +353,10 @@ CANCELLED = [
     ("weight lost by walking", "my jeans are looser since I started walking daily, should I add weights?"),
     ("resolved, in learner's English", "I had fever last month from flu, now it is finish. Can I exercise?"),
     ("homework", "what is the cauda equina, for my biology homework?"),
+    (
+        "a relative's illness set apart from one's own back",
+        "my dad had cancer in his spine years ago but mine is from sitting",
+    ),
 ]
 STANDS = [
     ("ability, not denial", "I have no feeling down there at all", "saddle-numbness"),

@@ -87,6 +87,10 @@ def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> 
             "state.ages: expected a list of at most 4 ages from 0 to 130",
         ),
         (
+            {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "new_pain": "yes"},
+            "state.new_pain: expected true or false, got 'yes'",
+        ),
+        (
             {
                 "version": 2,
                 "slots": {},
@@ -172,3 +176,22 @@ def test_an_age_given_earlier_is_remembered_in_the_state_and_makes_later_new_pai
     resumed = bot.session(json.loads(json.dumps(first.state)))  # through a web client and back
     reply = resumed.ask("it started about a month ago, she's never complained before")
     assert reply.kind == "urgent" and "age" in reply.signs
+
+
+def test_new_pain_said_earlier_is_remembered_in_the_state_and_makes_a_later_age_a_red_flag(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask("is it safe tae train wi a sore back").kind == "follow_up"
+    assert session.ask("the physio at the club said keep moving aye").kind == "follow_up"
+    onset = session.ask("no idea whats causing it, it only started last week")
+    assert onset.kind == "answer" and onset.state["new_pain"] is True
+    resumed = bot.session(json.loads(json.dumps(onset.state)))  # through a web client and back
+    reply = resumed.ask("im only 16 if that matters")
+    assert reply.kind == "urgent" and "age" in reply.signs
+
+
+def test_an_age_alone_without_new_pain_is_no_red_flag(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask("I've had a bad back for about ten years, is it safe to exercise?")
+    reply = session.ask("I'm 67 if that matters")
+    assert reply.kind != "urgent"
+    assert "new_pain" not in reply.state
