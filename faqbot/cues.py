@@ -424,6 +424,34 @@ _NOT_A_CHOICE = frozenset(
     " our the a an this that they he she".split()
 )
 """After "what", words that make it no choice between things: "what if…", "what should I…", "what of…"."""
+_COMPARING = frozenset("better best safer safest worse easier gentler healthier preferable".split())
+_BETWEEN = frozenset("or vs versus than".split())
+_ASKS_WHETHER = phrases(
+    "whether | ask if | asking if | know if | wondering if | wonder if | tell me if | check if | curious if | see if"
+)
+"""A yes/no question reported ("I want to ask whether exercise is safe") asks whether, though it opens otherwise."""
+_VERDICTS = frozenset("safe ok okay fine alright allowed advisable risky dangerous bad".split())
+_WH_WORDS = frozenset("what which how why when where who".split())
+FRAGMENT_WORDS = 6
+
+
+def _verdict_asked(part: Sequence[str]) -> bool:
+    """Whether a fragment asks for a verdict on what it names: "exercise safe?", "running with back pain ok?"."""
+    return (
+        len(part) <= FRAGMENT_WORDS and part[-1:] != () and part[-1] in _VERDICTS and not _WH_WORDS.intersection(part)
+    )
+
+
+_GETTING = frozenset("get gets got getting feel feels felt".split())
+
+
+def _compares(part: Sequence[str], at: int) -> bool:
+    """Whether "better" compares things, not "am I better off…" or "till it's better" (recovered)."""
+    after = part[at + 1] if at + 1 < len(part) else ""
+    before = tuple(part[max(0, at - 2) : at])
+    return after != "off" and before[-2:] != ("it", "is") and not (before and before[-1] in _GETTING)
+
+
 _OR_NOT = phrases("or not | or no | or nah | yes or no | ok or | okay or | safe or")
 
 
@@ -437,10 +465,12 @@ def question_form(asked: Sequence[Sequence[str]]) -> str | None:
     """
     which = whether = False
     for part in asked:
+        if _BETWEEN.intersection(part) and any(_compares(part, i) for i, w in enumerate(part) if w in _COMPARING):
+            return "which"  # "is walking or swimming better?", "yoga vs pilates, which is best?" choose between
         for i, word in enumerate(part):
             if word == "which" or (word == "what" and i + 1 < len(part) and part[i + 1] not in _NOT_A_CHOICE):
                 which = True
-        whether = whether or has_phrase(part, _OR_NOT)
+        whether = whether or has_phrase(part, _OR_NOT) or has_phrase(part, _ASKS_WHETHER) or _verdict_asked(part)
         start = 0
         while start < len(part) and part[start] in _OPENING_FILLERS:
             start += 1
