@@ -37,7 +37,8 @@ no | nah | nope | naw | nay | not yet | never | not | negative | none | no way |
 had not | does not | do not | is not | was not | n | not really | no one | nobody | nothing | wrong | incorrect
 """
 _YES = """
-yes | yeah | yep | yup | ya | yah | yea | yeh | aye | sure | definitely | absolutely | correct | indeed | of course
+yes | yeah | yep | yup | ya | yah | yea | yeh | aye | si | oui | ja | sure | definitely | absolutely | correct
+indeed | of course
 certainly | affirmative | true | y | he did | she did | they did | i did | i have | i do | he has | she has
 they have | did | has | said so | told me | told me to | advised | advised me | recommended | recommended it
 uh huh | yes please | totally | exactly | it is | i am | know | i know | sure did | he has yes | she has yes

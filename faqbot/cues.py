@@ -377,7 +377,19 @@ def chunks(sentence: str) -> list[tuple[str, bool]]:
         if _CHUNK.search(sentence)
         else [sentence]
     )
-    return [(part, "?" in part or _opens_a_question(part)) for part in parts]
+    return [(part, ("?" in part and not _hedged(part)) or _opens_a_question(part)) for part in parts]
+
+
+_HEDGES = phrases(
+    "sort of | kind of | kinda | sorta | maybe | i think so | i guess | i suppose | not really | perhaps | possibly"
+    " | i think | probably | i believe so | yes and no | ish"
+)
+
+
+def _hedged(part: str) -> bool:
+    """Whether a part is only a hedge said with a rising tone ("Sort of?", "kind of?"): an answer, not a question."""
+    words = " ".join(w.casefold().strip("'\",.!?") for w in part.split())
+    return words in _HEDGES
 
 
 def _opens_a_question(part: str) -> bool:

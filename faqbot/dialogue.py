@@ -47,7 +47,7 @@ _CONFUSED = cues.phrases(
     what is that | explain | say again | what was the question | confused | i am confused"""
 )
 _COUNTS = cues.phrases("count | counts | the same as a")
-_IN_SEQUENCE = cues.phrases("then | afterwards | after that | later")
+_IN_SEQUENCE = cues.phrases("then | afterwards | after that | after | later")
 """With a question, these ask whether what one has counts as an answer: "does a physio count?"."""
 _MEANING = cues.phrases(
     "what do you mean | what do ye mean | what you mean | what does | what means | meaning of | what is | what are"
