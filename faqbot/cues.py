@@ -454,6 +454,33 @@ def _verdict_asked(part: Sequence[str]) -> bool:
     )
 
 
+_CHOOSING = frozenset("best which what whats".split())
+_THING_ENDS = frozenset(
+    """for to when with if in on that are is do does should would can could you i my me will help helps ease eases
+    fix after before during at no not go works work good be been we""".split()
+)
+_NOT_THE_THING = frozenset(
+    "the a an good best decent type types kind kinds sort sorts of some any really most top cheap new actually proper"
+    " s bits bit parts part ones one".split()
+)
+
+
+def asked_thing(words: Sequence[str]) -> list[str]:
+    """The words naming what a "best / which / what …" question asks for: "which mattress is best" → mattress,
+    "what kind of pillow should I get" → pillow ([] when it asks no such thing; not "at what point")."""
+    for i, word in enumerate(words):
+        if word in _CHOOSING and not (i and words[i - 1] in {"at", "no"}):
+            thing = []
+            for following in words[i + 1 :]:
+                if following in _THING_ENDS:
+                    break
+                if following not in _NOT_THE_THING:
+                    thing.append(following)
+            if thing:
+                return thing
+    return []
+
+
 _GETTING = frozenset("get gets got getting feel feels felt".split())
 
 

@@ -636,6 +636,8 @@ class Dialogue:
         return markdown, options
 
     def _match(self, turn: _Turn) -> Reply | None:
+        if self._asks_about_something_else(turn):
+            return None
         ranked = self.ranked(turn)
         threshold = self._threshold(turn)
         asked = turn.last_question
@@ -656,6 +658,16 @@ class Dialogue:
             return self._clarify(turn, [self.kb.by_id[c.entry_id] for c in close])
         turn.state = turn.state.replace(pending=None)
         return self._start(turn, self.kb.by_id[close[0].entry_id])
+
+    def _asks_about_something_else(self, turn: _Turn) -> bool:
+        """Whether a question asks for the best or which of a thing the knowledge base never names ("which mattress
+        is best for back pain?", "what pillow should I get?"): its other words are the topic's, but no answer
+        here is about that thing."""
+        if not turn.asks or turn.before.pending is not None:
+            return False
+        thing = cues.asked_thing(turn.last_question)
+        known, unknown = self._matcher.coverage(thing) if thing else (1, 0)
+        return known == 0 and unknown > 0
 
     def _close(self, ranked: Sequence[Candidate], threshold: float, keywords: bool = False) -> list[Candidate]:
         """The candidates too close to the best to choose between without asking (the best first).
