@@ -449,9 +449,7 @@ FRAGMENT_WORDS = 6
 
 def _verdict_asked(part: Sequence[str]) -> bool:
     """Whether a fragment asks for a verdict on what it names: "exercise safe?", "running with back pain ok?"."""
-    return (
-        len(part) <= FRAGMENT_WORDS and part[-1:] != () and part[-1] in _VERDICTS and not _WH_WORDS.intersection(part)
-    )
+    return 0 < len(part) <= FRAGMENT_WORDS and part[-1] in _VERDICTS and not _WH_WORDS.intersection(part)
 
 
 _CHOOSING = frozenset("best which what whats".split())

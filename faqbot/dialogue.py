@@ -47,8 +47,9 @@ _CONFUSED = cues.phrases(
     what is that | explain | say again | what was the question | confused | i am confused"""
 )
 _COUNTS = cues.phrases("count | counts | the same as a")
-_IN_SEQUENCE = cues.phrases("then | afterwards | after that | after | later")
 """With a question, these ask whether what one has counts as an answer: "does a physio count?"."""
+_IN_SEQUENCE = cues.phrases("then | afterwards | after that | after | later")
+"""Between two pieces of advice, these make a plan of them: "rest for a bit and then get moving again"."""
 _MEANING = cues.phrases(
     "what do you mean | what do ye mean | what you mean | what does | what means | meaning of | what is | what are"
     "| whats | define | explain"
@@ -666,8 +667,10 @@ class Dialogue:
         if not turn.asks or turn.before.pending is not None:
             return False
         thing = cues.asked_thing(turn.last_question)
-        known, unknown = self._matcher.coverage(thing) if thing else (1, 0)
-        return known == 0 and unknown > 0
+        if not thing:
+            return False
+        known, unknown = self._matcher.coverage(thing)
+        return not known and unknown > 0
 
     def _close(self, ranked: Sequence[Candidate], threshold: float, keywords: bool = False) -> list[Candidate]:
         """The candidates too close to the best to choose between without asking (the best first).

@@ -67,12 +67,12 @@ class Screen:
         for n, sentence in enumerate(sentences):
             after = sentences[n + 1 : n + 3]
             found |= self._in_sentence(sentence, behalf, found, after)
-        said_new = {n for n in found if self._signs[n].age is not None}
-        if new_pain:
-            found |= {n for n, sign in enumerate(self._signs) if sign.age is not None and ages_of(plain)}
+        said_new = any(self._signs[n].age is not None for n in found)
+        if new_pain and ages_of(plain):  # "I'm only 16, if that matters" after "it only started last week"
+            found |= {n for n, sign in enumerate(self._signs) if sign.age is not None}
         found = {n for n in found if self._old_enough(self._signs[n], plain, known_ages)}
         order = sorted(found, key=lambda n: (self._signs[n].tier != "emergency", n))
-        return Screening([self._signs[n] for n in order], bool(said_new))
+        return Screening([self._signs[n] for n in order], said_new)
 
     def _in_sentence(self, sentence: Sentence, behalf: bool, known: set[int], after: Sequence[Sentence]) -> set[int]:
         spans = self._patterns.spans(sentence.words)
