@@ -50,7 +50,10 @@ def phrases(text: str) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in re.split(r"[|\n]", text) if p.strip())
 
 
-_SENTENCE_END = re.compile(r"([.!?;]+(?=\s|$)|[\n\r]+)")
+_SENTENCE_END = re.compile(
+    r"((?:(?<!\bapprox)(?<!\be\.g)(?<!\bi\.e)(?<!\b[DdMm]r)(?<!\bMrs)(?<!\bvs)\.|[!?;])[.!?;]*(?=\s|$)|[\n\r]+)"
+)
+"""A sentence ends at its closing punctuation, not at the stop of "approx.", "e.g.", "Dr." or "vs."."""
 _CHUNK = re.compile(
     r"[,:()\u2013\u2014]+|\s-+\s|(?=\b(?:but|though|although|however)\b)", re.IGNORECASE
 )  # a conjunction starts the next part (and stays in it: it ends a negation's reach)
@@ -109,7 +112,7 @@ PEOPLE = frozenset(
     aunt auntie aunty uncle cousin neighbour neighbor colleague coworker boss boyfriend girlfriend fiance fiancee
     nephew niece boy girl lad lass grandson granddaughter grandchild teen teenager toddler stepdad stepmum stepmom
     stepson stepdaughter stepfather stepmother someone gf bf hubby wifey missus mrs nani nana dadi grandpa
-    somebody he she him her his hers da pa""".split()
+    somebody he she him her his hers da pa mama papa lola lolo tita tito flatmate housemate roommate roomie""".split()
 )
 ANIMALS = frozenset(
     """dog dogs doggy puppy pup cat cats kitten kitty pet pets horse pony rabbit bunny hamster guinea parrot budgie
@@ -623,7 +626,8 @@ def negated(
         starts = {s for s, _ in inside}
         for i in range(first, last):
             reach = {i + 1, i + 2} if i + 2 < len(words) and words[i + 1] in _FILLER else {i + 1}
-            denies = words[i] in NEGATORS and i not in matched and (reach & starts)  # not "zero relief lying down"
+            described = i and words[i - 1] in _FEELING  # "he can't feel nothing down there": what he feels
+            denies = words[i] in NEGATORS and i not in matched and not described and (reach & starts)
             if denies and not _negates_ability(words, i, min(reach & starts)):
                 return True
     before = " " + " ".join(words[max(low, start - _HYPOTHETICAL_REACH) : start]) + " "
@@ -689,7 +693,7 @@ def _on_behalf(words: tuple[str, ...]) -> bool:
         if word not in PEOPLE:
             continue
         body = _BODY if word in _POSSESSIVES else _BACK  # "her bottom", but "my friend had chest pain" is a report
-        reach = 3 if word in _POSSESSIVES else 7 if word in _SUBJECTS else 0 if word in _PRONOUNS else 12
+        reach = 3 if word in _POSSESSIVES else 10 if word in _SUBJECTS else 0 if word in _PRONOUNS else 18
         for j in range(i + 1, min(len(words), i + reach)):
             if words[j] in _SELF_MARKERS:
                 break  # "my toddler wet the bed and I did my back in": the back is the speaker's

@@ -85,6 +85,8 @@ _CONTRACTIONS = {
     "mi": "my",
     "pon": "on",
     "cyaan": "cannot",
+    "hol": "hold",
+    "lan": "land",
     "caan": "cannot",
     "wussa": "worse",
     "neva": "never",

@@ -659,3 +659,47 @@ def test_signs_in_regional_words_are_raised(bot: faqbot.Bot, message: str, sign:
 )
 def test_everyday_idioms_that_sound_like_signs_are_not_escalated(bot: faqbot.Bot, message: str) -> None:
     assert bot.session().ask(message).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("my bum and inner thighs no dey feel anything since Saturday, back dey pain me", "saddle-numbness"),
+        ("since this morning I no fit hold my urine, my back is very bad", "bladder-bowel"),
+        ("I keep peeing myself without noticing and my back's been sore since the weekend", "bladder-bowel"),
+        (
+            "she's been trying to pee since breakfast after lifting her toddler and nothing happens, her back went",
+            "bladder-bowel",
+        ),
+        ("my gran had a fall in the garden yesterday and her back is sore now", "trauma"),
+        ("fell off the jeepney this morning, landed on the road, my back hurts", "trauma"),
+        ("Fell approx. 3 metres from a ladder on Sunday, lower back has hurt since", "trauma"),
+        ("I'm losing weight even though I eat normally, and my back aches", "weight-loss"),
+        (
+            "my husband is 40, he has had a temperature of 38.9 since Monday and now bad low back pain. Should he rest",
+            "fever",
+        ),
+        ("my back aches constantly and it's much worse once the sun goes down", "night-pain"),
+        ("My lola is 80 po, her back only started hurting this week", "age"),
+    ],
+)
+def test_signs_told_in_pidgin_patois_by_a_relative_or_after_an_abbreviation_are_raised(
+    bot: faqbot.Bot, message: str, sign: str
+) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and sign in reply.signs, reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Hay fever is awful this week but my back feels much better. Which exercises next?",
+        "Happy accident: walking the dog loosened my back up. Any other alternatives to the gym?",
+        "My housemate has flu and a high temperature; I feel fine, just a stiff back. Can I exercise?",
+        "legs like jelly after spin class as usual, which exercises are safe for my back?",
+    ],
+)
+def test_idioms_a_housemates_illness_and_tired_legs_after_a_class_are_not_escalated(
+    bot: faqbot.Bot, message: str
+) -> None:
+    assert bot.session().ask(message).kind != "urgent"
