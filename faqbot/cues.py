@@ -672,6 +672,23 @@ def _negates_ability(words: Sequence[str], negator: int, start: int) -> bool:
     return False
 
 
+_FINE = frozenset("fine ok okay alright good great perfect grand".split())
+_FINE_LEAD = frozenset(
+    "is s are feels feel felt was has been absolutely totally completely actually perfectly all".split()
+)
+
+
+def said_to_be_fine(words: Sequence[str], after: int) -> bool:
+    """Whether what ends at words[after] is said to be fine: "my back's absolutely fine, but the knee is swollen"
+    names the back only to set it aside."""
+    for word in words[after : after + 4]:
+        if word in _FINE:
+            return True
+        if word not in _FINE_LEAD:
+            return False
+    return False
+
+
 def about_the_body(words: Sequence[str]) -> bool:
     """Whether these words mention the back, pain or a body part (so "for years" in them is about that)."""
     return any(w in _BODY for w in words)

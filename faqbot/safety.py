@@ -187,7 +187,11 @@ class Referrals:
                 found |= self._live(sentence, 0, len(sentence.words), behalf) & self._anywhere
         if found:  # "unless" is read in the whole message: "my knees are bad too, but it's my lower back ..."
             found -= {
-                m.item for s in sentences for m in self._unless.search(s.plain) if not cues.negated(s.plain, m.start)
+                m.item
+                for s in sentences
+                for m in self._unless.search(s.plain)
+                if not cues.negated(s.plain, m.start)
+                and not (m.item in self._topics and cues.said_to_be_fine(s.plain, m.end))  # "my back's fine, but…"
             } - own
         return [self._referrals[n] for n in sorted(found)]
 

@@ -408,6 +408,10 @@ def test_context_that_does_not_cancel_a_sign(bot: faqbot.Bot, why: str, message:
 # -- referrals -----------------------------------------------------------------------------------------
 
 REFERRALS = [
+    ("diagnosis", "The pain runs down my right leg only. Is that sciatica?"),
+    ("diagnosis", "My scan report mentions 'mild degenerative changes'. Is that bad?"),
+    ("diagnosis", "My GP says I get spondylosis. What be that?"),
+    ("other-body-part", "My back is fine now but my ankle is swollen after football. What should I do?"),
     ("medication", "how much ibuprofen can I take with my back?"),
     ("medication", "I took two co-codamol, can I go for a run now?"),
     ("surgery", "how soon after a discectomy can I start exercising?"),
