@@ -127,7 +127,7 @@ _POSSESSIVES = frozenset("his her".split())
 _SUBJECTS = frozenset("he she".split())
 _PRONOUNS = frozenset("him hers".split())
 """A pronoun alone does not say whose back it is ("I hurt my back catching her"); "her back" does."""
-_BACK = frozenset("back backs spine spinal lumbar lumbago legs bladder bowels bum backache".split())
+_BACK = frozenset("back backs spine spinal lumbar lumbago legs bladder bowels bum bottom backache".split())
 _SELF_MARKERS = frozenset("my i me myself".split())
 _BEHALF_PHRASES = phrases(
     """
@@ -135,7 +135,10 @@ _BEHALF_PHRASES = phrases(
     """
 )
 
-_MINE = phrases("but mine | mine is | mine was | mine has | mine started | my own back | my own pain")
+_MINE = phrases(
+    "but mine | mine is | mine was | mine has | mine started | my own back | my own pain | this is about me"
+    " | about me not"
+)
 _PAST = phrases(
     """
     years ago | year ago | decades ago | decade ago | long ago | long time ago | as a child | as a kid
@@ -163,7 +166,8 @@ _LONG_STANDING = phrases(
     since my 20s | since my 30s | since my 40s | since my 50s | since i was | old friend | years now | decades now
     most of my life | half my life | since last season | since last year | since the summer | since the spring
     since the autumn | since the winter | since the start of the year | has done for ages | always have been
-    always has been | most of this season | all season | this season
+    always has been | most of this season | all season | this season | for a decade | a decade now | most of this term
+    all term
     """
 )
 """Long-standing, so not a new sign: "my legs have been weak for years", "on and off for ages"."""
@@ -641,7 +645,7 @@ _IT_DENIED = phrases(
     i have not got it | i do not have it | i have not had it | i do not have that | i have not got that
     none of that | none of those | no symptoms | not that i know of | i do not have any of | i do not have this
     do not have this | i do not have these | not have any of these | none of these | do not have that
-    totally normal | all normal
+    totally normal | all normal | not me thank | not me thankfully | not me luckily | not me though | was not me
     """
 )
 """Said after a sign was named, these deny it: "saddle anaesthesia? ... I haven't got it"."""

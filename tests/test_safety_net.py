@@ -707,3 +707,35 @@ def test_idioms_a_housemates_illness_and_tired_legs_after_a_class_are_not_escala
     bot: faqbot.Bot, message: str
 ) -> None:
     assert bot.session().ask(message).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        (
+            "I've been taking codeine for my back and since this morning I can't pee at all though I'm bursting",
+            "bladder-bowel",
+        ),
+        ("Is it sciatica when it's both sides? Both feel numb from the knees down since this morning.", "both-legs"),
+        ("my waist dey pain me and I no fit piss since morning", "bladder-bowel"),
+    ],
+)
+def test_a_sign_wins_over_the_referral_topic_it_comes_with(bot: faqbot.Bot, message: str, sign: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and sign in reply.signs, reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My 13 year old games about 6 hours a day and his back aches most days, how do I get him to sit properly?",
+        "Feel like I've been hit by a truck - figure of speech, tough week. Back's stiff. Safe to exercise in pain?",
+        "Slipped on the stairs? Not me thankfully, my husband did. I have my usual achy back. What should I avoid?",
+        "My boss is off with a fever and a bad back, but this is about me - no fever, a sore back. Can I exercise?",
+        "I'm 58 and I've kept my sore back in check with exercise for a decade. If a new exercise hurts, do I stop?",
+    ],
+)
+def test_how_often_a_figure_of_speech_someone_elses_fall_or_a_decade_of_pain_is_no_sign(
+    bot: faqbot.Bot, message: str
+) -> None:
+    assert bot.session().ask(message).kind != "urgent"
