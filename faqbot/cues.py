@@ -486,6 +486,17 @@ def asked_thing(words: Sequence[str]) -> list[str]:
     return []
 
 
+_STATEMENT_ORDER = phrases(
+    "i can | i could | i should | i may | i must | can i still | it is ok | it is safe | it is fine"
+)
+"""Subject then verb, asked: "I can still exercise?", "walking I can continue?" ask whether, in a statement's order."""
+
+
+def _stated_as_a_question(part: Sequence[str]) -> bool:
+    start = next((i for i, word in enumerate(part) if word not in _OPENING_FILLERS), len(part))
+    return not _WH_WORDS.intersection(part) and has_phrase(part[start : start + 4], _STATEMENT_ORDER)
+
+
 _GETTING = frozenset("get gets got getting feel feels felt".split())
 
 
@@ -514,7 +525,13 @@ def question_form(asked: Sequence[Sequence[str]]) -> str | None:
         for i, word in enumerate(part):
             if word == "which" or (word == "what" and i + 1 < len(part) and part[i + 1] not in _NOT_A_CHOICE):
                 which = True
-        whether = whether or has_phrase(part, _OR_NOT) or has_phrase(part, _ASKS_WHETHER) or _verdict_asked(part)
+        whether = (
+            whether
+            or has_phrase(part, _OR_NOT)
+            or has_phrase(part, _ASKS_WHETHER)
+            or _verdict_asked(part)
+            or _stated_as_a_question(part)
+        )
         start = 0
         while start < len(part) and part[start] in _OPENING_FILLERS:
             start += 1

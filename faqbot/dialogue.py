@@ -17,7 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from . import choices, cues, render, smalltalk
+from . import choices, cues, frequency, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step, Tier
 from .matcher import Candidate, Matcher
 from .patterns import PatternSet
@@ -667,8 +667,8 @@ class Dialogue:
         if not turn.asks or turn.before.pending is not None:
             return False
         thing = cues.asked_thing(turn.last_question)
-        if not thing:
-            return False
+        if not thing or any(frequency.rarity(word) >= frequency.RAREST for word in thing):
+            return False  # a word no English list holds is a typo or dialect ("wah gwaan"), not a named thing
         known, unknown = self._matcher.coverage(thing)
         return not known and unknown > 0
 

@@ -135,6 +135,11 @@ def test_cues_read_words_the_same_as_a_list_or_a_tuple(kind: type) -> None:
         ("Is it ok to exercise, and if so what exercises should I do?", None),  # both ways: no form
         ("what if it hurts?", None),
         ("If the exercise causes me pain, should I stop?", "whether"),  # the part that asks opens with "should"
+        ("Is cycling or rowing better for a sore lower back?", "which"),  # a choice between two
+        ("Is cycling ok with my sore back or am I better off resting?", "whether"),  # "better off" compares nothing
+        ("swimming with a sore back ok??", "whether"),  # a fragment asking for a verdict
+        ("Swimming I can continue with my back pain?", "whether"),  # a statement's word order, asked
+        ("Is there one I can do sitting down?", None),  # "I can" inside the question is no such order
     ],
 )
 def test_question_form_tells_whether_from_which(question: str, form: str | None) -> None:
