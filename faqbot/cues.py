@@ -51,7 +51,7 @@ def phrases(text: str) -> tuple[str, ...]:
 
 
 _SENTENCE_END = re.compile(
-    r"((?:(?<!\bapprox)(?<!\be\.g)(?<!\bi\.e)(?<!\b[DdMm]r)(?<!\bMrs)(?<!\bvs)\.|[!?;])[.!?;]*(?=\s|$)|[\n\r]+)"
+    r"((?:\.(?<!\bapprox\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\b[DdMm]r\.)(?<!\bMrs\.)(?<!\bvs\.)|[!?;])[.!?;]*(?=\s|$)|[\n\r]+)"
 )
 """A sentence ends at its closing punctuation, not at the stop of "approx.", "e.g.", "Dr." or "vs."."""
 _CHUNK = re.compile(
