@@ -493,8 +493,13 @@ _STATEMENT_ORDER = phrases(
 
 
 def _stated_as_a_question(part: Sequence[str]) -> bool:
+    return not _WH_WORDS.intersection(part) and has_phrase(_opening(part), _STATEMENT_ORDER)
+
+
+def _opening(part: Sequence[str]) -> Sequence[str]:
+    """The first four words of a question after its fillers ("so, hi, can I…" opens with "can I…")."""
     start = next((i for i, word in enumerate(part) if word not in _OPENING_FILLERS), len(part))
-    return not _WH_WORDS.intersection(part) and has_phrase(part[start : start + 4], _STATEMENT_ORDER)
+    return part[start : start + 4]
 
 
 _GETTING = frozenset("get gets got getting feel feels felt".split())
@@ -532,10 +537,7 @@ def question_form(asked: Sequence[Sequence[str]]) -> str | None:
             or _verdict_asked(part)
             or _stated_as_a_question(part)
         )
-        start = 0
-        while start < len(part) and part[start] in _OPENING_FILLERS:
-            start += 1
-        opener = list(part[start : start + 4])
+        opener = list(_opening(part))
         if opener[:1] and opener[0] in _AUXILIARIES:
             existential = opener[1:2] == ["there"] or "any" in opener or opener[1:3] == ["it", "true"]
             whether = whether or not existential
