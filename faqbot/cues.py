@@ -197,7 +197,7 @@ _AGE_AFTER = frozenset("yo y old aged female male f m anni anos ans jahre yrs".s
 _DURATION = frozenset("years year yrs yr".split())
 _SOMEONE = frozenset("man woman gentleman lady girl boy chap fellow fella guy person widow widower".split())
 _AGE_BEFORE = frozenset("i am aged age retired at turned turning over under one hes shes im here hit".split())
-_AGE_FILLER = frozenset("is am now just nearly almost about around only".split())
+_AGE_FILLER = frozenset("is am now just nearly almost about around only na".split())  # Pidgin "my papa na 70"
 _NOT_AN_AGE = frozenset(
     """kg kgs kilo kilos lbs lb pounds pound stone stones st weeks week days day hours hour minutes mins months
     month times percent miles mile km k c degrees mg ml reps sets foot feet ft inches cm o clock am pm pounds""".split()
@@ -922,6 +922,7 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         or (j >= 1 and words[j] == "of" and (words[j - 1] in _SOMEONE or words[j - 1] in PEOPLE))  # "a man of 84"
         or (j >= 1 and words[j] in ("who", "that") and words[j - 1] in PEOPLE)  # "my mum, who is 83"
         or (tuple(words[j - 1 : j + 1]) == ("i", "have") and after in _DURATION)  # "I have 52 years" (tengo 52 años)
+        or tuple(words[j - 1 : j + 1]) == ("i", "a")  # patois "mi a 62": I am 62
     )
     if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"
         return said or (end + 1 < len(words) and words[end + 1] in ("old", "of"))

@@ -685,6 +685,8 @@ def test_everyday_idioms_that_sound_like_signs_are_not_escalated(bot: faqbot.Bot
         ),
         ("my back aches constantly and it's much worse once the sun goes down", "night-pain"),
         ("My lola is 80 po, her back only started hurting this week", "age"),
+        ("My mama na 75, her back start to pain her this week", "age"),
+        ("Mi a 66 an mi back jus start hurt mi yesterday", "age"),
     ],
 )
 def test_signs_told_in_pidgin_patois_by_a_relative_or_after_an_abbreviation_are_raised(
