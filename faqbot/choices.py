@@ -257,11 +257,12 @@ def _without_embedded_questions(words: list[str]) -> list[str]:
     """The words without an "I don't know" that heads a question of its own: "no idea what's causing it" says
     what is not known, so neither its "no" nor its "no idea" answers "has a doctor advised exercise?"."""
     rest = list(words)
+    starts = cues.positions(words)
     for phrase in _PHRASES["unsure"]:
-        size = len(phrase)
-        for i in range(len(rest) - size):
-            if rest[i : i + size] == phrase and rest[i + size] in _EMBEDDED:
-                rest[i : i + size] = [""] * size
+        end = len(phrase)
+        for i in starts.get(phrase[0], ()):
+            if rest[i : i + end] == phrase and i + end < len(rest) and rest[i + end] in _EMBEDDED:
+                rest[i : i + end] = [""] * end
     return rest
 
 
