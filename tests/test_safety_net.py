@@ -639,105 +639,62 @@ def test_explaining_a_sign_away_on_the_way_to_a_question_gets_the_restatement(bo
     assert reply.kind == "urgent" and "please still get it checked today" in reply.text
 
 
-@pytest.mark.parametrize(
-    ("message", "sign"),
-    [
-        ("mi back a hurt mi every night an it nuh ease off at all, mi cyaan sleep", "night-pain"),
-        ("everyone says I've slimmed down but I've never dieted in my life, and my back aches", "weight-loss"),
-    ],
-)
-def test_signs_in_regional_words_are_raised(bot: faqbot.Bot, message: str, sign: str) -> None:
+RAISED_IN_EVERYDAY_WORDS = [
+    ("mi back a hurt mi every night an it nuh ease off at all, mi cyaan sleep", "night-pain"),
+    ("everyone says I've slimmed down but I've never dieted in my life, and my back aches", "weight-loss"),
+    # Pidgin, patois, Filipino English, a relative told at length, a sentence running past "approx."
+    ("my bum and inner thighs no dey feel anything since Saturday, back dey pain me", "saddle-numbness"),
+    ("since this morning I no fit hold my urine, my back is very bad", "bladder-bowel"),
+    ("I keep peeing myself without noticing and my back's been sore since the weekend", "bladder-bowel"),
+    (
+        "she's been trying to pee since breakfast after lifting her toddler and nothing happens, her back went",
+        "bladder-bowel",
+    ),
+    ("my gran had a fall in the garden yesterday and her back is sore now", "trauma"),
+    ("fell off the jeepney this morning, landed on the road, my back hurts", "trauma"),
+    ("Fell approx. 3 metres from a ladder on Sunday, lower back has hurt since", "trauma"),
+    ("I'm losing weight even though I eat normally, and my back aches", "weight-loss"),
+    (
+        "my husband is 40, he has had a temperature of 38.9 since Monday and now bad low back pain. Should he rest",
+        "fever",
+    ),
+    ("my back aches constantly and it's much worse once the sun goes down", "night-pain"),
+    ("My lola is 80 po, her back only started hurting this week", "age"),
+    ("My mama na 75, her back start to pain her this week", "age"),
+    ("Mi a 66 an mi back jus start hurt mi yesterday", "age"),
+    # a sign wins over the referral topic it comes with
+    (
+        "I've been taking codeine for my back and since this morning I can't pee at all though I'm bursting",
+        "bladder-bowel",
+    ),
+    ("Is it sciatica when it's both sides? Both feel numb from the knees down since this morning.", "both-legs"),
+    ("my waist dey pain me and I no fit piss since morning", "bladder-bowel"),
+]
+LOOK_ALIKES = [
+    "I nearly wet myself with excitement when my physio said I could run again! Which stretches first?",
+    "completely dead on my feet after a night shift and my back's stiff, any gentle stretches?",
+    "boiling after my spin class, is it ok to stretch my back straight away?",
+    "my first crossfit session was a total crash and burn, back's sore, too much too soon?",
+    "tripped over the cat, no harm done, but it made me want a stronger back. Where do I start?",
+    "Hay fever is awful this week but my back feels much better. Which exercises next?",
+    "Happy accident: walking the dog loosened my back up. Any other alternatives to the gym?",
+    "My housemate has flu and a high temperature; I feel fine, just a stiff back. Can I exercise?",
+    "legs like jelly after spin class as usual, which exercises are safe for my back?",
+    # how often is not since when; a figure of speech; someone else's fall or fever; a decade of pain
+    "My 13 year old games about 6 hours a day and his back aches most days, how do I get him to sit properly?",
+    "Feel like I've been hit by a truck - figure of speech, tough week. Back's stiff. Safe to exercise in pain?",
+    "Slipped on the stairs? Not me thankfully, my husband did. I have my usual achy back. What should I avoid?",
+    "My boss is off with a fever and a bad back, but this is about me - no fever, a sore back. Can I exercise?",
+    "I'm 58 and I've kept my sore back in check with exercise for a decade. If a new exercise hurts, do I stop?",
+]
+
+
+@pytest.mark.parametrize(("message", "sign"), RAISED_IN_EVERYDAY_WORDS)
+def test_signs_in_everyday_and_regional_words_are_raised(bot: faqbot.Bot, message: str, sign: str) -> None:
     reply = bot.session().ask(message)
     assert reply.kind == "urgent" and sign in reply.signs, reply.text
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "I nearly wet myself with excitement when my physio said I could run again! Which stretches first?",
-        "completely dead on my feet after a night shift and my back's stiff, any gentle stretches?",
-        "boiling after my spin class, is it ok to stretch my back straight away?",
-        "my first crossfit session was a total crash and burn, back's sore, too much too soon?",
-        "tripped over the cat, no harm done, but it made me want a stronger back. Where do I start?",
-    ],
-)
-def test_everyday_idioms_that_sound_like_signs_are_not_escalated(bot: faqbot.Bot, message: str) -> None:
-    assert bot.session().ask(message).kind != "urgent"
-
-
-@pytest.mark.parametrize(
-    ("message", "sign"),
-    [
-        ("my bum and inner thighs no dey feel anything since Saturday, back dey pain me", "saddle-numbness"),
-        ("since this morning I no fit hold my urine, my back is very bad", "bladder-bowel"),
-        ("I keep peeing myself without noticing and my back's been sore since the weekend", "bladder-bowel"),
-        (
-            "she's been trying to pee since breakfast after lifting her toddler and nothing happens, her back went",
-            "bladder-bowel",
-        ),
-        ("my gran had a fall in the garden yesterday and her back is sore now", "trauma"),
-        ("fell off the jeepney this morning, landed on the road, my back hurts", "trauma"),
-        ("Fell approx. 3 metres from a ladder on Sunday, lower back has hurt since", "trauma"),
-        ("I'm losing weight even though I eat normally, and my back aches", "weight-loss"),
-        (
-            "my husband is 40, he has had a temperature of 38.9 since Monday and now bad low back pain. Should he rest",
-            "fever",
-        ),
-        ("my back aches constantly and it's much worse once the sun goes down", "night-pain"),
-        ("My lola is 80 po, her back only started hurting this week", "age"),
-        ("My mama na 75, her back start to pain her this week", "age"),
-        ("Mi a 66 an mi back jus start hurt mi yesterday", "age"),
-    ],
-)
-def test_signs_told_in_pidgin_patois_by_a_relative_or_after_an_abbreviation_are_raised(
-    bot: faqbot.Bot, message: str, sign: str
-) -> None:
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and sign in reply.signs, reply.text
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "Hay fever is awful this week but my back feels much better. Which exercises next?",
-        "Happy accident: walking the dog loosened my back up. Any other alternatives to the gym?",
-        "My housemate has flu and a high temperature; I feel fine, just a stiff back. Can I exercise?",
-        "legs like jelly after spin class as usual, which exercises are safe for my back?",
-    ],
-)
-def test_idioms_a_housemates_illness_and_tired_legs_after_a_class_are_not_escalated(
-    bot: faqbot.Bot, message: str
-) -> None:
-    assert bot.session().ask(message).kind != "urgent"
-
-
-@pytest.mark.parametrize(
-    ("message", "sign"),
-    [
-        (
-            "I've been taking codeine for my back and since this morning I can't pee at all though I'm bursting",
-            "bladder-bowel",
-        ),
-        ("Is it sciatica when it's both sides? Both feel numb from the knees down since this morning.", "both-legs"),
-        ("my waist dey pain me and I no fit piss since morning", "bladder-bowel"),
-    ],
-)
-def test_a_sign_wins_over_the_referral_topic_it_comes_with(bot: faqbot.Bot, message: str, sign: str) -> None:
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and sign in reply.signs, reply.text
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "My 13 year old games about 6 hours a day and his back aches most days, how do I get him to sit properly?",
-        "Feel like I've been hit by a truck - figure of speech, tough week. Back's stiff. Safe to exercise in pain?",
-        "Slipped on the stairs? Not me thankfully, my husband did. I have my usual achy back. What should I avoid?",
-        "My boss is off with a fever and a bad back, but this is about me - no fever, a sore back. Can I exercise?",
-        "I'm 58 and I've kept my sore back in check with exercise for a decade. If a new exercise hurts, do I stop?",
-    ],
-)
-def test_how_often_a_figure_of_speech_someone_elses_fall_or_a_decade_of_pain_is_no_sign(
-    bot: faqbot.Bot, message: str
-) -> None:
+@pytest.mark.parametrize("message", LOOK_ALIKES)
+def test_everyday_idioms_and_look_alikes_are_not_escalated(bot: faqbot.Bot, message: str) -> None:
     assert bot.session().ask(message).kind != "urgent"
