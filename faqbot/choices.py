@@ -43,10 +43,22 @@ certainly | affirmative | true | y | he did | she did | they did | i did | i hav
 they have | did | has | said so | told me | told me to | advised | advised me | recommended | recommended it
 uh huh | yes please | totally | exactly | it is | i am | know | i know | sure did | he has yes | she has yes
 """
+_ECHOES = frozenset(
+    tuple(p.split())
+    for p in cues.phrases(
+        "he did | she did | they did | i did | i have | i do | he has | she has | they have | did | has | it is | i am"
+    )
+)
+"""Yes said by echoing the question's verb ("has a doctor advised…?" "she has"): a yes only where the clause
+ends there or goes on with the advice ("she did say so"); "I am 80" and "I have had it for years" say other things."""
+_ECHO_GOES_ON = frozenset(
+    "say said tell told advise advised recommend recommended suggest suggested mention mentioned".split()
+)
 _LEXICON = {value: cues.phrases(text) for value, text in (("unsure", _UNSURE), ("no", _NO), ("yes", _YES))}
 _PHRASES = {value: sorted((p.split() for p in phrases), key=len, reverse=True) for value, phrases in _LEXICON.items()}
 _LONGEST_PHRASE = max(len(p) for phrases in _PHRASES.values() for p in phrases)
 _ANSWER_WORDS = frozenset(w for phrases in _LEXICON.values() for p in phrases for w in p.split()) | {"lol", "tbh"}
+_ECHO_ENDS = _ECHO_GOES_ON | {p for p in _LEXICON["yes"] if " " not in p} | {"so", "too", "actually", "lol", "tbh"}
 _SINGLE_WORDS = sorted({w for words in _LEXICON.values() for w in words if " " not in w and len(w) >= 3})
 
 ACKNOWLEDGEMENTS = frozenset(
@@ -238,8 +250,9 @@ def _signals(words: list[str], starting_before: int | None = None) -> set[str]:
     found: set[str] = set()
     for value in ("unsure", "no", "yes"):
         for phrase in _PHRASES[value]:
+            stranded = tuple(phrase) in _ECHOES and not _echoes(rest, phrase, starts.get(phrase[0], ()))
             at = cues.consume(rest, phrase, starts.get(phrase[0], ()))
-            if at < 0 or (value == "no" and _negates_a_word(words, at + len(phrase))):
+            if at < 0 or (value == "no" and _negates_a_word(words, at + len(phrase))) or stranded:
                 continue
             found.add(value)
     if not found and len(words) <= 2:
@@ -247,6 +260,17 @@ def _signals(words: list[str], starting_before: int | None = None) -> set[str]:
     if "unsure" in found:
         return {"unsure"}
     return found
+
+
+def _echoes(words: list[str], phrase: list[str], starts: Sequence[int]) -> bool:
+    """Whether an echoing yes ("she did", "I have") ends its clause somewhere, or goes on with the advice."""
+    size = len(phrase)
+    for i in starts:
+        if words[i : i + size] == phrase:
+            following = words[i + size] if i + size < len(words) else ""
+            if not following or following in _ECHO_ENDS:
+                return True
+    return False
 
 
 _EMBEDDED = frozenset("what where why how which who when".split())
