@@ -217,10 +217,16 @@ _DISMISSED = phrases(
     only from | it is only | it was only | nothing but | not going to | no need | do not need | cannot be bothered
     not bothered | do not want to bother | rather not bother | not want to bother | not bother | waste their time
     wasting their time | waste of time | too busy | so busy
+    really need to | really have to | do i have to go | do i need to go | need to go today | have to go today
+    must i go | can it wait | could it wait | will it wait | can this wait | can that wait | does it have to be
+    is it really | really that serious | that urgent | really urgent | is it that serious | i have work | got work
+    have to work | my shift | no money | not have money | not have the money | cannot afford | can not afford
+    not afford | too expensive | costs too much | no insurance | not insured | no time | not have time | no car
+    no one to drive | nobody to drive | no one to look after | nobody to look after | no childcare
     """
 )
-"""What people say to dismiss a warning as nothing, or care as not worth it ("I'm fine now", "probably just a
-cold", "I'd rather not bother the doctor")."""
+"""What people say to dismiss a warning as nothing, or care as not worth it or out of reach ("I'm fine now",
+"probably just a cold", "I'd rather not bother the doctor", "do I really need to go? I have work")."""
 
 _PUT_OFF = phrases(
     """

@@ -270,7 +270,13 @@ def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: s
 
 @pytest.mark.parametrize(
     "message",
-    ["nah I'll be fine, just tell me which exercises to do", "probably just knackered tbh. what stretches are ok"],
+    [
+        "nah I'll be fine, just tell me which exercises to do",
+        "probably just knackered tbh. what stretches are ok",
+        # doubting the need, or care out of reach, on the way to a question
+        "does it have to be today? I can't get off my shift. Could I do some stretches instead?",
+        "we can't afford the hospital right now, so what exercises can I do at home?",
+    ],
 )
 def test_dismissing_a_sign_on_the_way_to_a_question_gets_the_restatement(bot: faqbot.Bot, message: str) -> None:
     session = _warned(bot, "trauma")
@@ -646,6 +652,7 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("my bum and inner thighs no dey feel anything since Saturday, back dey pain me", "saddle-numbness"),
     ("since this morning I no fit hold my urine, my back is very bad", "bladder-bowel"),
     ("I keep peeing myself without noticing and my back's been sore since the weekend", "bladder-bowel"),
+    ("my back is agony and I pissed myself in the car this morning, I never even felt it", "bladder-bowel"),
     (
         "she's been trying to pee since breakfast after lifting her toddler and nothing happens, her back went",
         "bladder-bowel",
