@@ -66,6 +66,10 @@ SMALLTALK_WORDS = 12
 SMALLTALK_SHARE = 0.6
 """A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
 information"), and says nothing the knowledge base knows."""
+LEAVE_TAKING_SHARE = 0.5
+"""Thanks and goodbyes need only half of a message that names no topic: the rest is often a word of another
+language or a filler the lists lack ("va bene, grazie mille", "ah sure look, thanks a million", "whatever. bye.")."""
+_LEAVE_TAKING = frozenset({"thanks", "goodbye"})
 _TALK_ORDER = {"thanks": -3, "goodbye": -2, "identity": -1, "doctor": -1, "wait": 1, "never_mind": 2}
 """When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most, then who is
 answering ("good afternoon, with whom am I corresponding?"); "wait" little ("wait, are you a bot?" asks who is
@@ -616,7 +620,10 @@ class Dialogue:
         if cues.refuses(turn.plain):  # "I will not ring them" is no "I will"
             found = [(at, talk) for at, talk in found if talk.intent != "will_do"]
         courtesy = sum(not w or w in STOPWORDS or w in COURTESY for w in words)
-        if not found or (not strict and courtesy < SMALLTALK_SHARE * len(words)):
+        share = SMALLTALK_SHARE
+        if any(talk.intent in _LEAVE_TAKING for _, talk in found) and not self._names_a_topic([w for w in words if w]):
+            share = LEAVE_TAKING_SHARE
+        if not found or (not strict and courtesy < share * len(words)):
             return None  # "translate hello into spanish" is not a greeting
         if turn.asks and self._names_a_topic(self._normaliser.words(" ".join(w for w in words if w))):
             return None  # "thanks, can I still run?" asks about what small talk leaves over

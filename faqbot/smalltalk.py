@@ -34,6 +34,7 @@ GENERIC: dict[str, tuple[str, str]] = {
         that helps | that helped | that really helped | that is helpful | very helpful | helpful | brilliant
         perfect | awesome | great thanks | ok thanks | gracias | merci | danke | shukran | dhanyavad | obrigado
         obrigada | grazie | arigato | thank u | tysm | thanx | thnx | thankyou | cheers mate | legend
+        tq | tqvm | tks | thks | thanq | tnx | tenkyu
         muchas gracias | merci beaucoup | danke schon | danke schoen | vielen dank | salamat | salamat po
         maraming salamat | dziekuje | dzieki | xie xie | xiexie | shukriya | dhanyavaad | dhanyawad | spasibo
         tack | takk | tak | dank je | dank u | bedankt | grazie mille | muito obrigado | muito obrigada | god bless
