@@ -367,7 +367,7 @@ class Dialogue:
         self._note_statements(turn)
         changed = turn.changed
         last = turn.before.last
-        if turn.asks or last is None or isinstance(turn.before.pending, FollowUp):
+        if self._asks_a_topic(turn) or last is None or isinstance(turn.before.pending, FollowUp):
             return None
         entry = self.kb.by_id[last.entry]
         if not changed and last.variant is not None:  # "actually yes, she did" right after the answer
@@ -628,6 +628,12 @@ class Dialogue:
         if turn.asks and self._names_a_topic(self._normaliser.words(" ".join(w for w in words if w))):
             return None  # "thanks, can I still run?" asks about what small talk leaves over
         return min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
+
+    def _asks_a_topic(self, turn: _Turn) -> bool:
+        """Whether a message asks about something the knowledge base knows: "does that count?" after a statement
+        asks only about the statement ("actually my physio did say to walk, does that count?")."""
+        asking = [w for s in turn.sentences for low, high in s.asking for w in s.words[low:high]]
+        return bool(asking) and self._names_a_topic(asking)
 
     def _names_a_topic(self, words: Sequence[str]) -> bool:
         """Whether the words name a topic of the knowledge base (a word it uses, other than an everyday one)."""
