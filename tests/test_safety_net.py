@@ -454,6 +454,8 @@ def test_medical_topics_the_article_does_not_cover_are_referred(bot: faqbot.Bot,
             "I had my kids years ago and my back still aches. Is there an alternative to exercise?",
             "alternatives-to-exercise",
         ),
+        # a named diagnosis is the background of a question asking for a verdict, not the question
+        ("Is it safe to keep jogging with a bulging disc?", "exercise-when-in-pain"),
     ],
 )
 def test_a_topic_mentioned_around_an_article_question_does_not_take_it_over(
