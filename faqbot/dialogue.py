@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from . import choices, cues, frequency, render, smalltalk
-from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step, Tier
+from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step, Tier, Variant
 from .matcher import Candidate, Matcher
 from .patterns import PatternSet
 from .safety import SCREEN_CHARS, Referrals, Screen, ages_of, in_one_clause, match_negated, question_windows
@@ -59,7 +59,10 @@ CONFUSED_WORDS = 6
 """Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
 ABOUT_ANSWER_WORDS = 8
 """Up to this many words, "what criteria?" right after an answer asks about its words (`Dialogue._again`)."""
-_PUZZLED = frozenset("mean means meaning understand get explain ye ya u which what whats".split())
+_MEANS = cues.phrases("mean | means | meant | meaning | explain | define | definition")
+_PUZZLED = frozenset(
+    "mean means meaning understand get explain ye ya u which what whats here there exactly sorry pardon".split()
+)
 """Words that only say something is not understood: "which criteria? I don't understand" adds "criteria"."""
 SMALLTALK_WORDS = 12
 """Longer than this, a message with words small talk does not use says something else too."""
@@ -336,6 +339,8 @@ class Dialogue:
         answering = isinstance(pending, FollowUp) and not turn.asks
         if isinstance(pending, FollowUp) and self._asks_about_step(turn, pending):
             return None  # "what do you mean by muscular?" asks about the question, not for a diagnosis
+        if self._asks_about_last_answer(turn):
+            return None  # "what do you mean by 'muscle guarding'?" asks about the answer, not for a diagnosis
         found = self._referrals.find(turn.sentences, answering) or self._still_referred(turn)
         if not found:
             return None
@@ -753,10 +758,7 @@ class Dialogue:
         last = turn.before.last
         if last is None:
             return None
-        entry = self.kb.by_id[last.entry]
-        flow = entry.follow_up
-        variant = flow.variants[last.variant] if flow and last.variant else None
-        answer = variant.answer if variant else entry.answer
+        entry, variant, answer = self._last_answer(last)
         why = cues.has_phrase(turn.plain, _WHY) and len(turn.plain) <= 5
         if not why and not self._asks_about_words(turn, answer):
             return None
@@ -764,17 +766,47 @@ class Dialogue:
         related = (variant.related if variant else ()) or entry.related
         return self._answer(turn, entry, answer, related, note=lead, variant=last.variant, repeat=True)
 
+    def _last_answer(self, last: Answered) -> tuple[Entry, Variant | None, str]:
+        """The entry last answered, the variant of its answer given (if any) and that answer's text."""
+        entry = self.kb.by_id[last.entry]
+        flow = entry.follow_up
+        variant = flow.variants[last.variant] if flow and last.variant else None
+        return entry, variant, variant.answer if variant else entry.answer
+
+    def _asks_about_last_answer(self, turn: _Turn) -> bool:
+        last = turn.before.last
+        return (
+            last is not None
+            and turn.asks
+            and self._asks_meaning_of(_own_words(turn.plain), self._last_answer(last)[2], turn)
+        )
+
     def _asks_about_words(self, turn: _Turn, answer: str) -> bool:
         """Whether a short question asks about words of the answer just given: "what criteria?", "which criteria?
         I don't understand" (every word it adds is the answer's and no question's; "what about swimming?" follows
         on instead)."""
-        if not turn.asks or len(turn.plain) > ABOUT_ANSWER_WORDS or cues.follows_on(turn.last_question):
+        if not turn.asks or len(turn.plain) > ABOUT_ANSWER_WORDS + 4 or cues.follows_on(turn.last_question):
             return False
         if not ({"what", "which"} & set(turn.plain) or cues.has_phrase(turn.plain, _WHY)):
             return False
+        own = _own_words(turn.plain)
+        if self._asks_meaning_of(own, answer, turn):
+            return True
         said = set(tokens(answer))
-        own = [w for w in turn.plain if w not in STOPWORDS and w not in CHATTER and w not in _PUZZLED]
-        return bool(own) and all(w in said and not self._matcher.knows(w) for w in own)  # the answer's words only
+        return (
+            bool(own)
+            and len(turn.plain) <= ABOUT_ANSWER_WORDS
+            and all(w in said and not self._matcher.knows(w) for w in own)  # the answer's words only
+        )
+
+    @staticmethod
+    def _asks_meaning_of(own: list[str], answer: str, turn: _Turn) -> bool:
+        """Whether a question asks what a phrase of the answer means ("what do you mean by 'muscle guarding'?",
+        "what mean 'protect the lower back'?"): its own words are a run of the answer's, topic words or not."""
+        if len(own) < 2 or not cues.has_phrase(turn.plain, _MEANS):
+            return False
+        said = [w for w in tokens(answer) if w not in STOPWORDS]
+        return any(said[i : i + len(own)] == own for i in range(len(said) - len(own) + 1))
 
     def _volunteered(self, turn: _Turn) -> Reply | None:
         """A statement that answers a follow-up question nobody asked yet ("the GP said gentle exercise was fine
@@ -961,6 +993,11 @@ def _unsigned(sentences: list[Sentence]) -> list[Sentence]:
         if cues.signs_off(sentence.plain):
             return sentences[:n]
     return sentences
+
+
+def _own_words(plain: Sequence[str]) -> list[str]:
+    """The words of a question about an answer that are not function words, chatter or puzzlement."""
+    return [w for w in plain if w not in STOPWORDS and w not in CHATTER and w not in _PUZZLED]
 
 
 def _asked(sentences: Sequence[Sentence]) -> list[tuple[str, ...]]:
