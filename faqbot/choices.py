@@ -97,6 +97,8 @@ _ORDINAL_FILLER = {
     "pls", "plz", "ok", "okay", "yes", "yeah", "can", "you", "show", "explain", "read", "see", "lets", "let", "s",
     "sorry", "oops", "um", "erm", "uh", "hmm", "oh", "so", "then", "thanks", "ta", "cheers", "it", "is", "its",
     "and", "gimme", "give", "that",
+    # politeness particles of other languages and Englishes: "2 po", "the first one lah", "3 bitte"
+    "po", "opo", "lah", "la", "ji", "bitte", "por", "favor", "svp", "kindly",
 }  # fmt: skip
 SHORT = 5
 """Replies up to this many words are read as answers to the pending question before anything else."""
@@ -115,7 +117,20 @@ class Heard:
 
 
 def pick_number(text: str, count: int) -> int | None:
-    """The 0-based index a reply like "2", "#2", "option 2" or "the second one" picks, if any."""
+    """The 0-based index a reply like "2", "#2", "option 2" or "the second one" picks, if any; also when it is
+    the last sentence of the reply ("ok maybe not then. 3 please")."""
+    picked = _picked(text, count)
+    if picked is None:
+        sentences = [s for s in _SENTENCE_ENDS.split(text) if s.strip()]
+        if len(sentences) > 1:
+            picked = _picked(sentences[-1], count)
+    return picked
+
+
+_SENTENCE_ENDS = re.compile(r"[.!?;]+")
+
+
+def _picked(text: str, count: int) -> int | None:
     match = _NUMBER.fullmatch(text.strip())
     if match:
         index = int(match.group(1)) - 1
