@@ -410,12 +410,43 @@ def _opens_a_question(part: str) -> bool:
     while len(first) > 1 and first[0] in _LEAD_INS:  # "just tell me…", "so which ones?", "and what about…"
         first = first[1:]
     if not first or first[0] not in QUESTION_OPENERS:
-        return False
+        return _asks_after_lead_in(part)
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
-    return first[0] not in _OK or (
-        len(first) > 1 and first[1] not in _OK and (first[1] in _OK_ASKS or first[1] in QUESTION_OPENERS)
-    )  # "ok ok, I'll go" acknowledges twice
+    return (
+        first[0] not in _OK
+        or (len(first) > 1 and first[1] not in _OK and (first[1] in _OK_ASKS or first[1] in QUESTION_OPENERS))
+        or _asks_after_lead_in(part)
+    )  # "ok ok, I'll go" acknowledges twice; "ok fine what happens if I stop" asks after two
 
+
+def _asks_after_lead_in(part: str) -> bool:
+    """Whether a part asks after an acknowledgement or a lead-in ("ok fine what happens if I stop", "in the
+    meantime is gentle walking ok"): a question word, or a verb that opens a question, with more after it."""
+    words = [w.casefold().strip("'\",.!") for w in part.split()[: _LEAD_IN_WORDS + 3]]
+    start = 0
+    while start < _LEAD_IN_WORDS:
+        phrase = next((p for p in _LEAD_IN_PHRASES if tuple(words[start : start + len(p)]) == p), None)
+        if phrase is None and (start >= len(words) or words[start] not in _ACKNOWLEDGING):
+            break
+        start += len(phrase) if phrase else 1
+    return start > 0 and len(words) - start >= 3 and words[start] in _OPENS_AFTER_LEAD_IN
+
+
+_LEAD_IN_WORDS = 5
+_ACKNOWLEDGING = frozenset(
+    "ok okay fine alright right cool hmm hm ah oh yeah yes no nah thanks cheers great so and but also well then".split()
+)
+_LEAD_IN_PHRASES = [
+    tuple(p.split())
+    for p in phrases(
+        """in the meantime | in the mean time | meanwhile | for now | till then | until then | in general
+        by the way | btw | anyway | anyways | one more thing | one last thing | last question | quick question"""
+    )
+]
+_OPENS_AFTER_LEAD_IN = frozenset(
+    "what whats which how hows when why who where can could should is isnt are arent do does did would any".split()
+)
+"""Not "will" ("ok will do") nor "please" ("ok please hurry"): after a lead-in they seldom open a question."""
 
 _OK = frozenset({"ok", "okay"})
 _LEAD_INS = frozenset({"just", "so", "and", "then", "now", "but", "also", "well", "right"})

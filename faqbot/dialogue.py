@@ -840,8 +840,8 @@ class Dialogue:
     def _asks_the_knowledge_base(self, turn: _Turn) -> bool:
         """Whether a question that came near one of the knowledge base's is about it, not about getting care:
         most of its words are the knowledge base's own, and it says nothing of doctors, A&E or waiting."""
-        if not turn.asks or cues.about_care(turn.plain):
-            return False
+        if not turn.asks or any(cues.about_care(part) for part in _asked(turn.sentences)):
+            return False  # "ok, I'll call them. in the meantime is walking ok?" asks about walking
         known, unknown = self._matcher.coverage(turn.words)
         return known > unknown
 

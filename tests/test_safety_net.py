@@ -292,6 +292,8 @@ def test_dismissing_a_sign_on_the_way_to_a_question_gets_the_restatement(bot: fa
     [
         "I'll ring the GP tomorrow. In the meantime, what exercises do you recommend?",
         "I'm seeing the doctor later, but which exercises are safe for me till then?",
+        # no question mark, the question after a lead-in
+        "ok I'll phone the surgery. meanwhile which exercises are safe for me",
     ],
 )
 def test_putting_care_off_with_a_question_answers_it_with_the_reminder(bot: faqbot.Bot, message: str) -> None:
