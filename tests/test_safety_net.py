@@ -458,6 +458,12 @@ def test_medical_topics_the_article_does_not_cover_are_referred(bot: faqbot.Bot,
         ),
         # a named diagnosis is the background of a question asking for a verdict, not the question
         ("Is it safe to keep jogging with a bulging disc?", "exercise-when-in-pain"),
+        # feet in an idiom ("on my feet all day" is standing), knees in an exercise's name
+        (
+            "I'm on my feet all day at the warehouse and my back aches, what exercises do you recommend?",
+            "recommended-exercises",
+        ),
+        ("the knees to chest stretch hurts my lower back a bit, do I stop doing it?", "stop-if-painful"),
     ],
 )
 def test_a_topic_mentioned_around_an_article_question_does_not_take_it_over(
@@ -697,6 +703,8 @@ LOOK_ALIKES = [
     "Slipped on the stairs? Not me thankfully, my husband did. I have my usual achy back. What should I avoid?",
     "My boss is off with a fever and a bad back, but this is about me - no fever, a sore back. Can I exercise?",
     "I'm 58 and I've kept my sore back in check with exercise for a decade. If a new exercise hurts, do I stop?",
+    # an exercise named after the chest
+    "lying down and hugging my knees to my chest makes my lower back twinge, should I stop that one?",
 ]
 
 
