@@ -196,7 +196,10 @@ _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 _AGE_AFTER = frozenset("yo y old aged female male f m anni anos ans jahre yrs".split())
 _DURATION = frozenset("years year yrs yr".split())
 _SOMEONE = frozenset("man woman gentleman lady girl boy chap fellow fella guy person widow widower".split())
-_AGE_BEFORE = frozenset("i am aged age retired at turned turning over under one hes shes im here hit".split())
+_AGE_BEFORE = frozenset(
+    "i am aged age retired at turned turning over under one hes shes im here hit freshman sophomore fresher student".split()
+)
+"""Words an age follows: "I am 19", "aged 19", and a writer's role given with it ("freshman, 19")."""
 _AGE_FILLER = frozenset("is am now just nearly almost about around only na".split())  # Pidgin "my papa na 70"
 _NOT_AN_AGE = frozenset(
     """kg kgs kilo kilos lbs lb pounds pound stone stones st weeks week days day hours hour minutes mins months

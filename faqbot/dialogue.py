@@ -73,6 +73,10 @@ LEAVE_TAKING_SHARE = 0.5
 """Thanks and goodbyes need only half of a message that names no topic: the rest is often a word of another
 language or a filler the lists lack ("va bene, grazie mille", "ah sure look, thanks a million", "whatever. bye.")."""
 _LEAVE_TAKING = frozenset({"thanks", "goodbye"})
+_STANDS_AFTER_A_WARNING = smalltalk.QUESTIONS | _LEAVE_TAKING | {"will_do"}
+"""Small talk that stays small talk in a question after a warning ("ok will do?", "are you a bot?"); an "ok" or
+"right" before a question of its own ("right. what would they even do to me") leaves the question about the
+warning."""
 _TALK_ORDER = {"thanks": -3, "goodbye": -2, "identity": -1, "doctor": -1, "wait": 1, "never_mind": 2}
 """When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most, then who is
 answering ("good afternoon, with whom am I corresponding?"); "wait" little ("wait, are you a bot?" asks who is
@@ -579,6 +583,8 @@ class Dialogue:
         talk = self._smalltalk_intent(turn)
         if talk is None or self._own_chitchat(turn):
             return None
+        if turn.state.flags and talk.intent not in _STANDS_AFTER_A_WARNING and _asks_of_its_own(turn.sentences):
+            return None  # after a warning, "right. what would they even do to me?" is about the warning
         if talk.intent == "never_mind":
             turn.state = turn.state.replace(pending=None)
         markdown = talk.reply.rstrip()
@@ -993,6 +999,17 @@ def _unsigned(sentences: list[Sentence]) -> list[Sentence]:
         if cues.signs_off(sentence.plain):
             return sentences[:n]
     return sentences
+
+
+_OPENS_OWN_QUESTION = frozenset(
+    "what which how why when where who is are do does did can could should would must".split()
+)
+
+
+def _asks_of_its_own(sentences: Sequence[Sentence]) -> bool:
+    """Whether a part of the message opens a question of its own ("right. what would they even do to me?"), not
+    only an "ok" said as a question ("ok will do?")."""
+    return any(part[:1] and part[0] in _OPENS_OWN_QUESTION for part in _asked(sentences) if len(part) >= 3)
 
 
 def _own_words(plain: Sequence[str]) -> list[str]:

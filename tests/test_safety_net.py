@@ -268,6 +268,13 @@ def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: s
     assert reply.markdown != session.bot.session().ask(PHRASINGS["bladder-bowel"][1]).markdown  # not a repeat
 
 
+def test_a_question_of_its_own_after_an_ok_is_about_the_warning(bot: faqbot.Bot) -> None:
+    session = _warned(bot, "trauma")
+    reply = session.ask("hmm ok. what would the doctor even do?")
+    assert reply.kind == "urgent" and reply.signs == ("trauma",), reply.text
+    assert session.ask("ok will do").kind == "smalltalk"
+
+
 @pytest.mark.parametrize(
     "message",
     [
@@ -458,6 +465,10 @@ def test_medical_topics_the_article_does_not_cover_are_referred(bot: faqbot.Bot,
         ),
         # a named diagnosis is the background of a question asking for a verdict, not the question
         ("Is it safe to keep jogging with a bulging disc?", "exercise-when-in-pain"),
+        (
+            "got a slipped disc and my rehab stretches ache a bit, is it normal for the stretches to hurt?",
+            "stop-if-painful",
+        ),
         # feet in an idiom ("on my feet all day" is standing), knees in an exercise's name
         (
             "I'm on my feet all day at the warehouse and my back aches, what exercises do you recommend?",
@@ -663,6 +674,7 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("since this morning I no fit hold my urine, my back is very bad", "bladder-bowel"),
     ("I keep peeing myself without noticing and my back's been sore since the weekend", "bladder-bowel"),
     ("my back is agony and I pissed myself in the car this morning, I never even felt it", "bladder-bowel"),
+    ("(college wrestling, sophomore, 19) tweaked my back at practice on monday, can I still lift?", "age"),
     (
         "she's been trying to pee since breakfast after lifting her toddler and nothing happens, her back went",
         "bladder-bowel",
