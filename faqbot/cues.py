@@ -197,7 +197,8 @@ _AGE_AFTER = frozenset("yo y old aged female male f m anni anos ans jahre yrs".s
 _DURATION = frozenset("years year yrs yr".split())
 _SOMEONE = frozenset("man woman gentleman lady girl boy chap fellow fella guy person widow widower".split())
 _AGE_BEFORE = frozenset(
-    "i am aged age retired at turned turning over under one hes shes im here hit freshman sophomore fresher student".split()
+    """i am aged age retired at turned turning over under one hes shes im here hit
+    freshman sophomore fresher student""".split()
 )
 """Words an age follows: "I am 19", "aged 19", and a writer's role given with it ("freshman, 19")."""
 _AGE_FILLER = frozenset("is am now just nearly almost about around only na".split())  # Pidgin "my papa na 70"
@@ -452,7 +453,9 @@ _OPENS_AFTER_LEAD_IN = frozenset(
 """Not "will" ("ok will do") nor "please" ("ok please hurry"): after a lead-in they seldom open a question."""
 
 _OK = frozenset({"ok", "okay"})
-_LEAD_INS = frozenset({"just", "so", "and", "then", "now", "but", "also", "well", "right"})
+_LEAD_INS = frozenset(
+    {"just", "so", "and", "then", "now", "but", "also", "well", "right", "hey", "hi", "hello", "hiya", "yo"}
+)
 _OK_ASKS = frozenset({"to", "for", "if", "with", "when", "while", "doing", "after", "during"})
 
 

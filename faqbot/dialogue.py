@@ -636,9 +636,12 @@ class Dialogue:
             share = LEAVE_TAKING_SHARE
         if not found or (not strict and courtesy < share * len(words)):
             return None  # "translate hello into spanish" is not a greeting
+        talk = min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
+        if strict and talk.intent in smalltalk.QUESTIONS:
+            return talk  # "are you a real person or a computer?": its every word is small talk's
         if turn.asks and self._names_a_topic(self._normaliser.words(" ".join(w for w in words if w))):
             return None  # "thanks, can I still run?" asks about what small talk leaves over
-        return min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
+        return talk
 
     def _asks_a_topic(self, turn: _Turn) -> bool:
         """Whether a message asks about something the knowledge base knows: "does that count?" after a statement
