@@ -579,7 +579,7 @@ HOSTILE_FILES: dict[str, Callable[[Path], str | bytes]] = {
     "python-tags-everywhere": lambda m: (
         "".join(LINES)
         .replace("version: 1", f"version: {_payloads(m)[0]}")
-        .replace("  clarify_margin: 1", f"  clarify_margin: {_payloads(m)[1]}")
+        .replace("  clarify_margin: 0", f"  clarify_margin: {_payloads(m)[1]}")
         .replace("    answer: |", f"    x: {_payloads(m)[3]}\n    answer: |")
     ),
     "python-tag-as-a-key": lambda m: f"? {_payloads(m)[0]}\n: x\n",
@@ -658,18 +658,18 @@ def test_nesting_a_real_knowledge_base_needs_is_fine(write_kb: object) -> None:
 UNREADABLE_NUMBERS = {  # old text, new text, the error expected
     "int-tag": ("version: 1", "version: !!int abc", ":6: version: cannot read 'abc' as a YAML int"),
     "float-tag": (
-        "clarify_margin: 1",
+        "clarify_margin: 0",
         "clarify_margin: !!float abc",
         ":22: matching.clarify_margin: cannot read 'abc' as a YAML float",
     ),
     "empty-int": (
-        "clarify_margin: 1",
+        "clarify_margin: 0",
         "clarify_margin: !!int",
         ":22: matching.clarify_margin: cannot read '' as a YAML int",
     ),
     "more-digits-than-python-reads": ("version: 1", "version: 1" + "0" * 5_000, ":6: version: cannot read '1000"),
     "too-large-for-a-float": (
-        "clarify_margin: 1",
+        "clarify_margin: 0",
         "clarify_margin: 1" + "0" * 400,
         ":22: matching.clarify_margin: '1000",
     ),
@@ -729,7 +729,7 @@ def test_aliases_that_share_a_little_still_load(tmp_path: Path) -> None:
     assert bot.kb.entry("recovery-setback").related == ("safe-exercises", "risk-of-injury", "recommended-exercises")
 
 
-BAD_CHARACTERS = {  # bytes written instead of "clarify_margin: 1" on line 22, the error expected
+BAD_CHARACTERS = {  # bytes written instead of "clarify_margin: 0" on line 22, the error expected
     "nul": (
         b"clarify_margin: 3\x00",
         ":22: invalid YAML: unacceptable character #x0000: control characters are not allowed",
@@ -747,7 +747,7 @@ BAD_CHARACTERS = {  # bytes written instead of "clarify_margin: 1" on line 22, t
 def test_a_character_yaml_refuses_is_reported_on_its_line_in_one_line(tmp_path: Path, bad: bytes, error: str) -> None:
     # These were all reported on line 1, and libyaml's message ran over two lines.
     path = tmp_path / "kb.yaml"
-    path.write_bytes(BUNDLED.read_bytes().replace(b"clarify_margin: 1", bad, 1))
+    path.write_bytes(BUNDLED.read_bytes().replace(b"clarify_margin: 0", bad, 1))
     with pytest.raises(faqbot.KnowledgeError) as caught:
         faqbot.Bot.load(path)
     assert str(caught.value).startswith(f"{path}{error}")
@@ -756,7 +756,7 @@ def test_a_character_yaml_refuses_is_reported_on_its_line_in_one_line(tmp_path: 
 
 def test_text_in_memory_with_a_lone_surrogate_is_a_knowledge_error() -> None:
     # knowledge.load(text=...) raised UnicodeEncodeError from libyaml.
-    text = BUNDLED.read_text(encoding="utf-8").replace("clarify_margin: 1", "clarify_margin: \ud8003", 1)
+    text = BUNDLED.read_text(encoding="utf-8").replace("clarify_margin: 0", "clarify_margin: \ud8003", 1)
     with pytest.raises(faqbot.KnowledgeError, match=r"^kb\.yaml:22: not UTF-8 text \(surrogates not allowed"):
         knowledge.load("kb.yaml", text=text)
 
