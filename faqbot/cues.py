@@ -415,6 +415,8 @@ def _opens_a_question(part: str) -> bool:
         first = first[1:]
     if not first or first[0] not in QUESTION_OPENERS:
         return _asks_after_lead_in(part)
+    if first[0] == "will" and len(first) > 1 and first[1] in _INTENDED:
+        return False  # "will go to the clinic today", "will do": an intention with its subject left out
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
     return (
         first[0] not in _OK
@@ -451,6 +453,11 @@ _OPENS_AFTER_LEAD_IN = frozenset(
     "what whats which how hows when why who where can could should is isnt are arent do does did would any".split()
 )
 """Not "will" ("ok will do") nor "please" ("ok please hurry"): after a lead-in they seldom open a question."""
+
+_INTENDED = frozenset(
+    "do go try ask call ring phone see book check mention bring get make keep take talk speak tell text email".split()
+)
+"""Verbs after which a leading "will" says what one intends, not a question ("will ring them now")."""
 
 _OK = frozenset({"ok", "okay"})
 _LEAD_INS = frozenset(
