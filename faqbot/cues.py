@@ -787,10 +787,31 @@ def _on_behalf(words: tuple[str, ...]) -> bool:
         for j in range(i + 1, min(len(words), i + reach)):
             if words[j] in _SELF_MARKERS:
                 break  # "my toddler wet the bed and I did my back in": the back is the speaker's
-            if words[j] in body:
+            if words[j] in body and not _back_in_time(words, j):
                 return True
     asked_for = any(tuple(words[i : i + 2]) == ("for", "my") and words[i + 2] in PEOPLE for i in range(len(words) - 2))
     return asked_for or has_phrase(words, _BEHALF_PHRASES)  # "asking for my mum", "for my husband"
+
+
+_TIME_AFTER_BACK = frozenset("when then home".split())
+_TIME_BEFORE_BACK = frozenset("way years months weeks days while long time ages decade".split())
+
+
+def _back_in_time(words: Sequence[str], j: int) -> bool:
+    """Whether "back" at words[j] is a time, not the body: "back in 2009", "back when", "years back"."""
+    if words[j] != "back":
+        return False
+    after = tuple(words[j + 1 : j + 4])
+    if after[:1] and after[0] in _TIME_AFTER_BACK:
+        return True
+    if after[:1] == ("in",) and len(after) > 1:
+        return after[1].isdigit() or after[1:] in _PAST_TIMES
+    return j > 0 and words[j - 1] in _TIME_BEFORE_BACK
+
+
+_PAST_TIMES = frozenset(
+    {("the", "day"), ("the", "days"), ("those", "days"), ("my", "day"), ("the", "80s"), ("the", "90s")}
+)
 
 
 _ANIMAL_DOES = frozenset("had has is was got did does peed pooed pooped weed wet went needs keeps".split())

@@ -716,6 +716,8 @@ LOOK_ALIKES = [
     "Slipped on the stairs? Not me thankfully, my husband did. I have my usual achy back. What should I avoid?",
     "My boss is off with a fever and a bad back, but this is about me - no fever, a sore back. Can I exercise?",
     "I'm 58 and I've kept my sore back in check with exercise for a decade. If a new exercise hurts, do I stop?",
+    # "back" as a time, not the body of the relative named
+    "My husband had prostate cancer back in 2015, he's fine now, and I've got a stiff back from gardening. Stretches?",
     # an exercise named after the chest
     "lying down and hugging my knees to my chest makes my lower back twinge, should I stop that one?",
 ]
