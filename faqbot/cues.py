@@ -60,7 +60,7 @@ _CHUNK = re.compile(
 QUESTION_OPENERS = frozenset(
     """can could should shall is isnt are arent am do does did dont will would wouldnt what whats which how
     hows when why who whos where any anything anyone ok okay tips advice ideas recommend help tell show explain
-    list suggest please pls plz""".split()
+    list suggest please pls plz wheres whens whys""".split()
 )
 """First words of a question, when the question mark is missing: "can i still run", "any tips"."""
 _INTERJECTION = re.compile(r"\b(no|nope|nah)\s*,", re.IGNORECASE)
@@ -410,7 +410,7 @@ def _hedged(part: str) -> bool:
 
 
 def _opens_a_question(part: str) -> bool:
-    first = [w.casefold().strip("'\",.!") for w in part.strip().split(maxsplit=3)]
+    first = [_bare(w) for w in part.strip().split(maxsplit=3)]
     while len(first) > 1 and first[0] in _LEAD_INS:  # "just tell me…", "so which ones?", "and what about…"
         first = first[1:]
     if not first or first[0] not in QUESTION_OPENERS:
@@ -425,10 +425,15 @@ def _opens_a_question(part: str) -> bool:
     )  # "ok ok, I'll go" acknowledges twice; "ok fine what happens if I stop" asks after two
 
 
+def _bare(word: str) -> str:
+    """A word as question openers are listed: folded, without punctuation or apostrophes ("What's" → "whats")."""
+    return word.casefold().strip("'\",.!").replace("'", "").replace("\u2019", "")
+
+
 def _asks_after_lead_in(part: str) -> bool:
     """Whether a part asks after an acknowledgement or a lead-in ("ok fine what happens if I stop", "in the
     meantime is gentle walking ok"): a question word, or a verb that opens a question, with more after it."""
-    words = [w.casefold().strip("'\",.!") for w in part.split()[: _LEAD_IN_WORDS + 3]]
+    words = [_bare(w) for w in part.split()[: _LEAD_IN_WORDS + 3]]
     start = 0
     while start < _LEAD_IN_WORDS:
         phrase = next((p for p in _LEAD_IN_PHRASES if tuple(words[start : start + len(p)]) == p), None)
