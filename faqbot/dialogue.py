@@ -59,6 +59,11 @@ CONFUSED_WORDS = 6
 """Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
 ABOUT_ANSWER_WORDS = 8
 """Up to this many words, "what criteria?" right after an answer asks about its words (`Dialogue._again`)."""
+_HOW_OFTEN = cues.phrases(
+    """how often | how frequently | how many times | how many days | how many sessions | how many reps
+    how many sets | how many minutes | how many hours | how many days of | how many rest days"""
+)
+"""A question for a frequency or an amount: out of scope unless the entry it matches is asked that way too."""
 _MEANS = cues.phrases("mean | means | meant | meaning | explain | define | definition")
 _PUZZLED = frozenset(
     "mean means meaning understand get explain ye ya u which what whats here there exactly sorry pardon".split()
@@ -232,6 +237,7 @@ class Dialogue:
             for step in entry.follow_up.steps.values() for option in step.options
         ]  # fmt: skip
         self._tells = PatternSet([option.tells for _, option in self._statements], normaliser, kb.vocabulary)
+        self._how_often = {e.id for e in kb.entries if any(cues.has_phrase(tokens(p), _HOW_OFTEN) for p in e.phrasings)}
         self._forms: dict[str, str | None] = {}  # an entry's question form, read when first needed (`_form`)
         self._answer_words = {
             (entry.id, step.id): frozenset(w for o in step.options for p in (o.label, *o.says) for w in tokens(p))
@@ -691,7 +697,12 @@ class Dialogue:
         """Whether a question asks for the best or which of a thing the knowledge base never names ("which mattress
         is best for back pain?", "what pillow should I get?"): its other words are the topic's, but no answer
         here is about that thing."""
-        if not turn.asks or turn.before.pending is not None:
+        if not turn.asks or isinstance(turn.before.pending, FollowUp):
+            return False
+        if cues.has_phrase(turn.last_question, _HOW_OFTEN):
+            best = self.ranked(turn)
+            return not best or best[0].entry_id not in self._how_often  # "how often should I do them?"
+        if turn.before.pending is not None:
             return False
         thing = cues.asked_thing(turn.last_question)
         if not thing or any(frequency.rarity(word) >= frequency.RAREST for word in thing):
