@@ -23,6 +23,7 @@ __all__ = [
     "about_the_body",
     "ages",
     "chunks",
+    "compared",
     "consume",
     "denied_later",
     "dismisses",
@@ -167,7 +168,8 @@ _LONG_STANDING = phrases(
     most of my life | half my life | since last season | since last year | since the summer | since the spring
     since the autumn | since the winter | since the start of the year | has done for ages | always have been
     always has been | most of this season | all season | this season | for a decade | a decade now | most of this term
-    all term
+    all term | since my 20 s | since my 30 s | since my 40 s | since my 50 s | since my 60 s
+    same as always | same as ever | same old
     """
 )
 """Long-standing, so not a new sign: "my legs have been weak for years", "on and off for ages"."""
@@ -860,12 +862,23 @@ def speaks_of_self(words: Sequence[str]) -> bool:
     return any(a == "my" and b in _BODY for a, b in pairwise(words))
 
 
+_LIKENING = phrases("like i | like you | like when | like someone | as if | as though")
+
+
+def compared(words: Sequence[str], start: int) -> bool:
+    """Whether the words from `start` on only say what a feeling is like: "numb, like I've sat on my hand too
+    long" (a scene imagined; "legs like jelly" is an idiom of its own)."""
+    return has_phrase(words, _LIKENING, max(0, start - 4), start)
+
+
 def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
     """Who the words before words[start] say it is about: "animal", "person", or None for the speaker/unknown.
 
     The nearest subject before the sign wins: in "my dog had a tumour" it is the dog, in "my mum had cancer and
     I" nothing (the speaker comes later).
     """
+    if start > low and words[start - 1] == "my":
+        return None  # "my nan's walking frame, because my legs keep giving way": the sign opens on the writer's own
     for i in range(start - 1, low - 1, -1):
         word = words[i]
         if word in SELF or (tuple(words[i - 2 : i]) in (("am", "a"), ("am", "an")) if i >= 2 else False):
@@ -942,11 +955,16 @@ def ages(words: Sequence[str]) -> list[int]:
                 found.append(_AGE_WORDS[word])
         elif word in _DECADES and i > 0 and words[i - 1] in ("my", "his", "her", "their", "late", "early", "mid"):
             found.append(_DECADES[word])
+        elif words[i + 1 : i + 2] in (["birthday"], ["bday"]) and _ORDINAL_AGE.fullmatch(word):
+            found.append(int(word[:-2]))  # "just had my 65th birthday"
         else:
             age = _number(words, i)
             if age is not None and 0 < age < 120 and _reads_as_age(words, i):
                 found.append(age + {"over": 1, "under": -1}.get(words[i - 1] if i else "", 0))
     return found
+
+
+_ORDINAL_AGE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 
 
 def own_ages(words: Sequence[str]) -> list[int]:
@@ -992,6 +1010,7 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
     opens = i == 0 and after not in _NOT_AN_AGE and 10 <= (_number(words, i) or 0) < 110  # "57, new back pain"
     said = (
         (j >= 0 and words[j] in _AGE_BEFORE)
+        or (j < 0 and i > 0 and words[0] == "am")  # "Am 69 an ma back's just startit": "I am" with the "I" left out
         or party
         or opens
         or tuple(words[end : end + 2]) == ("i", "am")

@@ -120,8 +120,12 @@ class Screen:
         """Whether one of the sign's `unless` contexts is in these words, not itself negated ("without a diet").
 
         They are the sign's clause and what follows it ("I tripped, but caught myself"), not what comes before:
-        "probably just my mattress, but the pain never stops and wakes me every night" is the sign all the same."""
-        return any(m.item == item and not cues.negated(plain, m.start) for m in self._unless.search(plain))
+        "probably just my mattress, but the pain never stops and wakes me every night" is the sign all the same.
+        A context only compared with ("numb, like I've sat on my hand too long") is not what happened."""
+        return any(
+            m.item == item and not cues.negated(plain, m.start) and not cues.compared(plain, m.start)
+            for m in self._unless.search(plain)
+        )
 
     @staticmethod
     def _old_enough(sign: RedFlag, plain: Sequence[str], known_ages: Sequence[int]) -> bool:

@@ -676,6 +676,18 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("I keep peeing myself without noticing and my back's been sore since the weekend", "bladder-bowel"),
     ("my back is agony and I pissed myself in the car this morning, I never even felt it", "bladder-bowel"),
     ("(college wrestling, sophomore, 19) tweaked my back at practice on monday, can I still lift?", "age"),
+    # retention on someone's behalf, weight lost shown by clothes or scales, ages as a birthday or without the "I"
+    (
+        "my partner hasn't passed water since yesterday afternoon though he keeps trying, his back's bad",
+        "bladder-bowel",
+    ),
+    ("my work trousers are a size smaller now and I haven't changed what I eat, back aching", "weight-loss"),
+    ("had my 70th birthday last week and this back pain is brand new, can I do yoga?", "age"),
+    ("am 67, back only started hurting on Sunday. walking ok?", "age"),
+    # struck, not fallen; a remedy that failed is no cause; a feeling only compared with a harmless scene
+    ("a cow kicked me in the back at milking yesterday and it's agony", "trauma"),
+    ("it's constant and worse every night, I've changed the mattress twice and nothing helps", "night-pain"),
+    ("numb between my legs, like when you sit on your foot too long, and my back is agony", "saddle-numbness"),
     (
         "she's been trying to pee since breakfast after lifting her toddler and nothing happens, her back went",
         "bladder-bowel",
@@ -718,6 +730,11 @@ LOOK_ALIKES = [
     "I'm 58 and I've kept my sore back in check with exercise for a decade. If a new exercise hurts, do I stop?",
     # "back" as a time, not the body of the relative named
     "My husband had prostate cancer back in 2015, he's fine now, and I've got a stiff back from gardening. Stretches?",
+    # a wet floor, a charity morning, a pace, a back long the same
+    "Mopped the kitchen, slipped on the wet floor but caught myself on the worktop, back's same as ever. Stretches?",
+    "Doing the Macmillan coffee morning at work so I've been on my feet baking all day, back's tight. Stretches?",
+    "Typing at a feverish pace all week, back is stiff, any desk stretches?",
+    "I'm 68 and my back's been the same since my 40s. Which exercises are safe?",
     # an exercise named after the chest
     "lying down and hugging my knees to my chest makes my lower back twinge, should I stop that one?",
 ]
