@@ -190,7 +190,12 @@ _DECADES = {
     "eighties": 85, "nineties": 95, "20s": 25, "30s": 35, "40s": 45, "50s": 55, "60s": 65, "70s": 75, "80s": 85,
     "90s": 95,
 }  # fmt: skip
-_AGE_WORDS = {"teenager": 15, "teen": 15, "pensioner": 70, "oap": 70}
+_AGE_WORDS = {
+    "teenager": 15, "teen": 15, "pensioner": 70, "oap": 70, "schoolboy": 14, "schoolgirl": 14, "gcses": 16,
+    "gcse": 16, "highschooler": 16,
+}  # fmt: skip
+_SCHOOL_YEARS = {"year": 5, "grade": 6, "yr": 5}
+"""A school year read as an age: UK "Year 10" pupils are about 15, US "grade 10" students about 16."""
 _MAYBE_AGE = frozenset([*_AGE_WORDS, *_DECADES, *_NUMBER_WORDS])
 _FIGURATIVE = frozenset("feel feels feeling felt like look looks looked".split())
 """Before an age, these make it a figure of speech: "I feel about 90 years old today"."""
@@ -955,6 +960,8 @@ def ages(words: Sequence[str]) -> list[int]:
                 found.append(_AGE_WORDS[word])
         elif word in _DECADES and i > 0 and words[i - 1] in ("my", "his", "her", "their", "late", "early", "mid"):
             found.append(_DECADES[word])
+        elif word in _SCHOOL_YEARS and _school_year(words, i):
+            found.append(int(words[i + 1]) + _SCHOOL_YEARS[word])  # "Year 10 student, new pain in my back"
         elif words[i + 1 : i + 2] in (["birthday"], ["bday"]) and _ORDINAL_AGE.fullmatch(word):
             found.append(int(word[:-2]))  # "just had my 65th birthday"
         else:
@@ -962,6 +969,15 @@ def ages(words: Sequence[str]) -> list[int]:
             if age is not None and 0 < age < 120 and _reads_as_age(words, i):
                 found.append(age + {"over": 1, "under": -1}.get(words[i - 1] if i else "", 0))
     return found
+
+
+def _school_year(words: Sequence[str], i: int) -> bool:
+    """Whether "year 10" / "grade 8" at words[i] is a school year: a pupil or a student, or "in year 10"."""
+    number = words[i + 1] if i + 1 < len(words) else ""
+    if not (number.isdigit() and 1 <= int(number) <= 13):
+        return False
+    after = words[i + 2] if i + 2 < len(words) else ""
+    return after in ("student", "pupil", "students", "pupils") or (i > 0 and words[i - 1] in ("in", "my", "im"))
 
 
 _ORDINAL_AGE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
@@ -1020,7 +1036,8 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         or tuple(words[j - 1 : j + 1]) == ("i", "a")  # patois "mi a 62": I am 62
     )
     if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"
-        return said or (end + 1 < len(words) and words[end + 1] in ("old", "of"))
+        following = tuple(words[end + 1 : end + 3])
+        return said or following[:1] == ("old",) or following == ("of", "age")  # not "2 years of physio"
     if after in _AGE_AFTER:
         return True
     return said and after not in _NOT_AN_AGE

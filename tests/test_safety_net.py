@@ -423,6 +423,7 @@ def test_context_that_does_not_cancel_a_sign(bot: faqbot.Bot, why: str, message:
 # -- referrals -----------------------------------------------------------------------------------------
 
 REFERRALS = [
+    ("pregnancy", "up the duff with number two and my back's killing me, what exercises are ok?"),
     ("diagnosis", "The pain runs down my right leg only. Is that sciatica?"),
     ("diagnosis", "My scan report mentions 'mild degenerative changes'. Is that bad?"),
     ("diagnosis", "My GP says I get spondylosis. What be that?"),
@@ -684,6 +685,7 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("my work trousers are a size smaller now and I haven't changed what I eat, back aching", "weight-loss"),
     ("had my 70th birthday last week and this back pain is brand new, can I do yoga?", "age"),
     ("am 67, back only started hurting on Sunday. walking ok?", "age"),
+    ("Year 9 pupil, my lower back started hurting at netball last week", "age"),
     # struck, not fallen; a remedy that failed is no cause; a feeling only compared with a harmless scene
     ("a cow kicked me in the back at milking yesterday and it's agony", "trauma"),
     ("it's constant and worse every night, I've changed the mattress twice and nothing helps", "night-pain"),
@@ -735,6 +737,7 @@ LOOK_ALIKES = [
     "Doing the Macmillan coffee morning at work so I've been on my feet baking all day, back's tight. Stretches?",
     "Typing at a feverish pace all week, back is stiff, any desk stretches?",
     "I'm 68 and my back's been the same since my 40s. Which exercises are safe?",
+    "I did 2 years of physio after a skiing injury, and there's a new twinge since Monday. Can I still do pilates?",
     # an exercise named after the chest
     "lying down and hugging my knees to my chest makes my lower back twinge, should I stop that one?",
 ]
