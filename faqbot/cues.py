@@ -21,6 +21,7 @@ from itertools import pairwise
 __all__ = [
     "QUESTION_OPENERS",
     "about_the_body",
+    "afraid",
     "ages",
     "chunks",
     "compared",
@@ -354,6 +355,17 @@ _THANKS_FOR = phrases(
 def thanks_for(words: Sequence[str]) -> bool:
     """Whether a message opens by thanking for something ("thank you for the guidance"): thanks, whatever for."""
     return opens_with(words, _THANKS_FOR)
+
+
+_AFRAID = phrases(
+    """scared | frightened | terrified | worried | anxious | panicking | panic | nervous | freaking out | shaking
+    petrified | bricking it | shitting it | upset | crying | in tears"""
+)
+
+
+def afraid(words: Sequence[str]) -> bool:
+    """Whether a message says the writer is frightened or upset ("ok. bit scared now tbh")."""
+    return has_phrase(words, _AFRAID)
 
 
 def plays_down(words: Sequence[str]) -> bool:

@@ -21,7 +21,16 @@ from . import choices, cues, frequency, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step, Tier, Variant
 from .matcher import Candidate, Matcher
 from .patterns import PatternSet
-from .safety import SCREEN_CHARS, Referrals, Screen, ages_of, in_one_clause, match_negated, question_windows
+from .safety import (
+    SCREEN_CHARS,
+    Referrals,
+    Screen,
+    ages_of,
+    in_one_clause,
+    match_negated,
+    points_back,
+    question_windows,
+)
 from .smalltalk import COURTESY
 from .state import MAX_OFFERED, Answered, Choice, FollowUp, State
 from .text import CHATTER, STOPWORDS, VAGUE, Normaliser, Sentence, fold, tokens
@@ -69,6 +78,8 @@ _PUZZLED = frozenset(
     "mean means meaning understand get explain ye ya u which what whats here there exactly sorry pardon".split()
 )
 """Words that only say something is not understood: "which criteria? I don't understand" adds "criteria"."""
+POINTING_BACK_WORDS = 8
+"""After a warning, a question this short that points back ("is that from the disc?") is about the warning."""
 SMALLTALK_WORDS = 12
 """Longer than this, a message with words small talk does not use says something else too."""
 SMALLTALK_SHARE = 0.6
@@ -321,8 +332,13 @@ class Dialogue:
 
     def _played_down(self, turn: _Turn) -> Reply | None:
         """After a red flag, "I'm fine now" or "I'll call tomorrow" gets the warning again, kindly; so does a question
-        that dismisses the sign on the way ("probably just knackered, what stretches are ok?"): safety first."""
-        if not turn.state.flags or not cues.plays_down(turn.plain):
+        that dismisses the sign on the way ("probably just knackered, what stretches are ok?"), and being frightened
+        by it ("ok. bit scared now tbh"): safety first, and what to do next, said again."""
+        if not turn.state.flags:
+            return None
+        if not turn.asks and cues.afraid(turn.plain):
+            return self._urgent(turn, self._raised(turn.state), restate=True)
+        if not cues.plays_down(turn.plain):
             return None
         if turn.asks and self._confident(turn) and not cues.dismisses(turn.plain):
             return None  # "I'll ring tomorrow; in the meantime which exercises?" is answered, under the reminder
@@ -349,6 +365,8 @@ class Dialogue:
         answering = isinstance(pending, FollowUp) and not turn.asks
         if isinstance(pending, FollowUp) and self._asks_about_step(turn, pending):
             return None  # "what do you mean by muscular?" asks about the question, not for a diagnosis
+        if turn.state.flags and turn.asks and len(turn.plain) <= POINTING_BACK_WORDS and points_back(turn.plain):
+            return None  # after a warning, "is that from the disc?" asks about what was just warned of
         if self._asks_about_last_answer(turn):
             return None  # "what do you mean by 'muscle guarding'?" asks about the answer, not for a diagnosis
         found = self._referrals.find(turn.sentences, answering) or self._still_referred(turn)

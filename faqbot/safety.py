@@ -23,7 +23,7 @@ from .knowledge import RedFlag, RedFlags, Referral
 from .patterns import Match, PatternSet
 from .text import Normaliser, Sentence
 
-__all__ = ["SCREEN_CHARS", "Referrals", "Screen", "Screening", "match_negated", "question_windows"]
+__all__ = ["SCREEN_CHARS", "Referrals", "Screen", "Screening", "match_negated", "points_back", "question_windows"]
 
 SCREEN_CHARS = 20_000
 """Red flags are looked for in this much of a message: far more than is matched, on purpose."""
@@ -260,14 +260,14 @@ def question_windows(sentences: Sequence[Sentence], topics: bool = False) -> lis
             continue
         low, high = sentence.asking[-1]
         asked = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
-        if n and (_points_back(sentence.plain) or (topics and not cues.about_the_body(asked))):
+        if n and (points_back(sentence.plain) or (topics and not cues.about_the_body(asked))):
             for before in reversed(sentences[max(0, n - 2) : n]):
                 sentence = before.join(sentence)
         windows.append((sentence, 0, len(sentence.words)))
     return windows or [(s, 0, len(s.words)) for s in sentences]
 
 
-def _points_back(words: Sequence[str]) -> bool:
+def points_back(words: Sequence[str]) -> bool:
     """ "them", "again", "does that", "an extra one", a final "it": the topic is somewhere before."""
     return (
         any(w in _POINTERS for w in words)
@@ -278,7 +278,8 @@ def _points_back(words: Sequence[str]) -> bool:
 
 _POINTERS = frozenset("them they these those him again beforehand afterwards".split())
 _POINTER_PHRASES = (
-    "does that", "is that", "was that", "does it", "will it", "did it", "off it", "on it", "with it", "taking it",
+    "does that", "is that", "was that", "could that", "might that", "would that", "does it", "will it", "did it",
+    "could it", "might it", "off it", "on it", "with it", "taking it",
     "take it", "after it", "using it", "use it", "apply", "both together",
     "an extra one", "another one", "one more",
 )  # fmt: skip

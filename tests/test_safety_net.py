@@ -268,6 +268,13 @@ def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: s
     assert reply.markdown != session.bot.session().ask(PHRASINGS["bladder-bowel"][1]).markdown  # not a repeat
 
 
+@pytest.mark.parametrize("message", ["could that be from my slipped disc?", "right. honestly a bit frightened now"])
+def test_after_a_warning_asking_about_it_or_being_frightened_gets_it_again(bot: faqbot.Bot, message: str) -> None:
+    session = _warned(bot, "bladder-bowel", 1)
+    reply = session.ask(message)
+    assert reply.kind == "urgent" and reply.signs == ("bladder-bowel",) and "999" in reply.text, reply.text
+
+
 def test_a_question_of_its_own_after_an_ok_is_about_the_warning(bot: faqbot.Bot) -> None:
     session = _warned(bot, "trauma")
     reply = session.ask("hmm ok. what would the doctor even do?")
