@@ -24,7 +24,16 @@ from . import cues, frequency
 from .knowledge import Option
 from .text import CHATTER, STOPWORDS, tokens
 
-__all__ = ["ACKNOWLEDGEMENTS", "Heard", "bare_answer", "hear", "number_out_of_range", "pick_number", "understand"]
+__all__ = [
+    "ACKNOWLEDGEMENTS",
+    "Heard",
+    "bare_answer",
+    "hear",
+    "not_known",
+    "number_out_of_range",
+    "pick_number",
+    "understand",
+]
 
 _UNSURE = """
 not sure | unsure | do not know | no idea | not certain | uncertain | maybe | perhaps | possibly | no clue
@@ -176,6 +185,21 @@ def hear(text: str, options: Sequence[Option]) -> Heard:
     if option is None and all(not w or w in ACKNOWLEDGEMENTS for w in words):
         return Heard(asks=asks, acknowledges=True)
     return Heard(option, asks=asks)
+
+
+_NOT_KNOWN = cues.phrases(
+    "do not know | idk | dunno | no idea | no clue | not a clue | nobody knows | no one knows | have not a clue"
+)
+_HEDGING = cues.phrases(
+    "not sure | unsure | maybe | perhaps | possibly | i think | might | could be | sort of | kind of"
+)
+
+
+def not_known(text: str) -> bool:
+    """Whether a reply says plainly that the writer does not know ("no idea, he never said"), without hedging
+    ("not sure, maybe a disc"): to "do you know where your pain comes from?" that is a no, not a maybe."""
+    words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    return cues.has_phrase(words, _NOT_KNOWN) and not cues.has_phrase(words, _HEDGING)
 
 
 def bare_answer(text: str) -> bool:

@@ -465,6 +465,8 @@ class Dialogue:
         heard = choices.hear(turn.text, step.options)
         told = turn.told.get(step.slot)
         chosen = step.option(told) if told is not None else heard.option
+        if chosen is not None and chosen.value == "unsure" and _asks_if_known(step) and choices.not_known(turn.text):
+            chosen = next((o for o in step.options if o.value == "no"), chosen)  # "do you know…?" "no idea": a no
         if told is None and step.slot in turn.contradicted:
             chosen = None  # "my friend said to walk, not a doctor": no "yes" is taken from "said to"
         about_step = self._asks_about_step(turn, pending)
@@ -1042,6 +1044,12 @@ def _asks_of_its_own(sentences: Sequence[Sentence]) -> bool:
     """Whether a part of the message opens a question of its own ("right. what would they even do to me?"), not
     only an "ok" said as a question ("ok will do?")."""
     return any(part[:1] and part[0] in _OPENS_OWN_QUESTION for part in _asked(sentences) if len(part) >= 3)
+
+
+def _asks_if_known(step: Step) -> bool:
+    """Whether a follow-up question asks if the person knows something ("Do you know where your pain comes
+    from?"), so that "I don't know" answers it with a no."""
+    return step.ask.casefold().startswith(("do you know", "do you remember", "did they tell you", "were you told"))
 
 
 def _own_words(plain: Sequence[str]) -> list[str]:
