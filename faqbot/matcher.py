@@ -15,8 +15,9 @@ failures:
 - *support*: a bonus for the amount of shared evidence, so a long, chatty message is not judged on
   proportions alone.
 
-Words the knowledge base has never seen count against a match, everyday chatter only a little: that is
-what makes "should I use ice or heat?" out of scope for a knowledge base about exercise. An entry's score
+Words the knowledge base has never seen count against a match, everyday chatter and words of no English list
+(another language: "tengo lower back pain, que exercises recomiendas") only a little: that is what makes "should I
+use ice or heat?" out of scope for a knowledge base about exercise. An entry's score
 also credits its second-best phrasing. Scores are calibrated to 0-100 and compared with the knowledge
 base's threshold. Only phrasings sharing a term are scored (an inverted index; a small knowledge base sums
 its frequent terms as packed vectors instead), and only a shortlist gets the surface comparison. Everything
@@ -92,6 +93,8 @@ class Weights:
     """Weight of a word the knowledge base has never seen, relative to its rarest known word."""
     chatter: float = 0.1
     """The same for an unknown everyday word (`text.CHATTER`): "honestly", "weeks", "my mum"."""
+    foreign: float = 0.5
+    """The same for an unknown word that is not English at all (no frequency list holds it)."""
     vague: float = 0.3
     """Weight of a known vague word (`text.VAGUE`: "best", "good", "need") relative to other words."""
     support: float = 0.2
@@ -461,12 +464,21 @@ class Matcher:
             if len(stems) > 1:
                 extra += stems[1:]
             elif not stems and any(c.isalpha() for c in word):
-                unknown += self._rarest * w.unknown * (w.chatter if word in CHATTER or len(word) == 1 else 1.0)
+                unknown += self._rarest * w.unknown * self._unknown_share(word)
         extra += [self._stems[a + b] for a, b in pairwise(words) if a + b in self._stems]  # "git hub"
         firsts = [found[word][0] if found[word] else None for word in words]
         terms = dict.fromkeys(self._terms(firsts, words) + extra)
         known = sorted([(t, idf[t]) for t in terms if t in idf], key=itemgetter(1), reverse=True)  # stable
         return known, sum(weight for _, weight in known) + unknown
+
+    def _unknown_share(self, word: str) -> float:
+        """How much of an unknown word's weight counts against a match: little for everyday chatter and for a
+        word no English list holds (another language or dialect: "po", "masakit", "kahit"), all for an English
+        word the knowledge base never uses ("mattress")."""
+        w = self._weights
+        if word in CHATTER or len(word) == 1:
+            return w.chatter
+        return w.foreign if frequency.rarity(word) >= frequency.RAREST else 1.0
 
     def _known_stems(self, word: str) -> tuple[str, ...]:
         if word in self._stems:
