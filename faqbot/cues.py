@@ -446,7 +446,10 @@ def _opens_a_question(part: str) -> bool:
 
 def _bare(word: str) -> str:
     """A word as question openers are listed: folded, without punctuation or apostrophes ("What's" → "whats")."""
-    return word.casefold().strip("'\",.!").replace("'", "").replace("\u2019", "")
+    return word.casefold().translate(_NO_APOSTROPHES).strip('",.!')
+
+
+_NO_APOSTROPHES = str.maketrans("", "", "'\u2019")
 
 
 def _asks_after_lead_in(part: str) -> bool:

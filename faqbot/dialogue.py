@@ -367,11 +367,9 @@ class Dialogue:
             return None  # "what do you mean by muscular?" asks about the question, not for a diagnosis
         if turn.state.flags and turn.asks and len(turn.plain) <= POINTING_BACK_WORDS and points_back(turn.plain):
             return None  # after a warning, "is that from the disc?" asks about what was just warned of
-        if self._asks_about_last_answer(turn):
-            return None  # "what do you mean by 'muscle guarding'?" asks about the answer, not for a diagnosis
         found = self._referrals.find(turn.sentences, answering) or self._still_referred(turn)
-        if not found:
-            return None
+        if not found or self._asks_about_last_answer(turn):
+            return None  # "what do you mean by 'muscle guarding'?" asks about the answer, not for a diagnosis
         referral: Referral = found[0]
         if not cues.on_behalf(turn.plain):  # "my wife is pregnant" does not make "and can I run?" about her
             kept = [r.id for r in found if r.when == "throughout" and r.id not in turn.state.referred]
@@ -400,7 +398,7 @@ class Dialogue:
         self._note_statements(turn)
         changed = turn.changed
         last = turn.before.last
-        if self._asks_a_topic(turn) or last is None or isinstance(turn.before.pending, FollowUp):
+        if last is None or isinstance(turn.before.pending, FollowUp) or self._asks_a_topic(turn):
             return None
         entry = self.kb.by_id[last.entry]
         if not changed and last.variant is not None:  # "actually yes, she did" right after the answer
@@ -719,12 +717,13 @@ class Dialogue:
         here is about that thing."""
         if not turn.asks or isinstance(turn.before.pending, FollowUp):
             return False
-        if cues.has_phrase(turn.last_question, _HOW_OFTEN):
+        asked = turn.last_question
+        if "how" in asked and cues.has_phrase(asked, _HOW_OFTEN):
             best = self.ranked(turn)
             return not best or best[0].entry_id not in self._how_often  # "how often should I do them?"
         if turn.before.pending is not None:
             return False
-        thing = cues.asked_thing(turn.last_question)
+        thing = cues.asked_thing(asked)
         if not thing or any(frequency.rarity(word) >= frequency.RAREST for word in thing):
             return False  # a word no English list holds is a typo or dialect ("wah gwaan"), not a named thing
         known, unknown = self._matcher.coverage(thing)
