@@ -86,10 +86,11 @@ SMALLTALK_SHARE = 0.6
 """A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
 information"), and says nothing the knowledge base knows."""
 LEAVE_TAKING_SHARE = 0.5
-"""Thanks and goodbyes need only half of a message that names no topic: the rest is often a word of another
-language or a filler the lists lack ("va bene, grazie mille", "ah sure look, thanks a million", "whatever. bye.")."""
+"""Thanks, goodbyes and intentions need only half of a message that names no topic: the rest is often a word of
+another language or a filler the lists lack ("va bene, grazie mille", "whatever. bye.", "ok i'll ask her next time").
+"""
 _LEAVE_TAKING = frozenset({"thanks", "goodbye", "will_do"})
-_STANDS_AFTER_A_WARNING = smalltalk.QUESTIONS | _LEAVE_TAKING | {"will_do"}
+_STANDS_AFTER_A_WARNING = smalltalk.QUESTIONS | _LEAVE_TAKING
 """Small talk that stays small talk in a question after a warning ("ok will do?", "are you a bot?"); an "ok" or
 "right" before a question of its own ("right. what would they even do to me") leaves the question about the
 warning."""
