@@ -995,6 +995,9 @@ def _school_year(words: Sequence[str], i: int) -> bool:
     return after in ("student", "pupil", "students", "pupils") or (i > 0 and words[i - 1] in ("in", "my", "im"))
 
 
+_HAVING = frozenset("i he she".split())
+"""Who "has N years" in a learner's English ("my boy has 10 years": tiene 10 años)."""
+
 _ORDINAL_AGE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 
 
@@ -1047,7 +1050,12 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         or tuple(words[end : end + 2]) == ("i", "am")
         or (j >= 1 and words[j] == "of" and (words[j - 1] in _SOMEONE or words[j - 1] in PEOPLE))  # "a man of 84"
         or (j >= 1 and words[j] in ("who", "that") and words[j - 1] in PEOPLE)  # "my mum, who is 83"
-        or (tuple(words[j - 1 : j + 1]) == ("i", "have") and after in _DURATION)  # "I have 52 years" (tengo 52 años)
+        or (
+            j >= 1
+            and words[j] in ("have", "has")
+            and (words[j - 1] in _HAVING or words[j - 1] in PEOPLE)
+            and after in _DURATION
+        )  # "I have 52 years", "my boy has 10 years" (tiene 10 años)
         or tuple(words[j - 1 : j + 1]) == ("i", "a")  # patois "mi a 62": I am 62
     )
     if after in _DURATION:  # "15 years old" or "I am 63 years", but not "for 15 years"

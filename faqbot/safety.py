@@ -281,7 +281,7 @@ _POINTER_PHRASES = (
     "does that", "is that", "was that", "could that", "might that", "would that", "does it", "will it", "did it",
     "could it", "might it", "off it", "on it", "with it", "taking it",
     "take it", "after it", "using it", "use it", "apply", "both together",
-    "an extra one", "another one", "one more",
+    "an extra one", "another one", "one more", "who is right", "which is right", "who to believe", "who do i believe",
 )  # fmt: skip
 
 

@@ -430,6 +430,8 @@ def test_context_that_does_not_cancel_a_sign(bot: faqbot.Bot, why: str, message:
 # -- referrals -----------------------------------------------------------------------------------------
 
 REFERRALS = [
+    ("diagnosis", "my physio says disc, my osteopath says muscle. who do I believe?"),
+    ("children", "my girl has 12 years and her back hurts after dance, is it normal?"),
     ("pregnancy", "up the duff with number two and my back's killing me, what exercises are ok?"),
     ("diagnosis", "The pain runs down my right leg only. Is that sciatica?"),
     ("diagnosis", "My scan report mentions 'mild degenerative changes'. Is that bad?"),
@@ -490,6 +492,13 @@ def test_a_topic_mentioned_around_an_article_question_does_not_take_it_over(
 ) -> None:
     reply = bot.session().ask(message)
     assert reply.referral is None and reply.entry_id == entry
+
+
+def test_a_dose_asked_of_medicines_named_before_is_referred(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask("my doctor gave me naproxen for my back").referral == "medication"
+    reply = session.ask("how many of them can I take in a day?")
+    assert (reply.kind, reply.referral) == ("fallback", "medication")
 
 
 def test_a_referral_during_a_follow_up_keeps_the_question_open(bot: faqbot.Bot) -> None:
