@@ -33,6 +33,7 @@ __all__ = [
     "in_the_past",
     "long_standing",
     "negated",
+    "of_someone_else",
     "on_behalf",
     "past_fillers",
     "phrases",
@@ -368,6 +369,18 @@ def afraid(words: Sequence[str]) -> bool:
     return has_phrase(words, _AFRAID)
 
 
+_THIRD_PERSON = frozenset("he she him her his hers they them their theirs".split())
+
+
+def of_someone_else(words: Sequence[str]) -> bool | None:
+    """Whether a message speaks of a third person ("should he stop?"): True; of the writer ("can I swim?"):
+    None when it does only that; False when it does neither ("is swimming ok?")."""
+    third = any(w in _THIRD_PERSON for w in words)
+    if not third and any(w in ("i", "me", "my", "myself") for w in words):
+        return None
+    return third
+
+
 def plays_down(words: Sequence[str]) -> bool:
     """Whether a message plays down or puts off a warning just given."""
     return has_phrase(words, _PLAYED_DOWN)
@@ -439,7 +452,12 @@ def _opens_a_question(part: str) -> bool:
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
     return (
         first[0] not in _OK
-        or (len(first) > 1 and first[1] not in _OK and (first[1] in _OK_ASKS or first[1] in QUESTION_OPENERS))
+        or (
+            len(first) > 1
+            and first[1] not in _OK
+            and (first[1] in _OK_ASKS or first[1] in QUESTION_OPENERS)
+            and not (first[1] == "will" and first[2:3] and first[2] in _INTENDED)  # "ok will book him in"
+        )
         or _asks_after_lead_in(part)
     )  # "ok ok, I'll go" acknowledges twice; "ok fine what happens if I stop" asks after two
 

@@ -372,9 +372,11 @@ class Dialogue:
         if not found or self._asks_about_last_answer(turn):
             return None  # "what do you mean by 'muscle guarding'?" asks about the answer, not for a diagnosis
         referral: Referral = found[0]
-        if not cues.on_behalf(turn.plain):  # "my wife is pregnant" does not make "and can I run?" about her
-            kept = [r.id for r in found if r.when == "throughout" and r.id not in turn.state.referred]
-            turn.state = turn.state.replace(referred=turn.state.referred + tuple(kept))
+        # "my wife is pregnant" does not make "and can I run?" about her; "my son's back hurts after football"
+        # makes "and should he stop?" about him
+        kept_when = "them" if cues.on_behalf(turn.plain) else "throughout"
+        kept = [r.id for r in found if r.when in (kept_when, "them") and r.id not in turn.state.referred]
+        turn.state = turn.state.replace(referred=turn.state.referred + tuple(kept))
         self._note_statements(turn)
         markdown, options = self._keep_pending_question(turn, referral.reply.rstrip(), ())
         return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn, referral=referral.id)
@@ -385,9 +387,15 @@ class Dialogue:
         if cues.in_general(turn.plain):
             turn.state = turn.state.replace(referred=())  # asked to hear it in general: so the rest goes
             return []
-        if not turn.state.referred or not self._names_a_topic(turn.words):
+        if not turn.state.referred:
             return []
-        return [r for r in self.kb.referrals if r.id in turn.state.referred]
+        asked = [w for part in _asked(turn.sentences) for w in part]
+        about_them = turn.asks and cues.of_someone_else(asked) is True  # "and should he stop?", not "can I?"
+        topic = self._names_a_topic(turn.words)
+        return [
+            r for r in self.kb.referrals
+            if r.id in turn.state.referred and (about_them if r.when == "them" else topic)
+        ]  # fmt: skip
 
     def _statements_heard(self, turn: _Turn) -> Reply | None:
         """Slots filled by what the message states, in any turn; a changed answer re-answers its question.

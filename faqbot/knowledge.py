@@ -44,7 +44,7 @@ __all__ = [
 MEMORY = Location("<memory>", 1)
 _SLUG = re.compile(r"[A-Za-z0-9_-]+")
 DEFAULT_FALLBACK = "Sorry, I can only answer the questions of this FAQ. You could ask:"
-WHEN = ("asked", "topic", "mentioned", "throughout")
+WHEN = ("asked", "topic", "mentioned", "throughout", "them")
 """When a referral applies (`Referral.when`)."""
 DEFAULT_REMINDER = "**Please get {signs} checked first, as I said earlier.**"
 DEFAULT_ACCEPTED = "That's the right thing to do. Take care, and I hope it turns out to be nothing serious."
@@ -203,7 +203,8 @@ class Referral:
     """"asked": only a question about the topic is referred; "topic": also a question that names nothing of its
     own after the topic was mentioned ("my neck hurts. Which exercises?"); "mentioned": any mention (an
     operation); "throughout": any mention, and then every later message of the conversation about the person's
-    back or exercise (a pregnancy), unless it asks in general."""
+    back or exercise (a pregnancy), unless it asks in general; "them": as "asked", and then every later question about
+    a third person ("should he stop?" after a question about one's son), until one asks about oneself."""
 
 
 @dataclass(frozen=True, slots=True)
