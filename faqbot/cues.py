@@ -369,14 +369,14 @@ def afraid(words: Sequence[str]) -> bool:
     return has_phrase(words, _AFRAID)
 
 
-_THIRD_PERSON = frozenset("he she him her his hers they them their theirs".split())
+_THIRD_PERSON = _POSSESSIVES | _SUBJECTS | _PRONOUNS | frozenset("they them their theirs".split())
 
 
 def of_someone_else(words: Sequence[str]) -> bool | None:
     """Whether a message speaks of a third person ("should he stop?"): True; of the writer ("can I swim?"):
     None when it does only that; False when it does neither ("is swimming ok?")."""
     third = any(w in _THIRD_PERSON for w in words)
-    if not third and any(w in ("i", "me", "my", "myself") for w in words):
+    if not third and any(w in _SELF_MARKERS for w in words):
         return None
     return third
 
@@ -447,7 +447,7 @@ def _opens_a_question(part: str) -> bool:
         first = first[1:]
     if not first or first[0] not in QUESTION_OPENERS:
         return _asks_after_lead_in(part)
-    if first[0] == "will" and len(first) > 1 and first[1] in _INTENDED:
+    if _intends(first, 0):
         return False  # "will go to the clinic today", "will do": an intention with its subject left out
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
     return (
@@ -456,10 +456,15 @@ def _opens_a_question(part: str) -> bool:
             len(first) > 1
             and first[1] not in _OK
             and (first[1] in _OK_ASKS or first[1] in QUESTION_OPENERS)
-            and not (first[1] == "will" and first[2:3] and first[2] in _INTENDED)  # "ok will book him in"
+            and not _intends(first, 1)  # "ok will book him in"
         )
         or _asks_after_lead_in(part)
     )  # "ok ok, I'll go" acknowledges twice; "ok fine what happens if I stop" asks after two
+
+
+def _intends(words: Sequence[str], at: int) -> bool:
+    """Whether words[at:] open with "will" and a verb of what one intends ("will ring them now"), not a question."""
+    return words[at : at + 1] == ["will"] and len(words) > at + 1 and words[at + 1] in _INTENDED
 
 
 def _bare(word: str) -> str:
@@ -1013,9 +1018,6 @@ def _school_year(words: Sequence[str], i: int) -> bool:
     return after in ("student", "pupil", "students", "pupils") or (i > 0 and words[i - 1] in ("in", "my", "im"))
 
 
-_HAVING = frozenset("i he she".split())
-"""Who "has N years" in a learner's English ("my boy has 10 years": tiene 10 años)."""
-
 _ORDINAL_AGE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 
 
@@ -1071,7 +1073,7 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
         or (
             j >= 1
             and words[j] in ("have", "has")
-            and (words[j - 1] in _HAVING or words[j - 1] in PEOPLE)
+            and (words[j - 1] == "i" or words[j - 1] in PEOPLE)
             and after in _DURATION
         )  # "I have 52 years", "my boy has 10 years" (tiene 10 años)
         or tuple(words[j - 1 : j + 1]) == ("i", "a")  # patois "mi a 62": I am 62

@@ -249,7 +249,7 @@ class Dialogue:
             for step in entry.follow_up.steps.values() for option in step.options
         ]  # fmt: skip
         self._tells = PatternSet([option.tells for _, option in self._statements], normaliser, kb.vocabulary)
-        self._how_often = {e.id for e in kb.entries if any(cues.has_phrase(tokens(p), _HOW_OFTEN) for p in e.phrasings)}
+        self._how_often: dict[str, bool] = {}  # whether an entry is asked "how often…", read when first needed
         self._forms: dict[str, str | None] = {}  # an entry's question form, read when first needed (`_form`)
         self._answer_words = {
             (entry.id, step.id): frozenset(w for o in step.options for p in (o.label, *o.says) for w in tokens(p))
@@ -297,6 +297,14 @@ class Dialogue:
             c if self._form(c.entry_id) in (form, None) else replace(c, score=c.score - FORM_PENALTY) for c in ranking
         ]
         return sorted(moved, key=lambda c: -c.score)
+
+    def _asked_how_often(self, entry_id: str) -> bool:
+        """Whether a phrasing of the entry asks for a frequency, read once: a large knowledge base reads only the
+        entries that come up (reading all its phrasings at start-up would cost more than loading it)."""
+        if entry_id not in self._how_often:
+            phrasings = self.kb.by_id[entry_id].phrasings
+            self._how_often[entry_id] = any(cues.has_phrase(tokens(p), _HOW_OFTEN) for p in phrasings)
+        return self._how_often[entry_id]
 
     def _form(self, entry_id: str) -> str | None:
         """How an entry's question asks (`cues.question_form`), read once: a large knowledge base reads only the
@@ -372,10 +380,13 @@ class Dialogue:
         if not found or self._asks_about_last_answer(turn):
             return None  # "what do you mean by 'muscle guarding'?" asks about the answer, not for a diagnosis
         referral: Referral = found[0]
-        # "my wife is pregnant" does not make "and can I run?" about her; "my son's back hurts after football"
-        # makes "and should he stop?" about him
-        kept_when = "them" if cues.on_behalf(turn.plain) else "throughout"
-        kept = [r.id for r in found if r.when in (kept_when, "them") and r.id not in turn.state.referred]
+        # "my son's back hurts after football" makes "and should he stop?" about him; "my wife is pregnant" does
+        # not make "and can I run?" about her
+        mine = not cues.on_behalf(turn.plain)
+        kept = [
+            r.id for r in found
+            if (r.when == "them" or (r.when == "throughout" and mine)) and r.id not in turn.state.referred
+        ]  # fmt: skip
         turn.state = turn.state.replace(referred=turn.state.referred + tuple(kept))
         self._note_statements(turn)
         markdown, options = self._keep_pending_question(turn, referral.reply.rstrip(), ())
@@ -729,7 +740,7 @@ class Dialogue:
         asked = turn.last_question
         if "how" in asked and cues.has_phrase(asked, _HOW_OFTEN):
             best = self.ranked(turn)
-            return not best or best[0].entry_id not in self._how_often  # "how often should I do them?"
+            return not best or not self._asked_how_often(best[0].entry_id)  # "how often should I do them?"
         if turn.before.pending is not None:
             return False
         thing = cues.asked_thing(asked)
