@@ -35,12 +35,17 @@ __all__ = [
     "understand",
 ]
 
-_UNSURE = """
-not sure | unsure | do not know | no idea | not certain | uncertain | maybe | perhaps | possibly | no clue
-not a clue | cannot remember | do not remember | can not remember | not really sure | hard to say | i think so
-might have | may have | kind of | sort of | not quite | who knows | cannot say | either | yes and no | unclear
-ish | dont know | idk | dunno | not sure tbh | i guess | i suppose | could be | can not say | do not recall
+_DO_NOT_KNOW = "do not know | dont know | idk | dunno | no idea | no clue | not a clue"
+"""Saying plainly that one does not know: unsure to most questions, a no to "do you know…?" (`not_known`)."""
+_UNSURE = (
+    _DO_NOT_KNOW
+    + """
+not sure | unsure | not certain | uncertain | maybe | perhaps | possibly | cannot remember | do not remember
+can not remember | not really sure | hard to say | i think so | might have | may have | kind of | sort of | not quite
+who knows | cannot say | either | yes and no | unclear | ish | not sure tbh | i guess | i suppose | could be
+can not say | do not recall
 """
+)
 _NO = """
 no | nah | nope | naw | nay | not yet | never | not | negative | none | no way | did not | has not | have not
 had not | does not | do not | is not | was not | n | not really | no one | nobody | nothing | wrong | incorrect
@@ -187,12 +192,8 @@ def hear(text: str, options: Sequence[Option]) -> Heard:
     return Heard(option, asks=asks)
 
 
-_NOT_KNOWN = cues.phrases(
-    "do not know | idk | dunno | no idea | no clue | not a clue | nobody knows | no one knows | have not a clue"
-)
-_HEDGING = cues.phrases(
-    "not sure | unsure | maybe | perhaps | possibly | i think | might | could be | sort of | kind of"
-)
+_NOT_KNOWN = cues.phrases(_DO_NOT_KNOW + " | nobody knows | no one knows | have not a clue")
+_HEDGING = cues.SOFTENERS + cues.phrases("not sure | unsure | might | could be")
 
 
 def not_known(text: str) -> bool:

@@ -20,6 +20,8 @@ from itertools import pairwise
 
 __all__ = [
     "QUESTION_OPENERS",
+    "QUESTION_WORDS",
+    "SOFTENERS",
     "about_the_body",
     "afraid",
     "ages",
@@ -60,10 +62,11 @@ _SENTENCE_END = re.compile(
 _CHUNK = re.compile(
     r"[,:()\u2013\u2014]+|\s-+\s|(?=\b(?:but|though|although|however)\b)", re.IGNORECASE
 )  # a conjunction starts the next part (and stays in it: it ends a negation's reach)
-QUESTION_OPENERS = frozenset(
-    """can could should shall is isnt are arent am do does did dont will would wouldnt what whats which how
-    hows when why who whos where any anything anyone ok okay tips advice ideas recommend help tell show explain
-    list suggest please pls plz wheres whens whys""".split()
+QUESTION_WORDS = frozenset("what which how why when where who is are do does did can could should would".split())
+"""The question words and verbs every list of question openers shares; each list adds what its place allows."""
+QUESTION_OPENERS = QUESTION_WORDS | frozenset(
+    """shall isnt arent am dont will wouldnt whats hows whos any anything anyone ok okay tips advice ideas recommend
+    help tell show explain list suggest please pls plz wheres whens whys""".split()
 )
 """First words of a question, when the question mark is missing: "can i still run", "any tips"."""
 _INTERJECTION = re.compile(r"\b(no|nope|nah)\s*,", re.IGNORECASE)
@@ -429,9 +432,10 @@ def chunks(sentence: str) -> list[tuple[str, bool]]:
     return [(part, ("?" in part and not _hedged(part)) or _opens_a_question(part)) for part in parts]
 
 
-_HEDGES = phrases(
-    "sort of | kind of | kinda | sorta | maybe | i think so | i guess | i suppose | not really | perhaps | possibly"
-    " | i think | probably | i believe so | yes and no | ish"
+SOFTENERS = phrases("sort of | kind of | maybe | perhaps | possibly | i think")
+"""Words that soften what follows, shared by the hedge lists: a hedged reply is neither sure nor a question."""
+_HEDGES = SOFTENERS + phrases(
+    "kinda | sorta | i think so | i guess | i suppose | not really | probably | i believe so | yes and no | ish"
 )
 
 
@@ -499,9 +503,7 @@ _LEAD_IN_PHRASES = [
         by the way | btw | anyway | anyways | one more thing | one last thing | last question | quick question"""
     )
 ]
-_OPENS_AFTER_LEAD_IN = frozenset(
-    "what whats which how hows when why who where can could should is isnt are arent do does did would any".split()
-)
+_OPENS_AFTER_LEAD_IN = QUESTION_WORDS | frozenset("whats hows isnt arent any".split())
 """Not "will" ("ok will do") nor "please" ("ok please hurry"): after a lead-in they seldom open a question."""
 
 _INTENDED = frozenset(

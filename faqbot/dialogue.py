@@ -1054,9 +1054,7 @@ def _unsigned(sentences: list[Sentence]) -> list[Sentence]:
     return sentences
 
 
-_OPENS_OWN_QUESTION = frozenset(
-    "what which how why when where who is are do does did can could should would must".split()
-)
+_OPENS_OWN_QUESTION = cues.QUESTION_WORDS | {"must"}
 
 
 def _asks_of_its_own(sentences: Sequence[Sentence]) -> bool:
