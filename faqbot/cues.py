@@ -25,6 +25,7 @@ __all__ = [
     "about_the_body",
     "afraid",
     "ages",
+    "came_and_went",
     "chunks",
     "compared",
     "consume",
@@ -594,6 +595,27 @@ _STATEMENT_ORDER = phrases(
 """Subject then verb, asked: "I can still exercise?", "walking I can continue?" ask whether, in a statement's order."""
 
 
+_LIST_NOUNS = frozenset(
+    """exercises stretches alternatives options tips ideas suggestions treatments recommendations moves examples
+    ways things others""".split()
+)
+"""Nouns that ask for a list when named alone ("exercises?", "alternatives?"): which, not whether."""
+_YES_NO_MARKS = phrases("y n | y or n | yes no")
+"""A choice of answers typed after the question ("gym tonight y/n")."""
+
+
+def _named_alone(part: Sequence[str], parts: int) -> bool:
+    """Whether the only question is a thing named alone ("gym?", "deadlifts tonight?"): asked of an activity,
+    that is asking whether one may do it. Nouns that ask for a list ("exercises?") ask which."""
+    return (
+        parts == 1
+        and 0 < len(part) <= 3
+        and not _WH_WORDS.intersection(part)
+        and part[0] not in _AUXILIARIES
+        and part[-1] not in _LIST_NOUNS
+    )
+
+
 def _stated_as_a_question(part: Sequence[str]) -> bool:
     return not _WH_WORDS.intersection(part) and has_phrase(_opening(part), _STATEMENT_ORDER)
 
@@ -638,6 +660,8 @@ def question_form(asked: Sequence[Sequence[str]]) -> str | None:
             or has_phrase(part, _ASKS_WHETHER)
             or _verdict_asked(part)
             or _stated_as_a_question(part)
+            or _named_alone(part, len(asked))
+            or has_phrase(part[-3:], _YES_NO_MARKS)
         )
         opener = list(_opening(part))
         if opener[:1] and opener[0] in _AUXILIARIES:
@@ -949,6 +973,33 @@ def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) ->
         tuple(window[i : i + 3]) == ("in", "the", "past") and not (set(window[i + 3 : i + 6]) & _SPANS)
         for i in range(len(window) - 2)
     )
+
+
+def came_and_went(words: Sequence[str]) -> bool:
+    """Whether something is said to have passed only lately ("a crushing pain in my chest on the treadmill
+    yesterday, went away after I stopped"): an emergency sign that comes and goes still needs seeing now."""
+    return (
+        has_phrase(words, _RECENT)
+        and _resolved(words)
+        and not has_phrase(words, _LONG_AGO)
+        and not has_phrase(words, _CHECKED)
+    )
+
+
+_RECENT = phrases(
+    """yesterday | today | tonight | this morning | this afternoon | this evening | last night | earlier | this week
+    last week | the other day | other night | days ago | day ago | hours ago | hour ago | at the weekend
+    on the weekend | over the weekend | monday | tuesday | wednesday | thursday | friday | saturday | sunday
+    on the treadmill | while running | when running | on my run | at the gym | during"""
+)
+_CHECKED = phrases(
+    "checked | ecg | normal | all clear | tests | test | results | examined | diagnosed | said it was | says it was"
+)
+"""A doctor has seen to it ("ECG all normal, now gone"): it passed because it was looked at."""
+_LONG_AGO = phrases(
+    "years ago | year ago | decades ago | decade ago | long ago | long time ago | last year | as a child | as a kid"
+    " | when i was young | when i was little | when i was a"
+)
 
 
 def _resolved(words: Sequence[str]) -> bool:

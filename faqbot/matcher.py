@@ -60,6 +60,9 @@ _LOOKUP_COST = 16
 """A binary search in a posting list costs about this many steps of walking one."""
 _FIELD = array("I").itemsize
 """Bytes per phrasing in a packed vector (see `Matcher._pack`)."""
+_REAL_WORD = 5.0
+"""`frequency.rarity` at or below which a word is common English (Zipf 3 or more: "sleeping", "machines"): a word
+people use on purpose, not a typo to correct towards a known word ("sleeping" is not "seeing")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +348,10 @@ class Matcher:
             return (direct,)
         if len(word) < 5:
             return ()
+        if word in self._spelled:
+            return self._spelled[word]  # a synonym's lay word, as typed
+        if frequency.rarity(word) <= _REAL_WORD:
+            return self._by_prefix(direct)
         budget = 1 if len(word) < 8 else 2
         buckets = (
             self._by_start.get((word[0], size), []) for size in range(len(word) - budget, len(word) + budget + 1)

@@ -102,7 +102,11 @@ class Screen:
                 return f"someone-else ({who})"
         clause = (sentence.plain_index(low), sentence.plain_index(high))
         later = [w for s in after[:1] for w in s.plain if len(s.plain) <= _SHORT_SENTENCE]
-        if "past" in by and (cues.in_the_past(plain) or cues.in_the_past(later)):  # "... Gone now, though."
+        if (
+            "past" in by
+            and (cues.in_the_past(plain) or cues.in_the_past(later))  # "... Gone now, though."
+            and not (sign.tier == "emergency" and cues.came_and_went([*plain, *later]))
+        ):
             return "past"
         if "long-standing" in by and cues.long_standing(plain, *clause):
             return "long-standing"

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import faqbot
 from faqbot.matcher import Matcher
+from faqbot.text import stem
 from faqbot.tooling.evaluate import load_cases
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -19,3 +22,21 @@ def test_packed_and_general_overlap_rank_alike(bot: faqbot.Bot) -> None:
     texts = [c.text for c in cases] + [p for e in bot.kb.entries for p in e.phrasings]
     for text in texts:
         assert bot.matcher.rank(text, 5) == general.rank(text, 5), text
+
+
+@pytest.mark.parametrize(
+    ("word", "not_read_as"),
+    [
+        ("sleeping", "seeing"),  # two edits apart, both everyday English
+        ("couch", "cough"),
+    ],
+)
+def test_an_everyday_word_is_not_corrected_into_another(bot: faqbot.Bot, word: str, not_read_as: str) -> None:
+    """A word in common use is meant as typed: only a word no English list holds is taken for a typo."""
+    stems = bot.matcher._known_stems(word)
+    assert not_read_as not in stems and stem(not_read_as) not in stems
+
+
+def test_typos_and_synonyms_are_still_read(bot: faqbot.Bot) -> None:
+    assert bot.matcher.rank("which excersises are safe")[0].entry_id == "safe-exercises"
+    assert bot.matcher.rank("best workouts for a sore back")[0].entry_id == "recommended-exercises"

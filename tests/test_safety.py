@@ -140,6 +140,9 @@ def test_cues_read_words_the_same_as_a_list_or_a_tuple(kind: type) -> None:
         ("swimming with a sore back ok??", "whether"),  # a fragment asking for a verdict
         ("Swimming I can continue with my back pain?", "whether"),  # a statement's word order, asked
         ("Is there one I can do sitting down?", None),  # "I can" inside the question is no such order
+        ("back's stiff today. climbing wall?", "whether"),  # a thing named alone asks whether one may
+        ("hockey practice tonight y/n?", "whether"),  # the answers typed after it
+        ("my back is sore. stretches?", None),  # a noun that asks for a list names no one thing
     ],
 )
 def test_question_form_tells_whether_from_which(question: str, form: str | None) -> None:

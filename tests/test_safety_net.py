@@ -768,3 +768,27 @@ def test_signs_in_everyday_and_regional_words_are_raised(bot: faqbot.Bot, messag
 @pytest.mark.parametrize("message", LOOK_ALIKES)
 def test_everyday_idioms_and_look_alikes_are_not_escalated(bot: faqbot.Bot, message: str) -> None:
     assert bot.session().ask(message).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my chest went tight and heavy on the bike at the gym this morning, it went away after I stopped. is spin ok?",
+        "Had a squeezing feeling in my chest walking up the hill on Sunday, gone now. Fine to keep walking?",
+    ],
+)
+def test_an_emergency_sign_that_came_and_went_lately_is_still_raised(bot: faqbot.Bot, message: str) -> None:
+    """Chest pain on exertion that stops with rest is the classic warning: gone now is not the all-clear."""
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and reply.tier == "emergency" and "chest-pain" in reply.signs, reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I had chest pains years ago but they went away. Can I do pilates for my back?",
+        "the GP checked the chest pain I had on Monday, ECG normal and it's gone now. can I go back to the gym?",
+    ],
+)
+def test_a_sign_long_gone_or_seen_to_by_a_doctor_is_not_raised(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
