@@ -77,7 +77,7 @@ _INTERJECTION = re.compile(r"\b(no|nope|nah)\s*,", re.IGNORECASE)
 NEGATORS = frozenset("no not never without none nothing neither nor nobody zero".split())
 _NOT_A_DENIAL = frozenset(
     """sure certain know understand explain why when let allow business whats relief relieve relieves help helps
-    difference improvement ease eases easing better""".split()
+    difference improvement ease eases easing better touched touch touches shifted shift shifts budged budge""".split()
 )
 """After a negator these make doubt or persistence, not denial: "not sure if it is numbness", "do not know why",
 "zero relief lying down", "nothing helps"."""
@@ -91,7 +91,7 @@ _FILLER = frozenset("have has had any been able to much really got even quite pr
 _BARRIERS = frozenset("but though although however except yet whereas apart and".split())
 """A negation does not reach past these: "no fever but both legs feel weak"."""
 _LOOKBACK = 5
-_NOT_ENGLISH = frozenset("me te se le lo la puedo tengo es peito".split())
+_NOT_ENGLISH = frozenset("me te se le lo la puedo tengo es peito get dey".split())
 """After "no", words that make it Spanish or Portuguese ("no me deja dormir", "no peito"), not a denial."""
 _HYPOTHETICAL = phrases(
     """
@@ -119,11 +119,13 @@ PEOPLE = frozenset(
     aunt auntie aunty uncle cousin neighbour neighbor colleague coworker boss boyfriend girlfriend fiance fiancee
     nephew niece boy girl lad lass grandson granddaughter grandchild teen teenager toddler stepdad stepmum stepmom
     stepson stepdaughter stepfather stepmother someone gf bf hubby wifey missus mrs nani nana dadi grandpa
-    somebody he she him her his hers da pa mama papa lola lolo tita tito flatmate housemate roommate roomie""".split()
+    somebody he she him her his hers da pa mama papa lola lolo tita tito flatmate housemate roommate roomie gentleman
+    patient""".split()
 )
 ANIMALS = frozenset(
     """dog dogs doggy puppy pup cat cats kitten kitty pet pets horse pony rabbit bunny hamster guinea parrot budgie
-    tortoise labrador retriever spaniel collie terrier greyhound whippet""".split()
+    tortoise labrador retriever spaniel collie terrier greyhound whippet mare gelding stallion foal donkey pooch
+    mutt""".split()
 )
 _BODY = frozenset(
     """back backs spine spinal lumbar lumbago legs leg feet foot bum bottom buttocks bladder bowel bowels chest groin
