@@ -74,6 +74,16 @@ _HOW_OFTEN = cues.phrases(
 )
 """A question for a frequency or an amount: out of scope unless the entry it matches is asked that way too."""
 _MEANS = cues.phrases("mean | means | meant | meaning | explain | define | definition")
+_RESTATE = cues.phrases(
+    """say that again | say it again | again please | simpler | more simply | simple words | simple terms
+    simple english | plain english | plain words | normal words | layman | layman's terms | i do not understand
+    i do not get it | did not follow | do not follow | did not understand | did not get that | did not get it
+    too complicated | too complex | too technical | lost me | dumb it down | break it down | explain again
+    explain that | explain it | explain please | confusing | i am confused | not clear | does not make sense
+    over my head | went over my head"""
+)
+"""Asking for the last answer again, put more simply: "can you say that again simpler?", "I didn't follow"."""
+_RESTATE_WORDS = frozenset(w for phrase in _RESTATE for w in phrase.split())
 _PUZZLED = frozenset(
     "mean means meaning understand get explain ye ya u which what whats here there exactly sorry pardon".split()
 )
@@ -819,7 +829,7 @@ class Dialogue:
             return None
         entry, variant, answer = self._last_answer(last)
         why = cues.has_phrase(turn.plain, _WHY) and len(turn.plain) <= 5
-        if not why and not self._asks_about_words(turn, answer):
+        if not (why or _asks_to_restate(turn.plain) or self._asks_about_words(turn, answer)):
             return None
         lead = f"That was my answer to **{entry.question}** Here it is again, as the article puts it:"
         related = (variant.related if variant else ()) or entry.related
@@ -1067,6 +1077,12 @@ def _asks_if_known(step: Step) -> bool:
     """Whether a follow-up question asks if the person knows something ("Do you know where your pain comes
     from?"), so that "I don't know" answers it with a no."""
     return step.ask.casefold().startswith(("do you know", "do you remember", "did they tell you", "were you told"))
+
+
+def _asks_to_restate(plain: Sequence[str]) -> bool:
+    """Whether a message only asks for the last answer again, more simply ("Sorry, I did not follow. Can you
+    explain in simple words?"): at most one word of its own besides ("say it simpler for my mum")."""
+    return cues.has_phrase(plain, _RESTATE) and len([w for w in _own_words(plain) if w not in _RESTATE_WORDS]) <= 1
 
 
 def _own_words(plain: Sequence[str]) -> list[str]:

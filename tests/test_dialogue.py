@@ -97,3 +97,25 @@ def test_out_of_range_number_is_not_a_pick(garden: faqbot.Bot) -> None:
     reply = session.ask("7")
     assert reply.kind == "clarify" and reply.entry_id is None
     assert reply.text.startswith("There is no option 7: choose a number from 1 to")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I didn't get that, could you explain it in plain English?",
+        "too technical for me, say it again simpler please",
+        "sorry, that went over my head",
+    ],
+)
+def test_asking_for_the_last_answer_more_simply_gets_it_again(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    assert session.ask("which exercises do you recommend?").entry_id == "recommended-exercises"
+    reply = session.ask(message)
+    assert reply.kind == "answer" and reply.entry_id == "recommended-exercises"
+    assert reply.text.startswith("That was my answer to")
+
+
+def test_not_understanding_something_new_is_not_a_request_to_restate(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask("which exercises do you recommend?")
+    assert not session.ask("I don't understand why my knee clicks when I squat").text.startswith("That was my")
