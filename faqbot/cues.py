@@ -216,6 +216,13 @@ _AGE_BEFORE = frozenset(
     freshman sophomore fresher student""".split()
 )
 """Words an age follows: "I am 19", "aged 19", and a writer's role given with it ("freshman, 19")."""
+_AT_A_TIME = frozenset(
+    """ring rings ringing rang call calls calling phone phones phoning open opens opened close closes shut shuts
+    wake wakes woke waking up get gets leave leaves left arrive finish finishes book booked appointment lines line
+    bed dinner lunch breakfast work shift meet meeting pick surgery clinic office gym school class""".split()
+)
+"""Before "at", these make the number a time of day, not an age: "you ring at 8", "I wake at 4 with it", "ring
+the surgery at 8"."""
 _AGE_FILLER = frozenset("is am now just nearly almost about around only na".split())  # Pidgin "my papa na 70"
 _NOT_AN_AGE = frozenset(
     """kg kgs kilo kilos lbs lb pounds pound stone stones st weeks week days day hours hour minutes mins months
@@ -1114,6 +1121,8 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
     while j >= 0 and words[j] in _AGE_FILLER:
         j -= 1
     if j >= 0 and words[j] in _FIGURATIVE:
+        return False
+    if j >= 1 and words[j] == "at" and words[j - 1] in _AT_A_TIME:
         return False
     party = j >= 0 and (words[j] in PEOPLE or words[j].removesuffix("s") in PEOPLE)  # "my dads 67"
     opens = i == 0 and after not in _NOT_AN_AGE and 10 <= (_number(words, i) or 0) < 110  # "57, new back pain"

@@ -149,3 +149,20 @@ def test_question_form_tells_whether_from_which(question: str, form: str | None)
     sentences = Normaliser().sentences(question)
     asked = [s.plain[s.plain_index(low) : s.plain_index(high - 1) + 1] for s in sentences for low, high in s.asking]
     assert cues.question_form(asked) == form
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I wake at 4 with my back aching, has been like that since last week",
+        "you ring the surgery at 8 and it's full by 8.05, so no appointment yet",
+    ],
+)
+def test_a_time_of_day_is_not_an_age(message: str) -> None:
+    words = [w for s in Normaliser().sentences(message) for w in s.plain]
+    assert cues.ages(words) == []
+
+
+def test_an_age_after_at_still_reads(bot: faqbot.Bot) -> None:
+    words = [w for s in Normaliser().sentences("retired at 66 and my back started hurting last week") for w in s.plain]
+    assert cues.ages(words) == [66]
