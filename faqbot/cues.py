@@ -148,10 +148,14 @@ _MINE = phrases(
     "but mine | mine is | mine was | mine has | mine started | my own back | my own pain | this is about me"
     " | about me not"
 )
-_PAST = phrases(
+_LONG_AGO = phrases(
+    "years ago | year ago | decades ago | decade ago | long ago | long time ago | last year | as a child | as a kid"
+    " | when i was young | when i was little | when i was a"
+)
+"""Long ago, not lately: what `came_and_went` sets apart from a sign that passed yesterday."""
+_PAST = _LONG_AGO + phrases(
     """
-    years ago | year ago | decades ago | decade ago | long ago | long time ago | as a child | as a kid
-    as a teenager | as a teen | as a baby | when i was young | when i was little | when i was a | when i was younger
+    as a teenager | as a teen | as a baby | when i was younger
     fine now | ok now | okay now | alright now | better now | all better | all good now | cleared up | clear now
     went away | gone now | has gone away | have gone away | resolved | recovered | no longer | not anymore
     not any more | settled down | settled now | back to normal | got over | long gone | all gone | fully healed
@@ -161,7 +165,7 @@ _PAST = phrases(
     cleared right up | all cleared | cleared now | is finish | it is finish | finish now | is finished | it is over
     over now | now over
     came back normal | was normal | were normal | finished completely | temperature is normal | normal now
-    last summer | last winter | last spring | last autumn | last year | is ok now | he is ok | she is ok
+    last summer | last winter | last spring | last autumn | is ok now | he is ok | she is ok
     they are ok
     """
 )
@@ -1005,10 +1009,6 @@ _CHECKED = phrases(
     "checked | ecg | normal | all clear | tests | test | results | examined | diagnosed | said it was | says it was"
 )
 """A doctor has seen to it ("ECG all normal, now gone"): it passed because it was looked at."""
-_LONG_AGO = phrases(
-    "years ago | year ago | decades ago | decade ago | long ago | long time ago | last year | as a child | as a kid"
-    " | when i was young | when i was little | when i was a"
-)
 
 
 def _resolved(words: Sequence[str]) -> bool:

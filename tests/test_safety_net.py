@@ -729,6 +729,18 @@ RAISED_IN_EVERYDAY_WORDS = [
     ),
     ("Is it sciatica when it's both sides? Both feel numb from the knees down since this morning.", "both-legs"),
     ("my waist dey pain me and I no fit piss since morning", "bladder-bowel"),
+    # clinical shorthand, what stopped working, and a roundabout word for each
+    ("altered sensation over my medial thighs and perianal area since today, can I do bridges?", "saddle-numbness"),
+    ("Since Monday I can't feel myself when I go to the toilet. Ok to keep stretching?", "saddle-numbness"),
+    ("my poo just comes without me pushing now. which exercises are ok?", "bladder-bowel"),
+    ("Last pee was about 14 hours ago and my back is agony. Can I do yoga?", "bladder-bowel"),
+    ("I get the urge but I just can't go. is walking ok for my back?", "bladder-bowel"),
+    ("since my back went I can't control my water. which stretches help?", "bladder-bowel"),
+    ("both my legs keep folding under me since the weekend, is pilates ok?", "both-legs"),
+    ("paracetamol hasn't touched this tight band across my chest. ok to swim?", "chest-pain"),
+    ("my back aches and I'm radiating heat like a furnace. Can I go to pilates?", "fever"),
+    ("I've had to make new holes in my belt without doing a thing. Should I do core work?", "weight-loss"),
+    ("I had an adenocarcinoma removed in 2019 and now my lower back aches. Is running ok?", "cancer"),
 ]
 LOOK_ALIKES = [
     "I nearly wet myself with excitement when my physio said I could run again! Which stretches first?",
@@ -756,6 +768,16 @@ LOOK_ALIKES = [
     "I did 2 years of physio after a skiing injury, and there's a new twinge since Monday. Can I still do pilates?",
     # an exercise named after the chest
     "lying down and hugging my knees to my chest makes my lower back twinge, should I stop that one?",
+    # a sign long gone or seen to by a doctor
+    "I had chest pains years ago but they went away. Can I do pilates for my back?",
+    "the GP checked the chest pain I had on Monday, ECG normal and it's gone now. can I go back to the gym?",
+    # an idiom at a price, an animal's legs, numbness that goes on standing, the same old pain, sleep unbroken
+    "my legs turned to jelly when I saw the bill for private physio. what exercises can I do at home?",
+    "the vet hoisted our mare up, she's weak in both hind legs, and now my back hurts. can I ride?",
+    "after long rides my bum goes numb but it comes right once I'm off the bike. is core work ok?",
+    "Grandma is 84 with the same back pain as always, no new problem. What exercise suits her?",
+    "my back's a touch worse at night but I sleep fine. which exercises do you recommend?",
+    "numb bum after a long road trip, gone as soon as I stood up. any stretches for driving?",
 ]
 
 
@@ -781,53 +803,6 @@ def test_an_emergency_sign_that_came_and_went_lately_is_still_raised(bot: faqbot
     """Chest pain on exertion that stops with rest is the classic warning: gone now is not the all-clear."""
     reply = bot.session().ask(message)
     assert reply.kind == "urgent" and reply.tier == "emergency" and "chest-pain" in reply.signs, reply.text
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "I had chest pains years ago but they went away. Can I do pilates for my back?",
-        "the GP checked the chest pain I had on Monday, ECG normal and it's gone now. can I go back to the gym?",
-    ],
-)
-def test_a_sign_long_gone_or_seen_to_by_a_doctor_is_not_raised(bot: faqbot.Bot, message: str) -> None:
-    assert bot.session().ask(message).kind != "urgent"
-
-
-@pytest.mark.parametrize(
-    ("message", "sign"),
-    [
-        ("altered sensation over my medial thighs and perianal area since today, can I do bridges?", "saddle-numbness"),
-        ("Since Monday I can't feel myself when I go to the toilet. Ok to keep stretching?", "saddle-numbness"),
-        ("my poo just comes without me pushing now. which exercises are ok?", "bladder-bowel"),
-        ("Last pee was about 14 hours ago and my back is agony. Can I do yoga?", "bladder-bowel"),
-        ("I get the urge but I just can't go. is walking ok for my back?", "bladder-bowel"),
-        ("since my back went I can't control my water. which stretches help?", "bladder-bowel"),
-        ("both my legs keep folding under me since the weekend, is pilates ok?", "both-legs"),
-        ("paracetamol hasn't touched this tight band across my chest. ok to swim?", "chest-pain"),
-        ("my back aches and I'm radiating heat like a furnace. Can I go to pilates?", "fever"),
-        ("I've had to make new holes in my belt without doing a thing. Should I do core work?", "weight-loss"),
-        ("I had an adenocarcinoma removed in 2019 and now my lower back aches. Is running ok?", "cancer"),
-    ],
-)
-def test_signs_in_clinical_dialect_and_roundabout_words_are_raised(bot: faqbot.Bot, message: str, sign: str) -> None:
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and sign in reply.signs, reply.text
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "my legs turned to jelly when I saw the bill for private physio. what exercises can I do at home?",
-        "the vet hoisted our mare up, she's weak in both hind legs, and now my back hurts. can I ride?",
-        "after long rides my bum goes numb but it comes right once I'm off the bike. is core work ok?",
-        "Grandma is 84 with the same back pain as always, no new problem. What exercise suits her?",
-        "my back's a touch worse at night but I sleep fine. which exercises do you recommend?",
-        "numb bum after a long road trip, gone as soon as I stood up. any stretches for driving?",
-    ],
-)
-def test_more_look_alikes_are_not_escalated(bot: faqbot.Bot, message: str) -> None:
-    assert bot.session().ask(message).kind != "urgent"
 
 
 @pytest.mark.parametrize(
