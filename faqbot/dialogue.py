@@ -110,6 +110,10 @@ answering ("good afternoon, with whom am I corresponding?"); "wait" little ("wai
 answering), and an apology least ("sorry, bear with me" asks to wait)."""
 _LEAD_IN = 4
 """A question may open a few words into its part of a sentence: "after that, can I…", "so then should I…"."""
+LEAD_FLOOR = 0.9
+"""A question scoring at least this share of the threshold is answered when it leads clearly (`LEAD`)."""
+LEAD = 0.35
+"""How far (as a share of the threshold) such a question's best entry must be ahead of the runner-up."""
 FORM_PENALTY = 6.0
 """Points a candidate loses when its question has the other form (`cues.question_form`) than the message's and one
 of the same form is above the threshold: a near tie between "is it safe to…?" and "which … are safe?" is settled
@@ -728,8 +732,12 @@ class Dialogue:
             # clear alone, asks a question of its own
             ranked = self._in_context(turn) or ranked
         if not ranked or ranked[0].score < threshold:
-            ranked = self._in_context(turn, unmatched=True)
-            if not ranked:
+            context = self._in_context(turn, unmatched=True)
+            if context:
+                ranked = context
+            elif self._leads_clearly(turn, ranked, threshold):
+                ranked, threshold = ranked[:1], ranked[0].score
+            else:
                 return None
         close = self._close(ranked, threshold, keywords=not turn.asks and len(turn.plain) <= KEYWORDS)
         current = self._current_entry(turn)
@@ -740,6 +748,15 @@ class Dialogue:
             return self._clarify(turn, [self.kb.by_id[c.entry_id] for c in close])
         turn.state = turn.state.replace(pending=None)
         return self._start(turn, self.kb.by_id[close[0].entry_id])
+
+    def _leads_clearly(self, turn: _Turn, ranked: Sequence[Candidate], threshold: float) -> bool:
+        """Whether a question just under the threshold is still plainly about its best entry: "am I making it
+        worse by going?" shares few words with any phrasing, but no other entry comes near it. A close runner-up
+        means the words are merely on the topic, so that stays a fallback."""
+        if not ranked or not turn.asks or ranked[0].score < LEAD_FLOOR * threshold:
+            return False
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        return ranked[0].score - second >= LEAD * threshold
 
     def _asks_about_something_else(self, turn: _Turn) -> bool:
         """Whether a question asks for the best or which of a thing the knowledge base never names ("which mattress

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from dialogue_fixtures import Case, read_dialogues
 
 import faqbot
+from faqbot import ReplyKind
 
 HERE = Path(__file__).parent
 CASES = [(path.name, case) for path in sorted((HERE / "dialogues").glob("*.txt")) for case in read_dialogues(path)]
@@ -119,3 +121,26 @@ def test_not_understanding_something_new_is_not_a_request_to_restate(bot: faqbot
     session = bot.session()
     session.ask("which exercises do you recommend?")
     assert not session.ask("I don't understand why my knee clicks when I squat").text.startswith("That was my")
+
+
+def _with_threshold(bot: faqbot.Bot, threshold: float) -> faqbot.Bot:
+    """The bundled knowledge base at a chosen out-of-scope threshold, so a message's score can sit just under it."""
+    settings = dataclasses.replace(bot.kb.settings, threshold=threshold)
+    return faqbot.Bot(dataclasses.replace(bot.kb, settings=settings))
+
+
+def test_question_just_under_the_threshold_is_answered_when_no_other_entry_comes_near(bot: faqbot.Bot) -> None:
+    message = "does it set me back to miss a week?"
+    best = bot.matcher.rank(message)
+    assert [c.entry_id for c in best] == ["recovery-setback"]  # nothing else shares its words
+    strict = _with_threshold(bot, best[0].score / 0.95)  # the score is 95 % of the threshold
+    reply = strict.session().ask(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "recovery-setback")
+
+
+def test_question_just_under_the_threshold_with_a_close_runner_up_still_falls_back(bot: faqbot.Bot) -> None:
+    message = "could going to the match make it worse?"
+    first, second = bot.matcher.rank(message)[:2]
+    assert first.score - second.score < 0.1 * first.score  # on the topic, but no entry clearly ahead
+    strict = _with_threshold(bot, first.score / 0.95)
+    assert strict.session().ask(message).kind == ReplyKind.FALLBACK
