@@ -25,6 +25,7 @@ __all__ = [
     "about_the_body",
     "afraid",
     "ages",
+    "asks_how_serious",
     "came_and_went",
     "chunks",
     "compared",
@@ -239,7 +240,8 @@ _DISMISSED = phrases(
     fine now | i am fine | i feel fine | i am ok | i am okay | i am alright | i am all right | i am right | feel ok
     feel okay | feel better | feeling better | better now | all good | it is fine | its fine | probably nothing
     it is nothing | nothing serious | not serious | nothing to worry | no big deal | not that bad | not so bad
-    not too bad | probably just | just a cold | only a | it is just | i will be fine | will be fine | be right
+    not too bad | not even that | no even that | probably just | just a cold | only a | it is just | i will be fine
+    will be fine | be right
     overreacting | over reacting | exaggerating | do not worry | not worried | i doubt | went away | has gone
     gone now | passed now | it is ok | it is okay | it is alright | i am good | he is fine | she is fine
     they are fine | only small | only a small | only a little | just a little | only mild | not much pain
@@ -401,6 +403,22 @@ def of_someone_else(words: Sequence[str]) -> bool | None:
 def plays_down(words: Sequence[str]) -> bool:
     """Whether a message plays down or puts off a warning just given."""
     return has_phrase(words, _PLAYED_DOWN)
+
+
+_HOW_SERIOUS = phrases(
+    """
+    is that serious | is it serious | is this serious | how serious | that serious | is that bad | is it bad
+    is this bad | how bad is | should i be worried | should i worry | do i need to worry | is it dangerous
+    is that dangerous | is this dangerous | is it an emergency | is that an emergency | is it life threatening
+    """
+)
+"""Asking how serious a sign is ("is that serious?", "should I be worried?"): after a warning, that is about the
+warning, not a diagnosis question for a referral."""
+
+
+def asks_how_serious(words: Sequence[str]) -> bool:
+    """Whether a message asks how serious something is."""
+    return has_phrase(words, _HOW_SERIOUS)
 
 
 def dismisses(words: Sequence[str]) -> bool:

@@ -356,10 +356,11 @@ class Dialogue:
     def _played_down(self, turn: _Turn) -> Reply | None:
         """After a red flag, "I'm fine now" or "I'll call tomorrow" gets the warning again, kindly; so does a question
         that dismisses the sign on the way ("probably just knackered, what stretches are ok?"), and being frightened
-        by it ("ok. bit scared now tbh"): safety first, and what to do next, said again."""
+        by it ("ok. bit scared now tbh") or asking how serious it is ("is that serious?"): safety first, and what to do
+        next, said again."""
         if not turn.state.flags:
             return None
-        if not turn.asks and cues.afraid(turn.plain):
+        if (not turn.asks and cues.afraid(turn.plain)) or (turn.asks and cues.asks_how_serious(turn.plain)):
             return self._urgent(turn, self._raised(turn.state), restate=True)
         if not cues.plays_down(turn.plain):
             return None

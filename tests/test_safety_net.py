@@ -268,7 +268,16 @@ def test_playing_a_sign_down_gets_a_kind_restatement(bot: faqbot.Bot, message: s
     assert reply.markdown != session.bot.session().ask(PHRASINGS["bladder-bowel"][1]).markdown  # not a repeat
 
 
-@pytest.mark.parametrize("message", ["could that be from my slipped disc?", "right. honestly a bit frightened now"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "could that be from my slipped disc?",
+        "right. honestly a bit frightened now",
+        # how serious it is: about the warning, not a diagnosis question for the GP referral
+        "how serious is that then? it barely hurts",
+        "should I be worried about it?",
+    ],
+)
 def test_after_a_warning_asking_about_it_or_being_frightened_gets_it_again(bot: faqbot.Bot, message: str) -> None:
     session = _warned(bot, "bladder-bowel", 1)
     reply = session.ask(message)
