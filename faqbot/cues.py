@@ -42,12 +42,14 @@ __all__ = [
     "past_fillers",
     "phrases",
     "plays_down",
+    "poses_condition",
     "positions",
     "question_form",
     "refuses",
     "sentences",
     "someone_else",
     "speaks_of_self",
+    "states_condition",
     "supposes",
 ]
 
@@ -668,6 +670,30 @@ def _compares(part: Sequence[str], at: int) -> bool:
 
 
 _OR_NOT = phrases("or not | or no | or nah | yes or no | ok or | okay or | safe or")
+
+
+_POSING = frozenset("if when whenever".split())
+"""Words that open a question with a condition: "If the exercise causes me pain, should I stop?"."""
+_STATED_CONDITION = phrases(
+    """if | when | whenever | while | whilst | during | every time | each time | everytime | mid | halfway | half way
+    | middle of | through | afterwards | after doing | after my | after every | after each | doing | make | makes
+    | making | made | cause | causes | causing | caused | give me | gives me | gave me | giving me | trigger | triggers
+    | sets off | set off | hurt my | hurts my | hurt his | hurts his | hurt her | hurts her | it hurts | it hurt
+    | they hurt | painful"""
+)
+"""How a message ties its pain to what it asks about: a condition ("if it hurts", "when I squat"), a time
+("during", "halfway through"), a cause ("makes my back ache", "squats hurt my back") or pain named of the thing
+("painful stretches")."""
+
+
+def poses_condition(words: Sequence[str]) -> bool:
+    """Whether a question opens with a condition ("if the exercise causes me pain, should I stop?")."""
+    return bool(words) and words[0] in _POSING
+
+
+def states_condition(words: Sequence[str]) -> bool:
+    """Whether a message states a condition a conditional question could be about (`_STATED_CONDITION`)."""
+    return has_phrase(words, _STATED_CONDITION)
 
 
 def question_form(asked: Sequence[Sequence[str]]) -> str | None:

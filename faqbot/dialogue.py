@@ -118,6 +118,9 @@ FORM_PENALTY = 6.0
 """Points a candidate loses when its question has the other form (`cues.question_form`) than the message's and one
 of the same form is above the threshold: a near tie between "is it safe to…?" and "which … are safe?" is settled
 by how the person asked."""
+CONDITION_PENALTY = 0.4
+"""How far (as a share of the threshold) a best entry whose question opens with a condition moves down when the
+message states none (`Dialogue._by_condition`)."""
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -265,6 +268,7 @@ class Dialogue:
         self._tells = PatternSet([option.tells for _, option in self._statements], normaliser, kb.vocabulary)
         self._how_often: dict[str, bool] = {}  # whether an entry is asked "how often…", read when first needed
         self._forms: dict[str, str | None] = {}  # an entry's question form, read when first needed (`_form`)
+        self._conditions: dict[str, bool] = {}  # whether an entry's question opens with a condition (`_by_condition`)
         self._answer_words = {
             (entry.id, step.id): frozenset(w for o in step.options for p in (o.label, *o.says) for w in tokens(p))
             - STOPWORDS - _YES_NO
@@ -278,12 +282,20 @@ class Dialogue:
         plain = [w for s in sentences for w in s.plain]
         words = [w for s in sentences for w in s.words]
         state = state.with_ages(ages_of(plain))  # remembered for a later "it only started last week"
+        state = self._whose_back(state, plain)
         turn = _Turn(text, sentences, plain, words, state, state)
         for _name, handler in _HANDLERS:
             reply = handler(self, turn)
             if reply is not None:
                 return reply
         raise AssertionError("the fallback handler always replies")
+
+    @staticmethod
+    def _whose_back(state: State, plain: Sequence[str]) -> State:
+        """The state remembering whether the conversation is about someone else's back: asked for once ("asking
+        for my husband"), it stays so until the writer speaks of their own ("my back's bad too")."""
+        behalf = cues.on_behalf(plain) or (state.behalf and not cues.speaks_of_self(plain))
+        return state if behalf == state.behalf else state.replace(behalf=behalf)
 
     def ranked(self, turn: _Turn) -> list[Candidate]:
         """The matcher's ranking for the message, or for its question (`_question_words`) if that matches better."""
@@ -294,7 +306,7 @@ class Dialogue:
                 asked = self._matcher.rank_words(question, limit=3)
                 if asked and (not ranking or asked[0].score > ranking[0].score):
                     ranking = asked
-            turn.candidates = self._by_form(turn, ranking)
+            turn.candidates = self._by_condition(turn, self._by_form(turn, ranking))
         return turn.candidates
 
     def _by_form(self, turn: _Turn, ranking: list[Candidate]) -> list[Candidate]:
@@ -311,6 +323,31 @@ class Dialogue:
             c if self._form(c.entry_id) in (form, None) else replace(c, score=c.score - FORM_PENALTY) for c in ranking
         ]
         return sorted(moved, key=lambda c: -c.score)
+
+    def _by_condition(self, turn: _Turn, ranking: list[Candidate]) -> list[Candidate]:
+        """The ranking with a best entry whose question opens with a condition ("If the exercise causes me pain,
+        should I stop?") moved down by `CONDITION_PENALTY` when the message states no condition: "I cycle to work
+        and my back has been sore since Monday, should I stop?" asks whether to keep exercising with back pain,
+        not what to do when the exercise itself hurts."""
+        best = ranking[0].entry_id if ranking else None
+        if len(ranking) < 2 or not self._poses_condition(best) or cues.states_condition(turn.plain):
+            return ranking
+        if best == self._current_entry(turn):
+            return ranking  # "she reckons a bit of discomfort is fine", said of that answer, is in its condition
+        threshold = self._threshold(turn)
+        if not any(c.score >= threshold and not self._poses_condition(c.entry_id) for c in ranking[1:]):
+            return ranking
+        penalty = CONDITION_PENALTY * self._base_threshold
+        moved = [replace(c, score=c.score - penalty) if self._poses_condition(c.entry_id) else c for c in ranking]
+        return sorted(moved, key=lambda c: -c.score)
+
+    def _poses_condition(self, entry_id: str | None) -> bool:
+        """Whether an entry's question opens with a condition, read once (as `_form`)."""
+        if entry_id is None:
+            return False
+        if entry_id not in self._conditions:
+            self._conditions[entry_id] = cues.poses_condition(tokens(self.kb.by_id[entry_id].question))
+        return self._conditions[entry_id]
 
     def _asked_how_often(self, entry_id: str) -> bool:
         """Whether a phrasing of the entry asks for a frequency, read once: a large knowledge base reads only the
@@ -339,7 +376,7 @@ class Dialogue:
     # -- handlers, in rule order ---------------------------------------------------------------------
 
     def _red_flags(self, turn: _Turn) -> Reply | None:
-        screening = self._screen.read(turn.sentences, turn.state.ages, turn.state.new_pain)
+        screening = self._screen.read(turn.sentences, turn.state.ages, turn.state.new_pain, turn.state.behalf)
         if screening.new_pain:
             turn.state = turn.state.replace(new_pain=True)
         signs = screening.signs

@@ -54,15 +54,22 @@ class Screen:
         `known_ages` are the ages an earlier message gave: they count when this one gives none."""
         return self.read(sentences, known_ages).signs
 
-    def read(self, sentences: Sequence[Sentence], known_ages: Sequence[int] = (), new_pain: bool = False) -> Screening:
+    def read(
+        self,
+        sentences: Sequence[Sentence],
+        known_ages: Sequence[int] = (),
+        new_pain: bool = False,
+        behalf: bool = False,
+    ) -> Screening:
         """The red flags among these sentences, and whether they say the pain is new (for a later age).
 
         An age sign's two halves may come in either order across a conversation: `known_ages` are the ages an
-        earlier message gave, `new_pain` whether an earlier message said the pain is new."""
+        earlier message gave, `new_pain` whether an earlier message said the pain is new. `behalf`: an earlier
+        message asked about someone else's back, so "he has a temperature" is that person's sign."""
         if not self._signs:
             return Screening([], False)
         plain = [w for s in sentences for w in s.plain]
-        behalf = cues.on_behalf(plain)
+        behalf = behalf or cues.on_behalf(plain)
         found: set[int] = set()
         for n, sentence in enumerate(sentences):
             after = sentences[n + 1 : n + 3]

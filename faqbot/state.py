@@ -14,6 +14,7 @@ conversation. Version 1 states (before red flags were remembered) are read as ve
      "conversation": "9f1c2b7e4a5d6c80",                      # optional: a random id, when a log is kept
      "ages": [9],                                             # optional: the age the conversation gave
      "new_pain": true,                                        # optional: the pain was said to be new
+     "behalf": true,                                          # optional: asked for someone else ("my husband…")
      "referred": ["pregnancy"]}                               # optional: topics that change every answer
 """
 
@@ -142,6 +143,9 @@ class State:
     only 16") is then new pain at that age, as an age given first is (`ages`)."""
     referred: tuple[str, ...] = ()
     """Referral topics mentioned that change every later answer ("I'm 30 weeks pregnant"), in order."""
+    behalf: bool = False
+    """Whether the conversation is about someone else's back ("asking for my husband, his back…"): a later "he's
+    running a temperature" is then a sign of the person asked about, not a report of a bystander."""
 
     def replace(self, **changes: Any) -> State:
         if "slots" in changes:
@@ -173,6 +177,8 @@ class State:
             data["new_pain"] = True
         if self.referred:
             data["referred"] = list(self.referred)
+        if self.behalf:
+            data["behalf"] = True
         return data
 
     @classmethod
@@ -186,14 +192,15 @@ class State:
         if version == 1:
             _keys(data, "state", {"version", "slots", "pending"})
             data = {**data, "flags": [], "last": None}
-        data = {"conversation": "", "ages": [], "new_pain": False, "referred": [], **data}
+        data = {"conversation": "", "ages": [], "new_pain": False, "referred": [], "behalf": False, **data}
         _keys(
             data,
             "state",
-            {"version", "slots", "pending", "flags", "last", "conversation", "ages", "new_pain", "referred"},
+            {"version", "slots", "pending", "flags", "last", "conversation", "ages", "new_pain", "referred", "behalf"},
         )
-        if type(data["new_pain"]) is not bool:
-            raise StateError(f"state.new_pain: expected true or false, got {_show(data['new_pain'])}")
+        for flag in ("new_pain", "behalf"):
+            if type(data[flag]) is not bool:
+                raise StateError(f"state.{flag}: expected true or false, got {_show(data[flag])}")
         return cls(
             slots=MappingProxyType(_slots(kb, data["slots"])),
             pending=_pending(kb, data["pending"]),
@@ -203,6 +210,7 @@ class State:
             ages=_ages(data["ages"]),
             new_pain=data["new_pain"],
             referred=_ids(data["referred"], [r.id for r in kb.referrals], "state.referred", "referral topic"),
+            behalf=data["behalf"],
         )
 
 

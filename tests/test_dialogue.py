@@ -144,3 +144,56 @@ def test_question_just_under_the_threshold_with_a_close_runner_up_still_falls_ba
     assert first.score - second.score < 0.1 * first.score  # on the topic, but no entry clearly ahead
     strict = _with_threshold(bot, first.score / 0.95)
     assert strict.session().ask(message).kind == ReplyKind.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I swim three times a week and my back has been sore since the weekend, should I keep going?",
+        "my back has been sore for days, should I carry on with my morning walks?",
+        "I teach zumba and my back has been aching for two days, should I carry on teaching?",
+    ],
+)
+def test_whether_to_keep_up_an_activity_with_back_pain_is_not_pain_caused_by_the_exercise(
+    bot: faqbot.Bot, message: str
+) -> None:
+    """The pain is the back's, not the activity's: the person asks whether to exercise with it."""
+    reply = bot.session().ask(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.FOLLOW_UP, "exercise-when-in-pain")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my back hurts while I swim, should I keep going?",
+        "bowls makes my back ache, should I give it a miss?",
+        "if my back starts aching halfway through a swim should I keep going?",
+    ],
+)
+def test_pain_tied_to_the_activity_is_still_the_stop_question(bot: faqbot.Bot, message: str) -> None:
+    reply = bot.session().ask(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "stop-if-painful")
+
+
+CONDITION_KB = """\
+meta: {title: Club FAQ}
+matching: {threshold: 30}
+fallback: {text: I only know about the club.}
+entries:
+  - id: rain
+    question: If it rains, is the Saturday match cancelled?
+    answer: Only if the pitch is flooded; check the website by 9am.
+  - id: fixtures
+    question: Is the Saturday match still on?
+    answer: Fixtures are on the website; the match is on unless it says otherwise.
+"""
+
+
+def test_a_question_that_opens_with_a_condition_needs_the_message_to_state_one(write_kb) -> None:  # type: ignore[no-untyped-def]
+    """In any knowledge base, "is Saturday's match cancelled?" does not ask what happens if it rains."""
+    club = faqbot.Bot.load(write_kb(CONDITION_KB))
+    plain = club.session().ask("is the saturday match cancelled?")
+    rain = club.session().ask("is the saturday match cancelled if it rains?")
+    assert plain.entry_id != "rain"  # answered as the plain question, or asked which is meant, never the rain answer
+    assert plain.entry_id == "fixtures" or "Is the Saturday match still on?" in plain.options
+    assert (rain.kind, rain.entry_id) == (ReplyKind.ANSWER, "rain")

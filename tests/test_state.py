@@ -91,6 +91,10 @@ def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> 
             "state.new_pain: expected true or false, got 'yes'",
         ),
         (
+            {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "behalf": 1},
+            "state.behalf: expected true or false, got 1",
+        ),
+        (
             {
                 "version": 2,
                 "slots": {},
@@ -195,3 +199,27 @@ def test_an_age_alone_without_new_pain_is_no_red_flag(bot: faqbot.Bot) -> None:
     reply = session.ask("I'm 67 if that matters")
     assert reply.kind != "urgent"
     assert "new_pain" not in reply.state
+
+
+def test_asking_for_someone_else_is_remembered_so_their_later_sign_is_caught(bot: faqbot.Bot) -> None:
+    """A sign said of "him" a few messages after "my dad's back" is the dad's, not a bystander's."""
+    session = bot.session()
+    first = session.ask("I'm asking for my dad, his lower back has been stiff all week. Can he still go bowling?")
+    assert first.kind == "follow_up" and first.state["behalf"] is True
+    resumed = bot.session(json.loads(json.dumps(first.state)))  # through a web client and back
+    reply = resumed.ask("oh and he's had a temperature since last night, he keeps shivering")
+    assert reply.kind == "urgent" and "fever" in reply.signs
+
+
+def test_speaking_of_ones_own_back_ends_asking_for_someone_else(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask("asking for my wife, her lower back aches after gardening, should she rest?")
+    mine = session.ask("actually my back hurts as well, is swimming ok for me?")
+    assert "behalf" not in mine.state
+    assert session.ask("my brother has a temperature, poor guy").kind != "urgent"  # a bystander again
+
+
+def test_someone_elses_sign_without_asking_for_them_is_no_red_flag(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask("is it ok to go to the gym with a sore back?")
+    assert session.ask("my flatmate has a temperature so I'm staying clear of him").kind != "urgent"
