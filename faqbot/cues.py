@@ -39,6 +39,8 @@ __all__ = [
     "negated",
     "of_someone_else",
     "on_behalf",
+    "others_ages",
+    "own_back",
     "past_fillers",
     "phrases",
     "plays_down",
@@ -1134,6 +1136,28 @@ def own_ages(words: Sequence[str]) -> list[int]:
         for i in range(2, len(words))
         if tuple(words[i - 2 : i]) == ("i", "am") and (age := _number(words, i)) is not None and _reads_as_age(words, i)
     ]
+
+
+_DETERMINERS = frozenset("a an my our your his her their the".split())
+_BEING = frozenset("am im as being".split())
+
+
+def others_ages(words: Sequence[str]) -> list[int]:
+    """Ages that name someone as a noun: "I've got a 2 year old", "carrying my 3yo" (not "I'm a 55 year old")."""
+    found = []
+    for i in range(1, len(words)):
+        if words[i - 1] not in _DETERMINERS or (words[i - 1] in ("a", "an") and i > 1 and words[i - 2] in _BEING):
+            continue
+        age = _number(words, i)
+        noun = words[i].endswith("yo") or tuple(words[i + 1 : i + 3]) in (("year", "old"), ("years", "old"))
+        if age is not None and noun:
+            found.append(age)
+    return found
+
+
+def own_back(words: Sequence[str]) -> bool:
+    """Whether the writer speaks of their own back: "my back", "my lower back", "my poor old back"."""
+    return any(w == "my" and _BACK.intersection(words[i + 1 : i + 4]) for i, w in enumerate(words))
 
 
 def _number(words: Sequence[str], i: int) -> int | None:

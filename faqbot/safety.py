@@ -252,9 +252,17 @@ def match_negated(
 
 def ages_of(plain: Sequence[str]) -> list[int]:
     """The ages a message gives for the person whose back it is about: with the writer's own age given, other
-    ages are other people's ("I'm 38, three kids under 7"), unless the message asks about someone else's back."""
+    ages are other people's ("I'm 38, three kids under 7"), unless the message asks about someone else's back;
+    so is an age naming someone ("my 2 year old") when the writer speaks of their own back."""
     own = cues.own_ages(plain)
-    return own if own and not cues.on_behalf(plain) else cues.ages(plain)
+    behalf = cues.on_behalf(plain)
+    if own and not behalf:
+        return own
+    found = cues.ages(plain)
+    if not behalf and cues.own_back(plain):  # "I've got a 2 year old to carry and my lower back is killing me"
+        others = cues.others_ages(plain)
+        found = [age for age in found if age not in others]
+    return found
 
 
 def question_windows(sentences: Sequence[Sentence], topics: bool = False) -> list[tuple[Sentence, int, int]]:

@@ -80,6 +80,7 @@ PHRASINGS = {
     "age": [
         "I'm 56 and my back started hurting on Monday, I've never had back trouble",
         "my 14 year old son suddenly has back pain since the weekend",
+        "my 12 year old has had a bad back since last week, out of nowhere",
         "aged 70 and this back pain came out of nowhere last week",
     ],
     "chest-pain": [
@@ -787,6 +788,9 @@ LOOK_ALIKES = [
     "Grandma is 84 with the same back pain as always, no new problem. What exercise suits her?",
     "my back's a touch worse at night but I sleep fine. which exercises do you recommend?",
     "numb bum after a long road trip, gone as soon as I stood up. any stretches for driving?",
+    # an age that names a child the writer carries, not the writer's own age
+    "I've got a 3 year old who wants carrying everywhere and my lower back started aching last week. Any stretches?",
+    "lifting my 18 month old's pram into the boot, my back began hurting on monday, can I still do pilates?",
 ]
 
 
