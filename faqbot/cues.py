@@ -252,7 +252,7 @@ _DISMISSED = phrases(
     i think it is because | it is because | probably because | must be | it is from | probably from | just from
     only from | it is only | it was only | nothing but | not going to | no need | do not need | cannot be bothered
     not bothered | do not want to bother | rather not bother | not want to bother | not bother | waste their time
-    wasting their time | waste of time | too busy | so busy
+    wasting their time | waste of time | too busy | so busy | want a fuss | make a fuss | making a fuss | no fuss
     really need to | really have to | do i have to go | do i need to go | need to go today | have to go today
     must i go | can it wait | could it wait | will it wait | can this wait | can that wait | does it have to be
     is it really | really that serious | that urgent | really urgent | is it that serious | i have work | got work

@@ -41,6 +41,8 @@ _CONTRACTIONS = {
     "there's": "there is",
     "he's": "he is",
     "she's": "she is",
+    "shes": "she is",
+    "hes": "he is",
     "who's": "who is",
     "let's": "let us",
     "y'all": "you all",

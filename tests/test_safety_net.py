@@ -336,6 +336,14 @@ def test_not_wanting_to_bother_anyone_or_waiting_till_morning_puts_care_off(bot:
     assert session.ask(message).kind == "urgent"
 
 
+@pytest.mark.parametrize("message", ["hes fine he says, just doesnt want a fuss", "she won't have any fuss made"])
+def test_someone_else_waving_the_warning_away_gets_it_again(bot: faqbot.Bot, message: str) -> None:
+    session = bot.session()
+    assert session.ask("my grandad is 82 and fell down the stairs yesterday, his back hurts").kind == "urgent"
+    reply = session.ask(message)
+    assert reply.kind == "urgent" and "trauma" in reply.signs
+
+
 def test_a_clarifying_question_after_a_warning_carries_the_reminder_too(bot: faqbot.Bot) -> None:
     session = _warned(bot, "trauma")
     reply = session.ask("exercises")  # bare keywords: which question is meant?
