@@ -104,10 +104,13 @@ _STANDS_AFTER_A_WARNING = smalltalk.QUESTIONS | _LEAVE_TAKING
 """Small talk that stays small talk in a question after a warning ("ok will do?", "are you a bot?"); an "ok" or
 "right" before a question of its own ("right. what would they even do to me") leaves the question about the
 warning."""
-_TALK_ORDER = {"thanks": -3, "goodbye": -2, "identity": -1, "doctor": -1, "wait": 1, "never_mind": 2}
+_TALK_ORDER = {
+    "thanks": -3, "goodbye": -2, "identity": -1, "doctor": -1, "acknowledge": 0.5, "wait": 1, "never_mind": 2
+}  # fmt: skip
 """When a message is several kinds of small talk ("ok thanks bye"), thanks and goodbye say most, then who is
-answering ("good afternoon, with whom am I corresponding?"); "wait" little ("wait, are you a bot?" asks who is
-answering), and an apology least ("sorry, bear with me" asks to wait)."""
+answering ("good afternoon, with whom am I corresponding?"); a bare "ok" says less than what follows it ("ok
+fine, I'll go" says it will go), "wait" little ("wait, are you a bot?" asks who is answering), and an apology
+least ("sorry, bear with me" asks to wait)."""
 _LEAD_IN = 4
 """A question may open a few words into its part of a sentence: "after that, can I…", "so then should I…"."""
 LEAD_FLOOR = 0.9

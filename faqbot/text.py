@@ -322,6 +322,18 @@ def _patois_to(text: str) -> str:
     return _TO.sub("to", text) if "fi" in text or "tae" in text else text
 
 
+_ILL_AS_I_WILL = re.compile(
+    r"(?<!\bfeel )(?<!\bfelt )(?<!\bbe )(?<!\bam )(?<!\bis )(?<!\bwas )(?<!\bvery )(?<!\bso )(?<!\bgot )"
+    r"\bill (?=(?:go|do|call|ring|phone|try|tell|see|book|get|ask|make|have|check|let|text|wait|keep|take|give|"
+    r"just|probably|definitely|def|prob|bring|pop|head|drive|sort|speak|talk|mention|email|message)\b)"
+)
+
+
+def _ill_as_i_will(text: str) -> str:
+    """ "ok ill go", "ill ring them": "i'll" typed without its apostrophe, before a verb ("I feel ill" stays)."""
+    return _ILL_AS_I_WILL.sub("i will ", text) if "ill " in text else text
+
+
 _STEPS: list[tuple[str, Callable[[str], str]]] = [
     ("casefold", _nfkc_casefold),
     ("strip_accents", _strip_accents),
@@ -329,6 +341,7 @@ _STEPS: list[tuple[str, Callable[[str], str]]] = [
     ("contractions", _expand_contractions),
     ("split_numbers", _split_numbers),
     ("stray_to", _drop_stray_to),
+    ("ill_as_i_will", _ill_as_i_will),
     ("my_as_i", _my_as_i),
     ("patois_to", _patois_to),
 ]

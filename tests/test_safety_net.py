@@ -648,6 +648,7 @@ def test_after_a_warning_a_question_about_getting_care_gets_the_warning_again(bo
         "Alright, I'll make an appointment. Thank you",
         "my daughter can take me this afternoon",
         "Right, will ring the surgery now. Cheers",  # an intention with its subject left out asks nothing
+        "ok fine ill go",  # "i'll" without its apostrophe
     ],
 )
 def test_after_a_warning_going_for_care_is_wished_well_not_warned_again(bot: faqbot.Bot, message: str) -> None:

@@ -22,6 +22,8 @@ from faqbot.text import Normaliser, fold, stem
         ("mi back a hurt, mi cyaan sleep pon it", "my back a hurt i cannot sleep on it"),  # Jamaican patois
         ("mi can still go gym? mi alright", "i can still go gym i am alright"),  # patois "mi" before a verb is "I"
         ("is it safe fi exercise? free wi-fi? tae kwon do", "is it safe to exercise free wi fi tae kwon do"),
+        ("ok ill ring them, shes fine", "ok i will ring them she is fine"),  # "i'll" and "she's" without apostrophes
+        ("I feel ill, go away. He was ill so", "i feel ill go away he was ill so"),  # but "ill" the illness stays
         ("ah'm fair done in meself", "i am fair done in myself"),
         ("feelin' nothin, tryin walkin", "feeling nothing trying walking"),  # a dropped g put back
         ("begin again, thin cabin, within", "begin again thin cabin within"),  # but only where it was dropped
