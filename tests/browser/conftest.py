@@ -75,7 +75,11 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log = tmp_path_factory.mktemp("browser-serve") / "serve.log"
-    with Server("--no-access-log", log_path=log, env={"FAQBOT_SECRET": "browser tests"}) as running:
+    # One server answers every test from one address: the default rate limit (60 a minute) would turn a fast
+    # machine's run into 429s. Rate limiting has its own server and test (test_layout).
+    with Server(
+        "--no-access-log", "--rate-limit", "0", log_path=log, env={"FAQBOT_SECRET": "browser tests"}
+    ) as running:
         yield running
 
 
