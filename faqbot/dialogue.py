@@ -122,8 +122,9 @@ FORM_PENALTY = 6.0
 of the same form is above the threshold: a near tie between "is it safe to…?" and "which … are safe?" is settled
 by how the person asked."""
 CONDITION_PENALTY = 0.4
-"""How far (as a share of the threshold) a best entry whose question opens with a condition moves down when the
-message states none (`Dialogue._by_condition`)."""
+"""How far (as a share of the knowledge base's threshold, not a long message's lower one: a story's scores are not
+lower) a best entry whose question opens with a condition moves down when the message states none
+(`Dialogue._by_condition`)."""
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -297,7 +298,7 @@ class Dialogue:
     def _whose_back(state: State, plain: Sequence[str]) -> State:
         """The state remembering whether the conversation is about someone else's back: asked for once ("asking
         for my husband"), it stays so until the writer speaks of their own ("my back's bad too")."""
-        behalf = cues.on_behalf(plain) or (state.behalf and not cues.speaks_of_self(plain))
+        behalf = cues.on_behalf(plain) or (state.behalf and not cues.own_back(plain))
         return state if behalf == state.behalf else state.replace(behalf=behalf)
 
     def ranked(self, turn: _Turn) -> list[Candidate]:

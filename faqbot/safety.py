@@ -259,7 +259,7 @@ def ages_of(plain: Sequence[str]) -> list[int]:
     if own and not behalf:
         return own
     found = cues.ages(plain)
-    if found and not behalf and cues.own_back(plain):  # "I've got a 2 year old to carry and my lower back is killing me"
+    if found and not behalf and cues.own_back(plain):  # "I have a 2 year old to carry and my back is killing me"
         others = cues.others_ages(plain)
         found = [age for age in found if age not in others]
     return found

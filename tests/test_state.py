@@ -214,7 +214,7 @@ def test_asking_for_someone_else_is_remembered_so_their_later_sign_is_caught(bot
 def test_speaking_of_ones_own_back_ends_asking_for_someone_else(bot: faqbot.Bot) -> None:
     session = bot.session()
     session.ask("asking for my wife, her lower back aches after gardening, should she rest?")
-    mine = session.ask("actually my back hurts as well, is swimming ok for me?")
+    mine = session.ask("actually my lower back hurts as well, is swimming ok for me?")
     assert "behalf" not in mine.state
     assert session.ask("my brother has a temperature, poor guy").kind != "urgent"  # a bystander again
 
