@@ -333,10 +333,9 @@ class Dialogue:
         should I stop?") moved down by `CONDITION_PENALTY` when the message states no condition: "I cycle to work
         and my back has been sore since Monday, should I stop?" asks whether to keep exercising with back pain,
         not what to do when the exercise itself hurts."""
-        best = ranking[0].entry_id if ranking else None
-        if len(ranking) < 2 or not self._poses_condition(best) or cues.states_condition(turn.plain):
+        if len(ranking) < 2 or not self._poses_condition(ranking[0].entry_id) or cues.states_condition(turn.plain):
             return ranking
-        if best == self._current_entry(turn):
+        if ranking[0].entry_id == self._current_entry(turn):
             return ranking  # "she reckons a bit of discomfort is fine", said of that answer, is in its condition
         threshold = self._threshold(turn)
         if not any(c.score >= threshold and not self._poses_condition(c.entry_id) for c in ranking[1:]):
@@ -345,10 +344,8 @@ class Dialogue:
         moved = [replace(c, score=c.score - penalty) if self._poses_condition(c.entry_id) else c for c in ranking]
         return sorted(moved, key=lambda c: -c.score)
 
-    def _poses_condition(self, entry_id: str | None) -> bool:
+    def _poses_condition(self, entry_id: str) -> bool:
         """Whether an entry's question opens with a condition, read once (as `_form`)."""
-        if entry_id is None:
-            return False
         if entry_id not in self._conditions:
             self._conditions[entry_id] = cues.poses_condition(tokens(self.kb.by_id[entry_id].question))
         return self._conditions[entry_id]

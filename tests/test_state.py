@@ -173,11 +173,16 @@ def test_a_version_1_state_is_read_as_version_2(bot: faqbot.Bot) -> None:
     assert session.ask("Is it safe to exercise when I am in pain?").kind == "answer"  # the slot is remembered
 
 
+def _through_a_web_client(bot: faqbot.Bot, reply: faqbot.Reply) -> faqbot.Session:
+    """The conversation after `reply`, its state sent to a web client as JSON and back."""
+    return bot.session(json.loads(json.dumps(reply.state)))
+
+
 def test_an_age_given_earlier_is_remembered_in_the_state_and_makes_later_new_pain_a_red_flag(bot: faqbot.Bot) -> None:
     session = bot.session()
     first = session.ask("my daughter is 9 and her lower back hurts when she does backbends at gymnastics")
     assert first.kind != "urgent" and first.state["ages"] == [9]
-    resumed = bot.session(json.loads(json.dumps(first.state)))  # through a web client and back
+    resumed = _through_a_web_client(bot, first)
     reply = resumed.ask("it started about a month ago, she's never complained before")
     assert reply.kind == "urgent" and "age" in reply.signs
 
@@ -188,7 +193,7 @@ def test_new_pain_said_earlier_is_remembered_in_the_state_and_makes_a_later_age_
     assert session.ask("the physio at the club said keep moving aye").kind == "follow_up"
     onset = session.ask("no idea whats causing it, it only started last week")
     assert onset.kind == "answer" and onset.state["new_pain"] is True
-    resumed = bot.session(json.loads(json.dumps(onset.state)))  # through a web client and back
+    resumed = _through_a_web_client(bot, onset)
     reply = resumed.ask("im only 16 if that matters")
     assert reply.kind == "urgent" and "age" in reply.signs
 
@@ -206,7 +211,7 @@ def test_asking_for_someone_else_is_remembered_so_their_later_sign_is_caught(bot
     session = bot.session()
     first = session.ask("I'm asking for my dad, his lower back has been stiff all week. Can he still go bowling?")
     assert first.kind == "follow_up" and first.state["behalf"] is True
-    resumed = bot.session(json.loads(json.dumps(first.state)))  # through a web client and back
+    resumed = _through_a_web_client(bot, first)
     reply = resumed.ask("oh and he's had a temperature since last night, he keeps shivering")
     assert reply.kind == "urgent" and "fever" in reply.signs
 
