@@ -88,10 +88,10 @@ _NOT_A_DENIAL = frozenset(
 "zero relief lying down", "nothing helps"."""
 _ABILITY = frozenset(
     """feel feeling feelings sensation sense control move moving walk walking stand standing lift pee peeing wee
-    weeing urinate go going hold stop tell notice empty pass urge wipe sit""".split()
+    weeing urinate go going hold stop tell notice empty pass urge wipe sit strong strength steady""".split()
 )
 """Negating an ability or a sensation describes a loss, not a denial: "no feeling down there", "no control
-over my bladder", "not been able to pee" are signs."""
+over my bladder", "not been able to pee", "both my legs are not strong" are signs."""
 _FILLER = frozenset("have has had any been able to much really got even quite properly very a the my can could".split())
 _BARRIERS = frozenset("but though although however except yet whereas apart and".split())
 """A negation does not reach past these: "no fever but both legs feel weak"."""
@@ -886,6 +886,11 @@ _FINE_LEAD = frozenset(
 )
 
 
+def says_fine(words: Sequence[str]) -> bool:
+    """Whether words say something is fine ("sleeping's fine", "legs ok now")."""
+    return not _FINE.isdisjoint(words)
+
+
 def said_to_be_fine(words: Sequence[str], after: int) -> bool:
     """Whether what ends at words[after] is said to be fine: "my back's absolutely fine, but the knee is swollen"
     names the back only to set it aside."""
@@ -988,6 +993,34 @@ named further back is not it ("my friend said to walk, not a doctor")."""
 def speaks_of_self(words: Sequence[str]) -> bool:
     """Whether words name a part of the writer's body ("both my legs")."""
     return any(a == "my" and b in _BODY for a, b in pairwise(words))
+
+
+_THE_COMPLAINT = frozenset("back backs spine pain pains ache aches sore hurts hurt hurting".split())
+
+
+def names_own_part(words: Sequence[str], start: int, end: int) -> bool:
+    """Whether words[start:end] name a part of the writer's body: "my" inside them ("the inside of my thighs") or
+    just before them ("my balls"). "My back" does not count: a message about someone else's sign may still speak of
+    the writer's own back pain ("my cat has lost weight, and my back's sore from crouching")."""
+    if "my" in words[start + 1 : end]:
+        return True
+    return start > 0 and words[start - 1] == "my" and words[start] not in _THE_COMPLAINT
+
+
+_PERSISTS = phrases(
+    """
+    not go away | not gone away | not going away | never goes away | never went away | not go off | not gone off
+    not come back | not coming back | not came back | never came back | not wear off | not worn off | not wearing off
+    never wears off | still numb | still dead | still tingling | still tingly | still there | stays numb
+    stayed numb | hours later | days later
+    """
+)
+
+
+def persists(words: Sequence[str]) -> bool:
+    """Whether words say a feeling stays ("won't go away", "hours later it's still numb"): what would make it
+    passing (a long ride, sitting too long) does not explain it then."""
+    return has_phrase(words, _PERSISTS)
 
 
 _LIKENING = phrases("like i | like you | like when | like someone | as if | as though")

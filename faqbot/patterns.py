@@ -33,7 +33,7 @@ __all__ = ["INTENSIFIERS", "Match", "PatternSet", "expand"]
 _FUZZY_MIN_LEN = 5
 _CACHED_WORDS = 200
 """Sentences up to this many words have their spans cached (a few recent ones: the turn being handled)."""
-INTENSIFIERS = frozenset("really properly quite very even actually just totally completely fully".split())
+INTENSIFIERS = frozenset("really properly quite very even actually just totally completely fully anymore".split())
 """Skipped inside phrases: they intensify what is said without changing it."""
 
 

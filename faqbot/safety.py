@@ -30,6 +30,10 @@ SCREEN_CHARS = 20_000
 
 _SHORT_SENTENCE = 8
 """A sentence this short right after a sign may say it has gone ("All better now.")."""
+_FRAGMENT = 3
+"""A sentence this short is also read with its neighbours: people in pain type in fragments ("legs weak. both.",
+"can't hold it in. pee I mean."), and a sign's words then fall into different sentences. A fragment that says
+something is fine ("Sleeping's fine.") is no part of a sign."""
 _CLAUSE_BREAKS = frozenset("but though although however except whereas yet".split())
 
 
@@ -74,6 +78,9 @@ class Screen:
         for n, sentence in enumerate(sentences):
             after = sentences[n + 1 : n + 3]
             found |= self._in_sentence(sentence, behalf, found, after)
+        for n, pair in enumerate(pairwise(sentences)):
+            if any(len(s.plain) <= _FRAGMENT and not cues.says_fine(s.plain) for s in pair):
+                found |= self._in_sentence(pair[0].join(pair[1]), behalf, found, sentences[n + 2 : n + 4])
         said_new = any(self._signs[n].age is not None for n in found)
         if new_pain and ages_of(plain):  # "I'm only 16, if that matters" after "it only started last week"
             found |= {n for n, sign in enumerate(self._signs) if sign.age is not None}
@@ -117,22 +124,30 @@ class Screen:
             return "past"
         if "long-standing" in by and cues.long_standing(plain, *clause):
             return "long-standing"
-        if sign.unless and self._unless_here(match.item, plain[clause[0] :]):
+        if sign.unless and self._unless_here(match.item, plain[clause[0] :], later):
             return "unless"
         return None
 
     @staticmethod
     def _own_body(sentence: Sentence, match: Match, start: int) -> bool:
-        """Whether the match opens by naming the writer's body ("she said it was a spasm, and both my legs…")."""
+        """Whether the match opens by naming the writer's body ("she said it was a spasm, and both my legs…"), or
+        one of its own words does ("mate, in the shower the water felt weird on the inside of my thighs")."""
         end = sentence.plain_index(match.end - 1) + 1
-        return cues.speaks_of_self(sentence.plain[start : min(end, start + 3)])
+        if cues.speaks_of_self(sentence.plain[start : min(end, start + 3)]):
+            return True
+        at = sentence.plain_index
+        return any(cues.names_own_part(sentence.plain, at(low), at(high - 1) + 1) for low, high in match.places)
 
-    def _unless_here(self, item: int, plain: Sequence[str]) -> bool:
+    def _unless_here(self, item: int, plain: Sequence[str], later: Sequence[str] = ()) -> bool:
         """Whether one of the sign's `unless` contexts is in these words, not itself negated ("without a diet").
 
         They are the sign's clause and what follows it ("I tripped, but caught myself"), not what comes before:
         "probably just my mattress, but the pain never stops and wakes me every night" is the sign all the same.
-        A context only compared with ("numb, like I've sat on my hand too long") is not what happened."""
+        A context only compared with ("numb, like I've sat on my hand too long") is not what happened, and one that
+        would make a feeling pass explains nothing when it stays ("it doesn't come back after I get off the bike";
+        `later`, a short sentence after it, may say so)."""
+        if cues.persists([*plain, *later]):
+            return False
         return any(
             m.item == item and not cues.negated(plain, m.start) and not cues.compared(plain, m.start)
             for m in self._unless.search(plain)
