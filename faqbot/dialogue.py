@@ -55,6 +55,12 @@ _CONFUSED = cues.phrases(
     why does it matter | why ask | how come | i do not understand | i do not get it | do not understand | meaning
     what is that | explain | say again | what was the question | confused | i am confused"""
 )
+_WHY_ASKED = cues.phrases(
+    """why do you need to know | why do you want to know | why do you need that | why are you asking
+    what has that got to do with | what does that have to do with | why does that matter | why would that matter
+    why is that relevant | why is that important | what difference does that make | what difference does it make"""
+)
+"""Asking why the pending question is asked, at any length ("why do you need to know that?")."""
 _COUNTS = cues.phrases("count | counts | the same as a")
 """With a question, these ask whether what one has counts as an answer: "does a physio count?"."""
 _IN_SEQUENCE = cues.phrases("then | afterwards | after that | after | later")
@@ -551,7 +557,10 @@ class Dialogue:
             return None  # a new question instead of an answer: the topic changes
         talk = self._smalltalk_intent(turn)
         puzzled = talk is None or talk.intent == "never_mind"  # "sorry?" asks what was meant; "sorry, one sec" waits
-        confused = puzzled and cues.has_phrase(turn.plain, _CONFUSED) and len(turn.plain) <= CONFUSED_WORDS
+        confused = puzzled and (
+            (cues.has_phrase(turn.plain, _CONFUSED) and len(turn.plain) <= CONFUSED_WORDS)
+            or cues.has_phrase(turn.plain, _WHY_ASKED)
+        )
         if about_step or confused:
             return self._explain_step(turn, entry, step)  # "what?", "why do you ask?", "what do you mean by muscular?"
         if heard.asks or heard.acknowledges or talk is not None:

@@ -60,7 +60,9 @@ GENERIC: dict[str, tuple[str, str]] = {
     "help": (
         """help | help me | what can you do | what can i ask | what do you know | what do you answer | menu | options
         what questions can you answer | what can you help with | topics | list topics | how does this work
-        what is this | how do i use this | what should i ask""",
+        what is this | how do i use this | what should i ask | what can you tell me | what do you cover
+        what kind of questions | what sort of questions | what kinda questions | what questions can i ask
+        what are you for | what do you do""",
         'I answer the questions in "{title}". Ask in your own words, or pick one of the questions below.',
     ),
     "identity": (
@@ -79,7 +81,8 @@ GENERIC: dict[str, tuple[str, str]] = {
     "doctor": (
         """are you a doctor | are you a nurse | are you a physio | are you a physiotherapist | are you medical
         are you a medical professional | are you qualified | are you a real doctor | is this a doctor
-        are you an actual doctor | are you actually a doctor | actual doctor | real doctor""",
+        are you an actual doctor | are you actually a doctor | actual doctor | real doctor
+        am i talking to a doctor | am i speaking to a doctor | am i talking to a nurse | is a doctor answering""",
         "No, I'm not a doctor or a nurse: I'm an automated assistant that answers questions from \"{title}\". "
         "For advice about your own health, please talk to a doctor, nurse or pharmacist.",
     ),
@@ -107,6 +110,16 @@ GENERIC: dict[str, tuple[str, str]] = {
         """forget it | never mind | nevermind | nvm | doesnt matter | does not matter | it does not matter
         no worries | dont worry | do not worry | skip it | ignore that | ignore me | my bad | sorry | oops""",
         "No problem. Ask me something else whenever you like.",
+    ),
+    "complaint": (
+        """useless | you are useless | this is useless | you are no help | you are no use | no help | no use
+        not helpful | unhelpful | not much help | not much use | not very helpful | that did not help
+        that is not helpful | you are not helping | this is not helping | not helping | waste of time
+        a waste of time | pointless | this is pointless | you are rubbish | rubbish | stupid bot | dumb bot
+        you are stupid | you suck | this sucks | useless bot | is this any use | is this bot any use
+        any use at all""",
+        "I'm sorry I couldn't help with that. I only answer from \"{title}\", so for anything else, please ask a "
+        "doctor, nurse or pharmacist. You're welcome to ask me another question about it.",
     ),
     "wait": (
         """wait | wait a sec | wait a minute | hang on | hold on | one sec | one second | one moment | one min
