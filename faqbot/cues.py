@@ -321,6 +321,33 @@ def gets_care(words: Sequence[str]) -> bool:
     return has_phrase(words, _GETTING_CARE) and not refuses(words)
 
 
+_TAKING_IT_UP = phrases(
+    " | ".join(
+        f"{will} {verb}"
+        for will in ("i will", "will", "i am going to", "going to", "gonna")
+        for verb in (
+            "ask",
+            "mention it",
+            "mention that",
+            "bring it up",
+            "bring that up",
+            "raise it",
+            "check with",
+            "talk to",
+            "speak to",
+            "have a word with",
+            "run it by",
+        )
+    )
+)
+
+
+def takes_it_up(words: Sequence[str]) -> bool:
+    """Whether a message says its writer will put the matter to someone ("thanks, I'll ask my midwife at my next
+    appointment", "I'll bring it up at my check"): a plan, not a question."""
+    return has_phrase(words, _TAKING_IT_UP) and not refuses(words)
+
+
 _REFUSING = frozenset({"not", "never", "cannot"})
 _CARE_VERBS = frozenset(
     """ring call phone go get see book make come bother ringing calling phoning going getting seeing booking making

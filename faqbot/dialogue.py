@@ -269,6 +269,7 @@ class Dialogue:
             self._smalltalk_by_word.setdefault(words[0], []).append(n)
         self._help = next((t for t in talk if t.intent == "help"), None)
         self._thanks = next((t for t in talk if t.intent == "thanks"), None)
+        self._will_do = next((t for t in talk if t.intent == "will_do"), None)
         self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS | COURTESY
         self.small_talk_words = frozenset(self._smalltalk_words)
         self._statements = [
@@ -422,6 +423,18 @@ class Dialogue:
             return None
         tier = self._tier(self._raised(turn.state))
         return self._reply(ReplyKind.SMALLTALK, None, tier.accepted.rstrip(), (), turn)
+
+    def _taken_up(self, turn: _Turn) -> Reply | None:
+        """ "Thank you, I'll ask my midwife at my next appointment" takes the advice to ask someone: it asks nothing,
+        so it is wished well, not referred again for the word "midwife"."""
+        if self._will_do is None or turn.asks or turn.state.flags or isinstance(turn.state.pending, FollowUp):
+            return None
+        if not cues.takes_it_up(turn.plain):
+            return None
+        self._note_statements(turn)
+        if turn.told:
+            return None  # "I'll ask, but the physio already said to keep moving" tells the flow something
+        return self._reply(ReplyKind.SMALLTALK, None, self._will_do.reply.rstrip(), (), turn)
 
     def _referral(self, turn: _Turn) -> Reply | None:
         """A medical topic the knowledge base does not cover, when the message asks about it.
@@ -1199,6 +1212,7 @@ _HANDLERS: list[tuple[str, _Handler]] = [
     ("red_flags", Dialogue._red_flags),
     ("played_down", Dialogue._played_down),
     ("care_accepted", Dialogue._care_accepted),
+    ("taken_up", Dialogue._taken_up),
     ("referral", Dialogue._referral),
     ("statements", Dialogue._statements_heard),
     ("pending_follow_up", Dialogue._pending_follow_up),
