@@ -895,3 +895,14 @@ def test_numbness_that_passes_with_its_cause_is_still_not_raised(bot: faqbot.Bot
 def test_signs_said_in_other_everyday_ways_are_raised(bot: faqbot.Bot, message: str, sign: str) -> None:
     reply = bot.session().ask(message)
     assert reply.kind == "urgent" and sign in reply.signs, reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my manager is a pain in the arse and my back has gone numb with boredom in meetings, any stretches?",
+        "the commute is a right pain in the backside and my lower back is numb from it, can I do pilates?",
+    ],
+)
+def test_a_pain_in_the_bum_is_an_idiom_not_a_body_part(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
