@@ -760,6 +760,26 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("my back aches and I'm radiating heat like a furnace. Can I go to pilates?", "fever"),
     ("I've had to make new holes in my belt without doing a thing. Should I do core work?", "weight-loss"),
     ("I had an adenocarcinoma removed in 2019 and now my lower back aches. Is running ok?", "cancer"),
+    # a sign typed in fragments, read across them
+    ("back gave out sunday. numb. round my backside and my bits. can i stretch?", "saddle-numbness"),
+    ("keep having accidents. wee. since the back went", "bladder-bowel"),
+    ("weak. both legs. back in bits since the weekend, swimming ok?", "both-legs"),
+    # the sign's own words name the writer's body ("round my balls"), whoever was greeted first
+    ("mate since yesterday its gone dead round my balls and my bum, back still sore. gym?", "saddle-numbness"),
+    # numbness that stays, whatever started it
+    ("after my ride my groin was numb and it has not come back since, hours now. back aches too", "saddle-numbness"),
+    (
+        "numb around my bum from sitting at my desk and it won't go away even after I stand up. back is sore",
+        "saddle-numbness",
+    ),
+    # weakness, not sensing the need to go, fever and weight loss in other everyday ways
+    ("both my legs are not strong any more and my back hurts, can I still swim?", "both-legs"),
+    ("I can't tell anymore when I need a wee, my back has been bad since Friday", "bladder-bowel"),
+    ("I honestly cannot tell whether I need the toilet, lower back has been sore for days", "bladder-bowel"),
+    ("I don't seem to get the urge to go to the loo since my back started, is that normal?", "bladder-bowel"),
+    ("neither of my legs does what I want since my back went", "both-legs"),
+    ("having temperature since yesterday and low back pain. exercises?", "fever"),
+    ("I've dropped a stone and I'm not on any diet, and my back aches", "weight-loss"),
 ]
 LOOK_ALIKES = [
     "I nearly wet myself with excitement when my physio said I could run again! Which stretches first?",
@@ -800,6 +820,13 @@ LOOK_ALIKES = [
     # an age that names a child the writer carries, not the writer's own age
     "I've got a 3 year old who wants carrying everywhere and my lower back started aching last week. Any stretches?",
     "lifting my 18 month old's pram into the boot, my back began hurting on monday, can I still do pilates?",
+    # a fragment that says something is fine is no part of a sign
+    "The ache is worst first thing, then it settles as the day goes on. Sleeping ok. Stretch in the morning?",
+    # numbness that passes with its cause
+    "my bum goes numb on long bike rides but it goes away as soon as I get off. back is a bit stiff",
+    # "a pain in the bum" is an idiom, not a body part
+    "my manager is a pain in the arse and my back has gone numb with boredom in meetings, any stretches?",
+    "the commute is a right pain in the backside and my lower back is numb from it, can I do pilates?",
 ]
 
 
@@ -836,73 +863,3 @@ def test_an_emergency_sign_that_came_and_went_lately_is_still_raised(bot: faqbot
 )
 def test_referral_topics_in_other_words(bot: faqbot.Bot, message: str, referral: str) -> None:
     assert bot.session().ask(message).referral == referral
-
-
-@pytest.mark.parametrize(
-    ("message", "sign"),
-    [
-        ("back gave out sunday. numb. round my backside and my bits. can i stretch?", "saddle-numbness"),
-        ("keep having accidents. wee. since the back went", "bladder-bowel"),
-        ("weak. both legs. back in bits since the weekend, swimming ok?", "both-legs"),
-    ],
-)
-def test_a_sign_typed_in_fragments_is_read_across_them(bot: faqbot.Bot, message: str, sign: str) -> None:
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and sign in reply.signs, reply.text
-
-
-def test_a_fragment_saying_something_is_fine_is_no_part_of_a_sign(bot: faqbot.Bot) -> None:
-    message = "The ache is worst first thing, then it settles as the day goes on. Sleeping ok. Stretch in the morning?"
-    assert bot.session().ask(message).kind != "urgent"
-
-
-def test_a_word_of_address_is_not_whose_sign_it_is(bot: faqbot.Bot) -> None:
-    """The sign's own words name the writer's body ("round my balls"), whoever was greeted first."""
-    message = "mate since yesterday its gone dead round my balls and my bum, back still sore. gym?"
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and "saddle-numbness" in reply.signs, reply.text
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "after my ride my groin was numb and it has not come back since, hours now. back aches too",
-        "numb around my bum from sitting at my desk and it won't go away even after I stand up. back is sore",
-    ],
-)
-def test_numbness_that_stays_is_raised_whatever_started_it(bot: faqbot.Bot, message: str) -> None:
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and "saddle-numbness" in reply.signs, reply.text
-
-
-def test_numbness_that_passes_with_its_cause_is_still_not_raised(bot: faqbot.Bot) -> None:
-    message = "my bum goes numb on long bike rides but it goes away as soon as I get off. back is a bit stiff"
-    assert bot.session().ask(message).kind != "urgent"
-
-
-@pytest.mark.parametrize(
-    ("message", "sign"),
-    [
-        ("both my legs are not strong any more and my back hurts, can I still swim?", "both-legs"),
-        ("I can't tell anymore when I need a wee, my back has been bad since Friday", "bladder-bowel"),
-        ("I honestly cannot tell whether I need the toilet, lower back has been sore for days", "bladder-bowel"),
-        ("I don't seem to get the urge to go to the loo since my back started, is that normal?", "bladder-bowel"),
-        ("neither of my legs does what I want since my back went", "both-legs"),
-        ("having temperature since yesterday and low back pain. exercises?", "fever"),
-        ("I've dropped a stone and I'm not on any diet, and my back aches", "weight-loss"),
-    ],
-)
-def test_signs_said_in_other_everyday_ways_are_raised(bot: faqbot.Bot, message: str, sign: str) -> None:
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and sign in reply.signs, reply.text
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "my manager is a pain in the arse and my back has gone numb with boredom in meetings, any stretches?",
-        "the commute is a right pain in the backside and my lower back is numb from it, can I do pilates?",
-    ],
-)
-def test_a_pain_in_the_bum_is_an_idiom_not_a_body_part(bot: faqbot.Bot, message: str) -> None:
-    assert bot.session().ask(message).kind != "urgent"
