@@ -324,19 +324,10 @@ def gets_care(words: Sequence[str]) -> bool:
 _TAKING_IT_UP = phrases(
     " | ".join(
         f"{will} {verb}"
-        for will in ("i will", "will", "i am going to", "going to", "gonna")
-        for verb in (
-            "ask",
-            "mention it",
-            "mention that",
-            "bring it up",
-            "bring that up",
-            "raise it",
-            "check with",
-            "talk to",
-            "speak to",
-            "have a word with",
-            "run it by",
+        for will in ("will", "going to", "gonna")  # "i will ask" and "i am going to ask" hold these
+        for verb in phrases(
+            "ask | mention it | mention that | bring it up | bring that up | raise it | check with"
+            " | talk to | speak to | have a word with | run it by"
         )
     )
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -244,6 +244,7 @@ class _Turn:
 
 
 _Handler = Callable[["Dialogue", _Turn], "Reply | None"]
+_T = TypeVar("_T")
 
 
 class Dialogue:
@@ -351,27 +352,28 @@ class Dialogue:
         moved = [replace(c, score=c.score - penalty) if self._poses_condition(c.entry_id) else c for c in ranking]
         return sorted(moved, key=lambda c: -c.score)
 
+    def _read_once(self, cache: dict[str, _T], entry_id: str, read: Callable[[Entry], _T]) -> _T:
+        """What `read` says of an entry, read when first needed and kept: a large knowledge base reads only the
+        entries that come up (reading all of them at start-up would cost more than loading it)."""
+        if entry_id not in cache:
+            cache[entry_id] = read(self.kb.by_id[entry_id])
+        return cache[entry_id]
+
     def _poses_condition(self, entry_id: str) -> bool:
-        """Whether an entry's question opens with a condition, read once (as `_form`)."""
-        if entry_id not in self._conditions:
-            self._conditions[entry_id] = cues.poses_condition(tokens(self.kb.by_id[entry_id].question))
-        return self._conditions[entry_id]
+        """Whether an entry's question opens with a condition ("If the exercise causes me pain, …")."""
+        return self._read_once(self._conditions, entry_id, lambda e: cues.poses_condition(tokens(e.question)))
 
     def _asked_how_often(self, entry_id: str) -> bool:
-        """Whether a phrasing of the entry asks for a frequency, read once: a large knowledge base reads only the
-        entries that come up (reading all its phrasings at start-up would cost more than loading it)."""
-        if entry_id not in self._how_often:
-            phrasings = self.kb.by_id[entry_id].phrasings
-            self._how_often[entry_id] = any(cues.has_phrase(tokens(p), _HOW_OFTEN) for p in phrasings)
-        return self._how_often[entry_id]
+        """Whether a phrasing of the entry asks for a frequency."""
+        return self._read_once(
+            self._how_often, entry_id, lambda e: any(cues.has_phrase(tokens(p), _HOW_OFTEN) for p in e.phrasings)
+        )
 
     def _form(self, entry_id: str) -> str | None:
-        """How an entry's question asks (`cues.question_form`), read once: a large knowledge base reads only the
-        entries that come up."""
-        if entry_id not in self._forms:
-            sentences = self._normaliser.sentences(self.kb.by_id[entry_id].question)
-            self._forms[entry_id] = cues.question_form(_asked(sentences))
-        return self._forms[entry_id]
+        """How an entry's question asks (`cues.question_form`)."""
+        return self._read_once(
+            self._forms, entry_id, lambda e: cues.question_form(_asked(self._normaliser.sentences(e.question)))
+        )
 
     def _question_words(self, turn: _Turn) -> list[str]:
         """The words of the parts of a message that ask: a story ending in a question, or a short one such as
