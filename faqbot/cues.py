@@ -228,10 +228,11 @@ _AGE_BEFORE = frozenset(
 _AT_A_TIME = frozenset(
     """ring rings ringing rang call calls calling phone phones phoning open opens opened close closes shut shuts
     wake wakes woke waking up get gets leave leaves left arrive finish finishes book booked appointment lines line
-    bed dinner lunch breakfast work shift meet meeting pick surgery clinic office gym school class""".split()
+    bed dinner lunch breakfast work shift meet meeting pick surgery clinic office gym school class gp doctor doctors
+    doc dr nurse physio physiotherapist hospital see seeing seen appt""".split()
 )
 """Before "at", these make the number a time of day, not an age: "you ring at 8", "I wake at 4 with it", "ring
-the surgery at 8"."""
+the surgery at 8", "booked in with the GP at 4"."""
 _AGE_FILLER = frozenset("is am now just nearly almost about around only na".split())  # Pidgin "my papa na 70"
 _NOT_AN_AGE = frozenset(
     """kg kgs kilo kilos lbs lb pounds pound stone stones st weeks week days day hours hour minutes mins months
@@ -259,10 +260,14 @@ _DISMISSED = phrases(
     have to work | my shift | no money | not have money | not have the money | cannot afford | can not afford
     not afford | too expensive | costs too much | no insurance | not insured | no time | not have time | no car
     no one to drive | nobody to drive | no one to look after | nobody to look after | no childcare
+    see if it settles | see if it eases | see if it calms | see if it goes | see if it gets better | see if it helps
+    see if it improves | see if that helps | see whether it settles | settle on its own | settles on its own
+    sort itself out | sorts itself out | go away on its own | goes away on its own | wear off | wears off
     """
 )
 """What people say to dismiss a warning as nothing, or care as not worth it or out of reach ("I'm fine now",
-"probably just a cold", "I'd rather not bother the doctor", "do I really need to go? I have work")."""
+"probably just a cold", "I'd rather not bother the doctor", "do I really need to go? I have work"), or would
+try something first and see if it settles)."""
 
 _PUT_OFF = phrases(
     """
@@ -303,6 +308,7 @@ _GETTING_CARE = phrases(
     ringing now | ringing them | phoning now | phoning them | will call now | will ring now | call now | ring now
     called them | rang them | phoned them | called 999 | called 111 | rang 999 | rang 111 | called an ambulance
     ambulance is coming | ambulance on its way | take me | taking me | drive me | driving me | run me | get me in
+    taking him | taking her | driving him | driving her | to a and e now | to hospital now | to the hospital now
     car keys | getting the car | getting my coat | getting her coat | getting his coat | booked | got an appointment
     will do | doing that now | straight away | right away | right now | now then | make an appointment
     making an appointment | book an appointment | booking an appointment | get an appointment | book in | booking in
@@ -607,6 +613,27 @@ _ASKS_WHETHER = phrases(
 """A yes/no question reported ("I want to ask whether exercise is safe") asks whether, though it opens otherwise."""
 _VERDICTS = frozenset("safe ok okay fine alright allowed advisable risky dangerous bad".split())
 _WH_WORDS = frozenset("what which how why when where who".split())
+_ASKED_OF = frozenset("i it we he she they you this that there my his her your".split())
+_ASKING = frozenset(
+    """whats hows whys wheres whether know tell recommend recommendation recommendations suggest suggestions advice
+    advise tips ideas help q question questions ask asking wondering wonder or""".split()
+)
+"""Words of a question or a request for advice in any wording ("real q: planks or bird dogs", "I want to know
+exercises for my back")."""
+
+
+def inquires(words: Sequence[str]) -> bool:
+    """Whether a message has a question anywhere in it, marked or not: a question word, a request for advice, or a
+    verb before its subject ("... would walking be good for it", "ranked sessions 💀 what exercises do u
+    recommend"). A story with none of these tells of the pain but asks nothing."""
+    return (
+        bool(_WH_WORDS.intersection(words))
+        or bool(_ASKING.intersection(words))
+        or has_phrase(words, _ASKS_WHETHER)
+        or any(w in _AUXILIARIES and (nxt in _ASKED_OF or nxt.endswith("ing")) for w, nxt in pairwise(words))
+    )
+
+
 FRAGMENT_WORDS = 6
 
 

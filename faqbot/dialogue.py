@@ -636,9 +636,10 @@ class Dialogue:
         return bool(best) and best[0].score >= self._threshold(turn)
 
     def _threshold(self, turn: _Turn) -> float:
-        """The out-of-scope threshold for this message: lower for a long story around its question."""
+        """The out-of-scope threshold for this message: lower for a long story around its question, not for one
+        that asks nothing ("helped my brother move flat and my back has ached ever since")."""
         settings = self.kb.settings
-        long = len(turn.words) > settings.long_message
+        long = len(turn.words) > settings.long_message and (turn.asks or cues.inquires(turn.plain))
         return self._base_threshold * (settings.long_share if long else 1.0)
 
     def _ask_again(self, turn: _Turn, entry: Entry, step: Step, tries: int) -> Reply:

@@ -239,7 +239,8 @@ class Settings:
     """How many questions a fallback offers."""
     long_message: int = 14
     """Messages longer than this many words are stories around a question: their score is diluted by the story,
-    so they need only `long_share` of the threshold (measured on messages written without the alternates)."""
+    so they need only `long_share` of the threshold (measured on messages written without the alternates). A story
+    with no question in it keeps the whole threshold: it tells of the pain, and a guessed answer is no reply to it."""
     long_share: float = 0.5
 
 

@@ -300,6 +300,8 @@ def test_a_question_of_its_own_after_an_ok_is_about_the_warning(bot: faqbot.Bot)
         # doubting the need, or care out of reach, on the way to a question
         "does it have to be today? I can't get off my shift. Could I do some stretches instead?",
         "we can't afford the hospital right now, so what exercises can I do at home?",
+        # trying exercise first instead of care
+        "could I do a few gentle stretches first and see if it eases off?",
     ],
 )
 def test_dismissing_a_sign_on_the_way_to_a_question_gets_the_restatement(bot: faqbot.Bot, message: str) -> None:
@@ -649,6 +651,8 @@ def test_after_a_warning_a_question_about_getting_care_gets_the_warning_again(bo
         "my daughter can take me this afternoon",
         "Right, will ring the surgery now. Cheers",  # an intention with its subject left out asks nothing
         "ok fine ill go",  # "i'll" without its apostrophe
+        # taking someone else in
+        "right, I'm taking her to A&E now",
     ],
 )
 def test_after_a_warning_going_for_care_is_wished_well_not_warned_again(bot: faqbot.Bot, message: str) -> None:
@@ -657,6 +661,13 @@ def test_after_a_warning_going_for_care_is_wished_well_not_warned_again(bot: faq
     assert reply.kind == "smalltalk" and "the right thing to do" in reply.text and "999" in reply.text
     assert session.state["flags"] == ["both-legs"]  # still remembered
     assert session.ask("I'll call them tomorrow").kind == "urgent"  # putting it off is not going
+
+
+def test_the_time_of_a_booked_appointment_is_no_age(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask("my back only started hurting yesterday and I've got a temperature").signs == ("fever",)
+    reply = session.ask("ok, booked in with the GP at 4")
+    assert reply.kind == "smalltalk" and "age" not in session.state["flags"], reply.text
 
 
 def test_without_a_warning_going_somewhere_is_no_smalltalk_about_care(bot: faqbot.Bot) -> None:
@@ -780,6 +791,8 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("neither of my legs does what I want since my back went", "both-legs"),
     ("having temperature since yesterday and low back pain. exercises?", "fever"),
     ("I've dropped a stone and I'm not on any diet, and my back aches", "weight-loss"),
+    # retention told as a wait at the toilet that came to nothing
+    ("sat on the loo for twenty minutes this morning, nada. back is agony", "bladder-bowel"),
 ]
 LOOK_ALIKES = [
     "I nearly wet myself with excitement when my physio said I could run again! Which stretches first?",
@@ -827,6 +840,8 @@ LOOK_ALIKES = [
     # "a pain in the bum" is an idiom, not a body part
     "my manager is a pain in the arse and my back has gone numb with boredom in meetings, any stretches?",
     "the commute is a right pain in the backside and my lower back is numb from it, can I do pilates?",
+    # a trip to the toilet that was unremarkable
+    "been to the toilet, nothing unusual there, it's just my lower back that's stiff. any stretches?",
 ]
 
 
