@@ -74,7 +74,9 @@ GENERIC: dict[str, tuple[str, str]] = {
         who am i speaking to | who i am speaking to | who i am talking to
         who am i speaking with | who am i chatting with | who am i talking with | whom am i speaking to
         am i talking to a person | am i talking to a human | who am i talking to | who is this | are you ai
-        are you an ai | is this ai | is this automated | real person | are you a computer""",
+        are you an ai | is this ai | is this automated | real person | are you a computer | an ai thing | some ai
+        ai thing | a chatbot | a chat bot | is this a chatbot | actual person | actual human | is this a person
+        is this a human | is this a machine | is this a computer""",
         "I'm an automated assistant, not a person. I answer questions from \"{title}\"; I can't examine you or "
         "give personal advice.",
     ),
@@ -82,7 +84,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         """are you a doctor | are you a nurse | are you a physio | are you a physiotherapist | are you medical
         are you a medical professional | are you qualified | are you a real doctor | is this a doctor
         are you an actual doctor | are you actually a doctor | actual doctor | real doctor
-        am i talking to a doctor | am i speaking to a doctor | am i talking to a nurse | is a doctor answering""",
+        am i talking to a doctor | am i speaking to a doctor | am i talking to a nurse | is a doctor answering
+        actual physio | real physio | is this a physio | is this a nurse | am i talking to a physio""",
         "No, I'm not a doctor or a nurse: I'm an automated assistant that answers questions from \"{title}\". "
         "For advice about your own health, please talk to a doctor, nurse or pharmacist.",
     ),
