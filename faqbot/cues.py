@@ -823,6 +823,14 @@ def has_phrase(words: Sequence[str], phrases: Sequence[str], start: int = 0, end
     return any(_found_phrases(words[start:end], phrases))
 
 
+def asked_before(words: Sequence[str], phrases: Sequence[str]) -> bool:
+    """Whether a question word comes before the first of these phrases: "what exercises do you recommend, and how
+    often?" asks two things, the first of them before the frequency."""
+    for i, _ in _found_phrases(words, phrases):
+        return bool(_WH_WORDS.intersection(words[:i]))
+    return False
+
+
 def _found_phrases(words: Sequence[str], phrases: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
     """Where each of the phrases occurs as whole words: (position, phrase), in order."""
     index = _by_first_word(phrases)

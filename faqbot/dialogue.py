@@ -830,6 +830,8 @@ class Dialogue:
             return False
         asked = turn.last_question
         if "how" in asked and cues.has_phrase(asked, _HOW_OFTEN):
+            if cues.asked_before(asked, _HOW_OFTEN):
+                return False  # "which exercises, and how often?": the knowledge base answers the first part
             best = self.ranked(turn)
             return not best or not self._asked_how_often(best[0].entry_id)  # "how often should I do them?"
         if turn.before.pending is not None:
