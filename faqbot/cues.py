@@ -513,6 +513,8 @@ def _opens_a_question(part: str) -> bool:
         return _asks_after_lead_in(part)
     if _intends(first, 0):
         return False  # "will go to the clinic today", "will do": an intention with its subject left out
+    if first[0] in _DO and len(first) > 1 and first[1] not in _DO_SUBJECTS:
+        return False  # "(the GP said) move more, do exercise": "do" as a verb, not asking "do you…?"
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
     return (
         first[0] not in _OK
@@ -524,6 +526,14 @@ def _opens_a_question(part: str) -> bool:
         )
         or _asks_after_lead_in(part)
     )  # "ok ok, I'll go" acknowledges twice; "ok fine what happens if I stop" asks after two
+
+
+_DO = frozenset({"do", "did"})
+_DO_SUBJECTS = frozenset(
+    "i you u ya ye yall we they he she it people anyone anybody someone somebody most others doctors physios".split()
+)
+"""Who "do" asks about when it opens a question ("do I…", "do you…"); before anything else it is a verb ("do
+exercise", "did physio, fully recovered"), as "does gardening count" is not."""
 
 
 def _intends(words: Sequence[str], at: int) -> bool:
