@@ -35,7 +35,10 @@ __all__ = [
     "understand",
 ]
 
-_DO_NOT_KNOW = "do not know | dont know | idk | dunno | no idea | no clue | not a clue"
+_DO_NOT_KNOW = (
+    "do not know | dont know | idk | dunno | no idea | no clue | not a clue | do not really know | do not rightly know"
+    " | not rightly know | nuh know | no know | not know"
+)
 """Saying plainly that one does not know: unsure to most questions, a no to "do you know…?" (`not_known`)."""
 _UNSURE = (
     _DO_NOT_KNOW
@@ -201,6 +204,20 @@ def not_known(text: str) -> bool:
     ("not sure, maybe a disc"): to "do you know where your pain comes from?" that is a no, not a maybe."""
     words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
     return cues.has_phrase(words, _NOT_KNOWN) and not cues.has_phrase(words, _HEDGING)
+
+
+_DOUBT = cues.phrases(
+    _DO_NOT_KNOW + " | not sure | unsure | not certain | cannot remember | do not remember | can not remember"
+)
+DOUBT_WORDS = 4
+"""A reply that doubts says so first: "not sure, the nurse said something about keeping active"."""
+
+
+def opens_in_doubt(text: str) -> bool:
+    """Whether a reply opens by saying the writer is not sure or does not know, whatever it reports after: a
+    half-remembered remark ("I don't know, maybe, the doctor say something about moving") is no clear yes."""
+    words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    return cues.has_phrase(words, _DOUBT, 0, DOUBT_WORDS)
 
 
 def bare_answer(text: str) -> bool:

@@ -515,6 +515,8 @@ def _opens_a_question(part: str) -> bool:
         return False  # "will go to the clinic today", "will do": an intention with its subject left out
     if first[0] in _DO and len(first) > 1 and first[1] not in _DO_SUBJECTS:
         return False  # "(the GP said) move more, do exercise": "do" as a verb, not asking "do you…?"
+    if first[0] in _HEDGING_MODALS and first[1:2] == ["be"]:
+        return False  # "could be arthritis I suppose": a guess with its subject left out
     # "ok to run with it" asks; "ok thanks, I'll think about it" acknowledges
     return (
         first[0] not in _OK
@@ -534,6 +536,9 @@ _DO_SUBJECTS = frozenset(
 )
 """Who "do" asks about when it opens a question ("do I…", "do you…"); before anything else it is a verb ("do
 exercise", "did physio, fully recovered"), as "does gardening count" is not."""
+
+
+_HEDGING_MODALS = frozenset("could might may would must".split())
 
 
 def _intends(words: Sequence[str], at: int) -> bool:

@@ -557,6 +557,9 @@ class Dialogue:
         heard = choices.hear(turn.text, step.options)
         told = turn.told.get(step.slot)
         chosen = step.option(told) if told is not None else heard.option
+        if chosen is not None and chosen.value == "yes" and choices.opens_in_doubt(turn.text):
+            # "not sure, the nurse said something about keeping active": a doubtful report is no clear yes
+            chosen = next((o for o in step.options if o.value == "unsure"), chosen)
         if chosen is not None and chosen.value == "unsure" and _asks_if_known(step) and choices.not_known(turn.text):
             chosen = next((o for o in step.options if o.value == "no"), chosen)  # "do you know…?" "no idea": a no
         if told is None and step.slot in turn.contradicted:
