@@ -219,6 +219,13 @@ _FIGURATIVE = frozenset("feel feels feeling felt like look looks looked".split()
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _AGE_AFTER = frozenset("yo y old aged female male f m anni anos ans jahre yrs".split())
 _DURATION = frozenset("years year yrs yr".split())
+TIME_WORDS = frozenset(
+    """today yesterday tonight tomorrow now again since ago for still lately recently this last past week weeks
+    weekend day days month months year years hour hours minute minutes morning mornings evening evenings night
+    nights monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+"""Words that say when: a story of the pain with nothing else in it still says only that it hurts."""
 _SOMEONE = frozenset("man woman gentleman lady girl boy chap fellow fella guy person widow widower".split())
 _AGE_BEFORE = frozenset(
     """i am aged age retired at turned turning over under one hes shes im here hit
@@ -628,6 +635,8 @@ _ASKS_WHETHER = phrases(
 """A yes/no question reported ("I want to ask whether exercise is safe") asks whether, though it opens otherwise."""
 _VERDICTS = frozenset("safe ok okay fine alright allowed advisable risky dangerous bad".split())
 _WH_WORDS = frozenset("what which how why when where who".split())
+_BE = frozenset("is isnt are arent am".split())
+"""Before an "-ing" these make a tense ("my back is killing me"), where "would walking…" asks."""
 _ASKED_OF = frozenset("i it we he she they you this that there my his her your".split())
 _ASKING = frozenset(
     """whats hows whys wheres whether know tell recommend recommendation recommendations suggest suggestions advice
@@ -645,7 +654,10 @@ def inquires(words: Sequence[str]) -> bool:
         bool(_WH_WORDS.intersection(words))
         or bool(_ASKING.intersection(words))
         or has_phrase(words, _ASKS_WHETHER)
-        or any(w in _AUXILIARIES and (nxt in _ASKED_OF or nxt.endswith("ing")) for w, nxt in pairwise(words))
+        or any(
+            w in _AUXILIARIES and (nxt in _ASKED_OF or (nxt.endswith("ing") and w not in _BE))
+            for w, nxt in pairwise(words)
+        )
     )
 
 

@@ -131,6 +131,9 @@ CONDITION_PENALTY = 0.4
 """How far (as a share of the knowledge base's threshold, not a long message's lower one: a story's scores are not
 lower) a best entry whose question opens with a condition moves down when the message states none
 (`Dialogue._by_condition`)."""
+COMMON_SHARE = 0.9
+"""Words this share of the entries use say only what the knowledge base is about ("back", "pain", "exercise")."""
+_PERSONAL = frozenset("i im ive me my mine we our he his him she her they their".split())
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -791,6 +794,8 @@ class Dialogue:
     def _match(self, turn: _Turn) -> Reply | None:
         if self._asks_about_something_else(turn):
             return None
+        if self._only_complains(turn):
+            return None
         ranked = self.ranked(turn)
         threshold = self._threshold(turn)
         asked = turn.last_question
@@ -815,6 +820,18 @@ class Dialogue:
             return self._clarify(turn, [self.kb.by_id[c.entry_id] for c in close])
         turn.state = turn.state.replace(pending=None)
         return self._start(turn, self.kb.by_id[close[0].entry_id])
+
+    def _only_complains(self, turn: _Turn) -> bool:
+        """Whether a message only tells of the pain ("ugh my back", "wrenched my back at the gym"): it asks nothing,
+        and every word of it the knowledge base knows is one nearly all its entries use."""
+        if turn.asks or cues.inquires(turn.plain) or cues.afraid(turn.plain) or turn.before.pending is not None:
+            return False
+        if turn.before.last is not None or "if" in turn.plain or not _PERSONAL.intersection(turn.plain):
+            return False  # "shoud i work out if it hurts" asks; "back pain exercises" names a topic, tells nothing
+        return not any(
+            self._matcher.knows(w) and w not in cues.TIME_WORDS and not self._matcher.in_most_entries(w, COMMON_SHARE)
+            for w in turn.words
+        )
 
     def _leads_clearly(self, turn: _Turn, ranked: Sequence[Candidate], threshold: float) -> bool:
         """Whether a question just under the threshold is still plainly about its best entry: "am I making it

@@ -384,6 +384,13 @@ class Matcher:
         known = sum(bool(self._known_stems(w)) for w in content)
         return known, len(content) - known
 
+    def in_most_entries(self, word: str, share: float) -> bool:
+        """Whether at least this share of the entries have the (normalised) word: it says what the whole knowledge
+        base is about ("back", "pain"), not which question is meant."""
+        stemmed = self._stems.get(word)
+        found = self._share.get(stemmed) if stemmed is not None else None
+        return found is not None and len(found[0]) >= share * len(self._ids)
+
     def knows(self, word: str) -> bool:
         """Whether a (normalised) word is one of the knowledge base's own words, not a stop word."""
         return word in self._stems and word not in STOPWORDS

@@ -40,3 +40,10 @@ def test_an_everyday_word_is_not_corrected_into_another(bot: faqbot.Bot, word: s
 def test_typos_and_synonyms_are_still_read(bot: faqbot.Bot) -> None:
     assert bot.matcher.rank("which excersises are safe")[0].entry_id == "safe-exercises"
     assert bot.matcher.rank("best workouts for a sore back")[0].entry_id == "recommended-exercises"
+
+
+def test_words_in_most_entries_are_told_apart_from_those_that_pick_one(bot: faqbot.Bot) -> None:
+    matcher = bot.matcher
+    assert matcher.in_most_entries("back", 0.9) and matcher.in_most_entries("pain", 0.9)
+    assert not matcher.in_most_entries("alternative", 0.9)  # the word of one question
+    assert not matcher.in_most_entries("xylophone", 0.0)  # a word the knowledge base never uses
