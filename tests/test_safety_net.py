@@ -791,6 +791,9 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("neither of my legs does what I want since my back went", "both-legs"),
     ("having temperature since yesterday and low back pain. exercises?", "fever"),
     ("I've dropped a stone and I'm not on any diet, and my back aches", "weight-loss"),
+    # slimming said of the person, with no reason for it
+    ("I keep slimming without trying, and my lower back is bad", "weight-loss"),
+    ("she keeps slimming for no reason at all and now her back hurts", "weight-loss"),
     # retention told as a wait at the toilet that came to nothing
     ("sat on the loo for twenty minutes this morning, nada. back is agony", "bladder-bowel"),
 ]
