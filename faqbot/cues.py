@@ -640,7 +640,7 @@ _BE = frozenset("is isnt are arent am".split())
 _ASKED_OF = frozenset("i it we he she they you this that there my his her your".split())
 _ASKING = frozenset(
     """whats hows whys wheres whether know tell recommend recommendation recommendations suggest suggestions advice
-    advise tips ideas help q question questions ask asking wondering wonder or""".split()
+    advise tips ideas help q question questions ask asking wondering wonder or please pls plz""".split()
 )
 """Words of a question or a request for advice in any wording ("real q: planks or bird dogs", "I want to know
 exercises for my back")."""

@@ -837,8 +837,8 @@ class Dialogue:
         """Whether a question just under the threshold is still plainly about its best entry: "am I making it
         worse by going?" shares few words with any phrasing, but no other entry comes near it. A close runner-up
         means the words are merely on the topic, so that stays a fallback."""
-        if not ranked or not turn.asks or ranked[0].score < LEAD_FLOOR * threshold:
-            return False
+        if not ranked or not (turn.asks or cues.inquires(turn.plain)) or ranked[0].score < LEAD_FLOOR * threshold:
+            return False  # "safe excercise for disc bulge pls" asks, in a request's words
         second = ranked[1].score if len(ranked) > 1 else 0.0
         return ranked[0].score - second >= LEAD * threshold
 
