@@ -947,7 +947,14 @@ def _denied(after: Sequence[str]) -> bool:
         if word in _BARRIERS - {"and"}:
             break
         clause.append(word)
-    return any(" ".join(clause[k:]) in _DENIALS for k in range(min(len(clause), 5)))
+    if any(" ".join(clause[k:]) in _DENIALS for k in range(min(len(clause), 5))):
+        return True
+    return any(  # "(worse at night?) not really, just a little stiffer": a denial, then what it is instead
+        " ".join(clause[:k]) in _DENIALS and clause[k] in _INSTEAD for k in range(1, min(len(clause), 4))
+    )
+
+
+_INSTEAD = frozenset("just only but mostly except apart".split())
 
 
 def _negates_ability(words: Sequence[str], negator: int, start: int) -> bool:
@@ -1103,7 +1110,9 @@ def persists(words: Sequence[str]) -> bool:
     return has_phrase(words, _PERSISTS)
 
 
-_LIKENING = phrases("like i | like you | like when | like someone | as if | as though")
+_LIKENING = phrases(
+    "like i | like you | like when | like someone | like after | like at | like the feeling | as if | as though"
+)
 
 
 def compared(words: Sequence[str], start: int) -> bool:

@@ -216,14 +216,46 @@ class Referrals:
             for sentence in sentences:
                 found |= self._live(sentence, 0, len(sentence.words), behalf) & self._anywhere
         if found:  # "unless" is read in the whole message: "my knees are bad too, but it's my lower back ..."
-            found -= {
-                m.item
-                for s in sentences
-                for m in self._unless.search(s.plain)
-                if not cues.negated(s.plain, m.start)
-                and not (m.item in self._topics and cues.said_to_be_fine(s.plain, m.end))  # "my back's fine, but…"
-            } - own
+            found -= (
+                {
+                    m.item
+                    for s in sentences
+                    for m in self._unless.search(s.plain)
+                    if not cues.negated(s.plain, m.start)
+                    and not (m.item in self._topics and cues.said_to_be_fine(s.plain, m.end))  # "my back's fine, but…"
+                }
+                - own
+                - self._asked_outright(sentences, behalf)
+            )
         return [self._referrals[n] for n in sorted(found)]
+
+    def _asked_outright(self, sentences: Sequence[Sentence], behalf: bool) -> set[int]:
+        """The topics a question asks for by name ("… for my knees?"), with nothing in that question to set them
+        aside: "my knees are worse than my back, what exercises can I do for my knees?" asks about the knees,
+        whatever the back. A part only named in the question ("should glutes come before abs, for my back?") may
+        be part of the answer."""
+        if not self._topics:
+            return set()
+        asked: set[int] = set()
+        for sentence in sentences:
+            for low, high in sentence.asking:
+                fors = [at for at in range(low, high) if sentence.plain[sentence.plain_index(at)] == "for"]
+                named = {
+                    n for n in self._live(sentence, low, high, behalf) & self._topics
+                    if any(self._named_after(sentence, n, at, low, high) for at in fors)
+                }  # fmt: skip
+                if named:
+                    question = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
+                    asked |= named - {m.item for m in self._unless.search(question)}
+        return asked
+
+    def _named_after(self, sentence: Sentence, item: int, at: int, low: int, high: int) -> bool:
+        """Whether a match of referral `item` in words[low:high] has one of its words just after words[at]."""
+        spans = self._patterns.spans(sentence.words)
+        return any(
+            m.item == item and any(at < start <= at + _FOR_WHAT for start, _ in m.places)
+            for m in self._patterns.find(spans, low, high if low or high < len(sentence.words) else None)
+        )
 
     def _live(self, sentence: Sentence, low: int, high: int, behalf: bool) -> set[int]:
         """The referrals mentioned in words[low:high] of a sentence and not cancelled there."""
@@ -242,6 +274,10 @@ class Referrals:
             if who is None or (who == "person" and behalf):
                 live.add(match.item)
         return live
+
+
+_FOR_WHAT = 4
+"""What a question asks for follows "for" closely: "for my left knee"."""
 
 
 def match_negated(

@@ -469,6 +469,9 @@ REFERRALS = [
     ("surgery", "are facet joint injections safe for my lower back?"),  # a procedure named in the plural
     ("pregnancy", "are the stretches in this article ok while I'm pregnant?"),  # "this article" is no hearsay
     ("pregnancy", "my partner is in her 7th month and her lower back aches, which exercises can she do?"),
+    # Nigerian Pidgin; another part asked for by name though the back is mentioned too
+    ("pregnancy", "I get belle now, five months, and my back dey pain me. Wetin I fit do?"),
+    ("other-body-part", "my elbow is giving me more grief than my back lately, any exercises for the elbow?"),
 ]
 
 
@@ -505,6 +508,8 @@ def test_medical_topics_the_article_does_not_cover_are_referred(bot: faqbot.Bot,
             "recommended-exercises",
         ),
         ("the knees to chest stretch hurts my lower back a bit, do I stop doing it?", "stop-if-painful"),
+        # a part the answer itself works on, asked of in the question but not asked for
+        ("which hip and glute exercises are safe for my lower back?", "safe-exercises"),
     ],
 )
 def test_a_topic_mentioned_around_an_article_question_does_not_take_it_over(
@@ -791,6 +796,12 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("neither of my legs does what I want since my back went", "both-legs"),
     ("having temperature since yesterday and low back pain. exercises?", "fever"),
     ("I've dropped a stone and I'm not on any diet, and my back aches", "weight-loss"),
+    # a fall in Scots, a tackle that cracked, weight lost with the diet denied in a learner's grammar, numbness
+    # likened to a ride that never happened
+    ("came aff the quad bike on saturday and ma back's been sair since", "trauma"),
+    ("got flattened in a tackle at footy and felt a crack in my lower back", "trauma"),
+    ("I lose weight, my trousers are falling down, I am not on diet, and my back hurt", "weight-loss"),
+    ("numb down below, like after a long horse ride, but I haven't been riding. back aches", "saddle-numbness"),
     # slimming said of the person, with no reason for it
     ("I keep slimming without trying, and my lower back is bad", "weight-loss"),
     ("she keeps slimming for no reason at all and now her back hurts", "weight-loss"),
@@ -843,6 +854,11 @@ LOOK_ALIKES = [
     # "a pain in the bum" is an idiom, not a body part
     "my manager is a pain in the arse and my back has gone numb with boredom in meetings, any stretches?",
     "the commute is a right pain in the backside and my lower back is numb from it, can I do pilates?",
+    # legs heavy after a long run, numbness that ends with the ride, a blush, a sign asked about and denied
+    "both legs heavy after a 15k run yesterday and my back's a bit tight, any stretches?",
+    "my bum goes numb on the road bike but it's fine the minute I get off, any stretches for cyclists?",
+    "burning up with embarrassment, I put my back out at the school disco. which exercises are safe?",
+    "Night pain? Not really, only a bit stiff when I turn over. What exercises do you recommend?",
     # a trip to the toilet that was unremarkable
     "been to the toilet, nothing unusual there, it's just my lower back that's stiff. any stretches?",
 ]
