@@ -802,6 +802,11 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("got flattened in a tackle at footy and felt a crack in my lower back", "trauma"),
     ("I lose weight, my trousers are falling down, I am not on diet, and my back hurt", "weight-loss"),
     ("numb down below, like after a long horse ride, but I haven't been riding. back aches", "saddle-numbness"),
+    # weight loss seen in the face, the reason for it told in a sentence of its own
+    (
+        "my mum has gone thin in the face these last months. She says she eats fine. Her back is bad, can she swim?",
+        "weight-loss",
+    ),
     # slimming said of the person, with no reason for it
     ("I keep slimming without trying, and my lower back is bad", "weight-loss"),
     ("she keeps slimming for no reason at all and now her back hurts", "weight-loss"),
