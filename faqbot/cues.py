@@ -546,6 +546,7 @@ exercise", "did physio, fully recovered"), as "does gardening count" is not."""
 
 
 _HEDGING_MODALS = frozenset("could might may would must".split())
+"""Before "be" with no subject, these guess ("could be a disc") rather than ask."""
 
 
 def _intends(words: Sequence[str], at: int) -> bool:

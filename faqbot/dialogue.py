@@ -134,6 +134,7 @@ lower) a best entry whose question opens with a condition moves down when the me
 COMMON_SHARE = 0.9
 """Words this share of the entries use say only what the knowledge base is about ("back", "pain", "exercise")."""
 _PERSONAL = frozenset("i im ive me my mine we our he his him she her they their".split())
+"""Words of a story about someone: "back pain exercises" names a topic, "ugh my back" tells of the pain."""
 MAX_TRIES = 1
 """A follow-up question is asked again once; after that the safe "not sure" path is taken (no loops)."""
 
@@ -244,6 +245,12 @@ class _Turn:
     def asks(self) -> bool:
         """Whether the message asks something (a question mark, or a question's first word)."""
         return any(s.asking for s in self.sentences)
+
+    @property
+    def inquires(self) -> bool:
+        """Whether the message asks something anywhere, marked or not (`cues.inquires`): "my lower back is cooked 💀
+        what exercises do u recommend" asks, though no sentence opens as a question."""
+        return self.asks or cues.inquires(self.plain)
 
 
 _Handler = Callable[["Dialogue", _Turn], "Reply | None"]
@@ -645,7 +652,7 @@ class Dialogue:
         """The out-of-scope threshold for this message: lower for a long story around its question, not for one
         that asks nothing ("helped my brother move flat and my back has ached ever since")."""
         settings = self.kb.settings
-        long = len(turn.words) > settings.long_message and (turn.asks or cues.inquires(turn.plain))
+        long = len(turn.words) > settings.long_message and turn.inquires
         return self._base_threshold * (settings.long_share if long else 1.0)
 
     def _ask_again(self, turn: _Turn, entry: Entry, step: Step, tries: int) -> Reply:
@@ -824,7 +831,7 @@ class Dialogue:
     def _only_complains(self, turn: _Turn) -> bool:
         """Whether a message only tells of the pain ("ugh my back", "wrenched my back at the gym"): it asks nothing,
         and every word of it the knowledge base knows is one nearly all its entries use."""
-        if turn.asks or cues.inquires(turn.plain) or cues.afraid(turn.plain) or turn.before.pending is not None:
+        if turn.inquires or cues.afraid(turn.plain) or turn.before.pending is not None:
             return False
         if turn.before.last is not None or "if" in turn.plain or not _PERSONAL.intersection(turn.plain):
             return False  # "shoud i work out if it hurts" asks; "back pain exercises" names a topic, tells nothing
@@ -837,7 +844,7 @@ class Dialogue:
         """Whether a question just under the threshold is still plainly about its best entry: "am I making it
         worse by going?" shares few words with any phrasing, but no other entry comes near it. A close runner-up
         means the words are merely on the topic, so that stays a fallback."""
-        if not ranked or not (turn.asks or cues.inquires(turn.plain)) or ranked[0].score < LEAD_FLOOR * threshold:
+        if not ranked or not turn.inquires or ranked[0].score < LEAD_FLOOR * threshold:
             return False  # "safe excercise for disc bulge pls" asks, in a request's words
         second = ranked[1].score if len(ranked) > 1 else 0.0
         return ranked[0].score - second >= LEAD * threshold

@@ -240,22 +240,24 @@ class Referrals:
         for sentence in sentences:
             for low, high in sentence.asking:
                 fors = [at for at in range(low, high) if sentence.plain[sentence.plain_index(at)] == "for"]
-                named = {
-                    n for n in self._live(sentence, low, high, behalf) & self._topics
-                    if any(self._named_after(sentence, n, at, low, high) for at in fors)
-                }  # fmt: skip
+                named = (
+                    self._live(sentence, low, high, behalf)
+                    & self._topics
+                    & self._named_after(sentence, low, high, fors)
+                )
                 if named:
                     question = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
                     asked |= named - {m.item for m in self._unless.search(question)}
         return asked
 
-    def _named_after(self, sentence: Sentence, item: int, at: int, low: int, high: int) -> bool:
-        """Whether a match of referral `item` in words[low:high] has one of its words just after words[at]."""
-        spans = self._patterns.spans(sentence.words)
-        return any(
-            m.item == item and any(at < start <= at + _FOR_WHAT for start, _ in m.places)
-            for m in self._patterns.find(spans, low, high if low or high < len(sentence.words) else None)
+    def _named_after(self, sentence: Sentence, low: int, high: int, fors: Sequence[int]) -> set[int]:
+        """The referrals matched in words[low:high] with one of their words just after a word position in `fors`."""
+        if not fors:
+            return set()
+        matches = self._patterns.find(
+            self._patterns.spans(sentence.words), low, high if low or high < len(sentence.words) else None
         )
+        return {m.item for m in matches if any(at < start <= at + _FOR_WHAT for at in fors for start, _ in m.places)}
 
     def _live(self, sentence: Sentence, low: int, high: int, behalf: bool) -> set[int]:
         """The referrals mentioned in words[low:high] of a sentence and not cancelled there."""
