@@ -318,6 +318,7 @@ _GETTING_CARE = phrases(
     taking him | taking her | driving him | driving her | to a and e now | to hospital now | to the hospital now
     car keys | getting the car | getting my coat | getting her coat | getting his coat | booked | got an appointment
     will do | doing that now | straight away | right away | right now | now then | make an appointment
+    try 111 | try 999 | try nhs | try the surgery | try the gp | try the doctor | try the doctors
     making an appointment | book an appointment | booking an appointment | get an appointment | book in | booking in
     get booked in | get seen | get him seen | get her seen | get it seen | get it checked | get checked | go today
     see them today | see a doctor today | this afternoon | this evening | tonight | will check it | will check it out
@@ -436,8 +437,15 @@ def of_someone_else(words: Sequence[str]) -> bool | None:
 
 
 def plays_down(words: Sequence[str]) -> bool:
-    """Whether a message plays down or puts off a warning just given."""
-    return has_phrase(words, _PLAYED_DOWN)
+    """Whether a message plays down or puts off a warning just given, and does not take it back ("I'll ring the
+    surgery first thing... actually no, I'll ring 111 now" goes now)."""
+    if not has_phrase(words, _PLAYED_DOWN):
+        return False
+    taken_back = [i for i, _ in _found_phrases(words, _CORRECTING)]
+    if taken_back:
+        after = words[taken_back[-1] :]
+        return not (gets_care(after) and not has_phrase(after, _PLAYED_DOWN))
+    return True
 
 
 _HOW_SERIOUS = phrases(
@@ -1252,6 +1260,19 @@ def _school_year(words: Sequence[str], i: int) -> bool:
 _ORDINAL_AGE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 
 
+def _opens_as_age(words: Sequence[str]) -> bool:
+    """Whether a number opening a sentence is an age given first, as in a forum post ("52, lower back pain for 3
+    weeks"): a grown person's age, not followed by a unit ("3 weeks")."""
+    end = 1 + (1 if words[0] in _NUMBER_WORDS and len(words) > 1 and words[1] in _UNITS else 0)  # "fifty six"
+    after = words[end] if end < len(words) else ""
+    return after not in _NOT_AN_AGE and 10 <= (_number(words, 0) or 0) < 110
+
+
+def opening_age(words: Sequence[str]) -> int | None:
+    """The age a sentence opens with ("52, never had back problems before"), else None."""
+    return _number(words, 0) if words and _opens_as_age(words) else None
+
+
 def own_ages(words: Sequence[str]) -> list[int]:
     """The ages the writer gives as their own: "I'm 15", "I am 14 years old" (not "my son is 9")."""
     return [
@@ -1316,7 +1337,7 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
     if j >= 1 and words[j] == "at" and words[j - 1] in _AT_A_TIME:
         return False
     party = j >= 0 and (words[j] in PEOPLE or words[j].removesuffix("s") in PEOPLE)  # "my dads 67"
-    opens = i == 0 and after not in _NOT_AN_AGE and 10 <= (_number(words, i) or 0) < 110  # "57, new back pain"
+    opens = i == 0 and _opens_as_age(words)  # "57, new back pain"
     said = (
         (j >= 0 and words[j] in _AGE_BEFORE)
         or (j < 0 and i > 0 and words[0] == "am")  # "Am 69 an ma back's just startit": "I am" with the "I" left out

@@ -25,7 +25,7 @@ from .safety import (
     SCREEN_CHARS,
     Referrals,
     Screen,
-    ages_of,
+    ages_in,
     in_one_clause,
     match_negated,
     points_back,
@@ -303,7 +303,7 @@ class Dialogue:
         sentences = _unsigned(self._normaliser.sentences(text, SCREEN_CHARS))
         plain = [w for s in sentences for w in s.plain]
         words = [w for s in sentences for w in s.words]
-        state = state.with_ages(ages_of(plain))  # remembered for a later "it only started last week"
+        state = state.with_ages(ages_in(sentences))  # remembered for a later "it only started last week"
         state = self._whose_back(state, plain)
         turn = _Turn(text, sentences, plain, words, state, state)
         for _name, handler in _HANDLERS:

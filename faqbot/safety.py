@@ -82,9 +82,10 @@ class Screen:
             if any(len(s.plain) <= _FRAGMENT and not cues.says_fine(s.plain) for s in pair):
                 found |= self._in_sentence(pair[0].join(pair[1]), behalf, found, sentences[n + 2 : n + 4])
         said_new = any(self._signs[n].age is not None for n in found)
-        if new_pain and ages_of(plain):  # "I'm only 16, if that matters" after "it only started last week"
+        ages = ages_in(sentences)
+        if new_pain and ages:  # "I'm only 16, if that matters" after "it only started last week"
             found |= {n for n, sign in enumerate(self._signs) if sign.age is not None}
-        found = {n for n in found if self._old_enough(self._signs[n], plain, known_ages)}
+        found = {n for n in found if self._old_enough(self._signs[n], plain, ages or known_ages)}
         order = sorted(found, key=lambda n: (self._signs[n].tier != "emergency", n))
         return Screening([self._signs[n] for n in order], said_new)
 
@@ -154,14 +155,14 @@ class Screen:
         )
 
     @staticmethod
-    def _old_enough(sign: RedFlag, plain: Sequence[str], known_ages: Sequence[int]) -> bool:
-        """A sign with an age range needs an age outside it (in the message, else given earlier), and no
-        long-standing pain."""
+    def _old_enough(sign: RedFlag, plain: Sequence[str], ages: Sequence[int]) -> bool:
+        """A sign with an age range needs an age outside it (`ages`: the message's, else those given earlier), and
+        no long-standing pain."""
         if sign.age is None:
             return True
         if "long-standing" in sign.cancelled_by and cues.long_standing(plain):
             return False
-        return _outside(sign.age, ages_of(plain) or known_ages)
+        return _outside(sign.age, ages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +302,13 @@ def match_negated(
     return any(
         cues.negated(sentence.plain, start, at(low), [p for p in inside if p[0] < start]) for start, _ in inside[1:]
     )
+
+
+def ages_in(sentences: Sequence[Sentence]) -> list[int]:
+    """`ages_of` a message, or else an age that opens one of its later sentences ("honestly at my wits end. 52,
+    lower back pain for 3 weeks")."""
+    found = ages_of([w for s in sentences for w in s.plain])
+    return found or [age for s in sentences[1:] if (age := cues.opening_age(s.plain)) is not None]
 
 
 def ages_of(plain: Sequence[str]) -> list[int]:

@@ -668,6 +668,23 @@ def test_after_a_warning_going_for_care_is_wished_well_not_warned_again(bot: faq
     assert session.ask("I'll call them tomorrow").kind == "urgent"  # putting it off is not going
 
 
+def test_an_age_that_opens_a_later_sentence_is_read(bot: faqbot.Bot) -> None:
+    reply = bot.session().ask("so fed up. 61, and this lower back pain only started last week. can I swim?")
+    assert reply.kind == "urgent" and reply.signs == ("age",), reply.text
+    # a number opening a sentence is no age when a unit follows it
+    assert bot.session().ask("so fed up. 12 weeks of a sore lower back now. can I swim?").kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I'll ring them in the morning... actually no, scratch that, ringing 111 now", "ok, will try 111 then"],
+)
+def test_putting_care_off_then_taking_it_back_or_trying_111_is_going_for_care(bot: faqbot.Bot, message: str) -> None:
+    session = _warned(bot, "fever")
+    reply = session.ask(message)
+    assert reply.kind == "smalltalk" and "the right thing to do" in reply.text, reply.text
+
+
 def test_the_time_of_a_booked_appointment_is_no_age(bot: faqbot.Bot) -> None:
     session = bot.session()
     assert session.ask("my back only started hurting yesterday and I've got a temperature").signs == ("fever",)
