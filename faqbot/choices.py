@@ -60,6 +60,8 @@ certainly | affirmative | true | y | he did | she did | they did | i did | i hav
 they have | did | has | said so | told me | told me to | advised | advised me | recommended | recommended it
 uh huh | yes please | totally | exactly | it is | i am | know | i know | sure did | he has yes | she has yes
 """
+_LETTERS = (["n"], ["y"])
+"""One-letter answers ("y", "n"): answers only where the reply opens with them."""
 _ECHOES = frozenset(
     tuple(p.split())
     for p in cues.phrases(
@@ -311,12 +313,26 @@ def _signals(words: list[str], starting_before: int | None = None) -> set[str]:
             at = cues.consume(rest, phrase, starts.get(phrase[0], ()))
             if at < 0 or (value == "no" and _negates_a_word(words, at + len(phrase))) or stranded:
                 continue
+            if at > 0 and phrase in _LETTERS:
+                continue  # "deadlifts n stuff": a letter inside a reply is "and" or "why", not an answer
+            if value == "yes" and phrase[-1] == "know" and _wants_to_know(rest, at + len(phrase)):
+                continue  # "he wants to know if he can still go to the gym" asks
             found.add(value)
     if not found and len(words) <= 2:
         found = {value for value in map(_fuzzy, words) if value is not None}
     if "unsure" in found:
         return {"unsure"}
     return found
+
+
+def _wants_to_know(words: list[str], end: int) -> bool:
+    """Whether the "know" ending at `end` opens a reported question ("wants to know if…", "I'd like to know
+    what…"), which answers nothing."""
+    following = words[end] if end < len(words) else ""
+    return following in _REPORTED or (end >= 2 and words[end - 2] == "to")
+
+
+_REPORTED = frozenset("if whether what how why where when which about".split())
 
 
 def _echoes(words: list[str], phrase: list[str], starts: Sequence[int]) -> bool:
