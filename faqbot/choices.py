@@ -222,6 +222,20 @@ def opens_in_doubt(text: str) -> bool:
     return cues.has_phrase(words, _DOUBT, 0, DOUBT_WORDS)
 
 
+def knew_already(text: str) -> bool:
+    """Whether a reply opens by saying the writer knew what was just said ("yeah I know lol. what about squats"):
+    to a question that does not ask what one knows, that acknowledges, and answers nothing."""
+    words, _ = _answer_words(text)
+    opening = [w for w in words if w]
+    return cues.has_phrase(opening, _KNEW) and all(
+        w in _AGREEING or w in ACKNOWLEDGEMENTS or w in _KNEW_WORDS for w in opening
+    )
+
+
+_KNEW = cues.phrases("i know | i knew | i know that | i know right")
+_KNEW_WORDS = frozenset("i know knew that right".split())
+
+
 def bare_answer(text: str) -> bool:
     """Whether a reply is only a yes, a no or a not sure ("y", "nah", "dunno"): an answer to a yes/no question,
     not a choice between questions."""

@@ -572,6 +572,8 @@ class Dialogue:
             chosen = next((o for o in step.options if o.value == "unsure"), chosen)
         if chosen is not None and chosen.value == "unsure" and _asks_if_known(step) and choices.not_known(turn.text):
             chosen = next((o for o in step.options if o.value == "no"), chosen)  # "do you know…?" "no idea": a no
+        if told is None and not _asks_if_known(step) and choices.knew_already(turn.text):
+            chosen = None  # "yeah I know lol. what about squats" to "has a doctor advised…?" acknowledges
         if told is None and step.slot in turn.contradicted:
             chosen = None  # "my friend said to walk, not a doctor": no "yes" is taken from "said to"
         about_step = self._asks_about_step(turn, pending)
