@@ -685,7 +685,20 @@ _THING_ENDS = frozenset(
 )
 _NOT_THE_THING = frozenset(
     "the a an good best decent type types kind kinds sort sorts of some any really most top cheap new actually proper"
-    " s bits bit parts part ones one".split()
+    " s bits bit parts part ones one option options choice choices way ways thing things idea ideas approach".split()
+)
+
+
+def _relative(words: Sequence[str], i: int) -> bool:
+    """Whether "which" at words[i] opens a relative clause ("my back, which has troubled me for years") rather than
+    a choice: after a word that is not a lead-in, a preposition or a verb of asking."""
+    return words[i] == "which" and i > 0 and words[i - 1] not in _BEFORE_A_CHOICE
+
+
+_BEFORE_A_CHOICE = frozenset(
+    """and so but or then ok okay well in on for of about to from with by at between exactly just know tell me us
+    wondering wonder ask asking sure idea clue unsure decide choose advise suggest recommend explain say show see
+    check confirm remember""".split()
 )
 
 
@@ -693,7 +706,7 @@ def asked_thing(words: Sequence[str]) -> list[str]:
     """The words naming what a "best / which / what …" question asks for: "which mattress is best" → mattress,
     "what kind of pillow should I get" → pillow ([] when it asks no such thing; not "at what point")."""
     for i, word in enumerate(words):
-        if word in _CHOOSING and not (i and words[i - 1] in {"at", "no"}):
+        if word in _CHOOSING and not (i and words[i - 1] in {"at", "no"}) and not _relative(words, i):
             thing = []
             for following in words[i + 1 :]:
                 if following in _THING_ENDS:
