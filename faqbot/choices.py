@@ -175,6 +175,11 @@ def number_out_of_range(text: str, count: int) -> int | None:
     return None if 1 <= number <= count else number
 
 
+def _words(text: str) -> list[str]:
+    """A reply's folded words with elongations undone ("yesss" is "yes"), as every reading of a reply takes them."""
+    return [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+
+
 def hear(text: str, options: Sequence[Option]) -> Heard:
     """What a reply to a question offering `options` says: an answer, a new question, both, or neither."""
     index = pick_number(text, len(options))
@@ -183,7 +188,7 @@ def hear(text: str, options: Sequence[Option]) -> Heard:
     text = _COURTESIES.sub(" thanks ", text)
     understood = bool(_UNDERSTOOD.search(text))
     text = _UNDERSTOOD.sub(" thanks ", text)
-    plain = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    plain = _words(text)
     if plain and all(w in ACKNOWLEDGEMENTS or (understood and w in _AGREEING) for w in plain):
         return Heard(acknowledges=True)
     meta = bool(_META.search(text))
@@ -204,7 +209,7 @@ _HEDGING = cues.SOFTENERS + cues.phrases("not sure | unsure | might | could be")
 def not_known(text: str) -> bool:
     """Whether a reply says plainly that the writer does not know ("no idea, he never said"), without hedging
     ("not sure, maybe a disc"): to "do you know where your pain comes from?" that is a no, not a maybe."""
-    words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    words = _words(text)
     return cues.has_phrase(words, _NOT_KNOWN) and not cues.has_phrase(words, _HEDGING)
 
 
@@ -218,7 +223,7 @@ DOUBT_WORDS = 4
 def opens_in_doubt(text: str) -> bool:
     """Whether a reply opens by saying the writer is not sure or does not know, whatever it reports after: a
     half-remembered remark ("I don't know, maybe, the doctor say something about moving") is no clear yes."""
-    words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    words = _words(text)
     return cues.has_phrase(words, _DOUBT, 0, DOUBT_WORDS)
 
 
@@ -239,7 +244,7 @@ _KNEW_WORDS = frozenset("i know knew that right".split())
 def bare_answer(text: str) -> bool:
     """Whether a reply is only a yes, a no or a not sure ("y", "nah", "dunno"): an answer to a yes/no question,
     not a choice between questions."""
-    words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    words = _words(text)
     return 0 < len(words) <= 3 and bool(_signals(words)) and all(not w or w in _ANSWER_WORDS for w in words)
 
 
@@ -248,7 +253,7 @@ def understand(text: str, options: Sequence[Option]) -> Option | None:
     index = pick_number(text, len(options))
     if index is not None:
         return options[index]
-    words = [_ELONGATED.sub(r"\1", w) for w in tokens(text)]
+    words = _words(text)
     return _choose(words, options) if words else None
 
 
@@ -261,7 +266,7 @@ def _answer_words(text: str) -> tuple[list[str], bool]:
     words: list[str] = []
     asks = False
     for chunk, asking in (c for s in cues.sentences(text) for c in cues.chunks(s)):
-        plain = [_ELONGATED.sub(r"\1", w) for w in tokens(chunk)]
+        plain = _words(chunk)
         if asking:
             opener = next((i for i, w in enumerate(plain) if w in cues.QUESTION_OPENERS), len(plain))
             asks = asks or opener < len(plain) or len(plain) > SHORT

@@ -119,8 +119,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         not helpful | unhelpful | not much help | not much use | not very helpful | that did not help
         that is not helpful | you are not helping | this is not helping | not helping | waste of time
         a waste of time | pointless | this is pointless | you are rubbish | rubbish | stupid bot | dumb bot
-        you are stupid | you suck | this sucks | useless bot | is this any use | is this bot any use
-        any use at all | any use | tell me to see a doctor | just says see a doctor""",
+        you are stupid | you suck | this sucks | useless bot | any use | tell me to see a doctor
+        just says see a doctor""",
         "I'm sorry I couldn't help with that. I only answer from \"{title}\", so for anything else, please ask a "
         "doctor, nurse or pharmacist. You're welcome to ask me another question about it.",
     ),
