@@ -456,11 +456,15 @@ class Dialogue:
         """
         pending = turn.state.pending
         answering = isinstance(pending, FollowUp) and not turn.asks
-        if isinstance(pending, FollowUp) and self._asks_about_step(turn, pending):
+        if isinstance(pending, FollowUp) and self._asks_what_step_means(turn, pending):
             return None  # "what do you mean by muscular?" asks about the question, not for a diagnosis
         if turn.state.flags and turn.asks and len(turn.plain) <= POINTING_BACK_WORDS and points_back(turn.plain):
             return None  # after a warning, "is that from the disc?" asks about what was just warned of
         found = self._referrals.find(turn.sentences, answering) or self._still_referred(turn)
+        if isinstance(pending, FollowUp) and self._asks_about_step(turn, pending):
+            # "the pharmacist said to take ibuprofen, is that the same as a doctor?" asks about the question; a topic
+            # that changes every answer still refers ("I'm 8 weeks pregnant, does that count?")
+            found = [r for r in found if r.when == "throughout"]
         if not found or self._asks_about_last_answer(turn):
             return None  # "what do you mean by 'muscle guarding'?" asks about the answer, not for a diagnosis
         referral: Referral = found[0]
@@ -607,8 +611,14 @@ class Dialogue:
         muscular?" (a word of its answers with a word of meaning). It is no new topic, and any answer in it counts."""
         if not turn.asks:
             return False
-        if cues.has_phrase(turn.plain, _COUNTS):
-            return True
+        return cues.has_phrase(turn.plain, _COUNTS) or self._asks_what_step_means(turn, pending)
+
+    def _asks_what_step_means(self, turn: _Turn, pending: FollowUp) -> bool:
+        """Whether a question asks what a word of the pending question's answers means ("what do you mean by
+        muscular?"): no diagnosis question, though it names a tissue. "I'm 8 weeks pregnant, does that count?" is
+        about the pending question too, but its topic still needs its referral."""
+        if not turn.asks:
+            return False
         answers = self._answer_words[pending.entry, pending.step]
         return cues.has_phrase(turn.plain, _MEANING) and any(w in answers for w in turn.plain)
 

@@ -536,6 +536,14 @@ def test_a_referral_during_a_follow_up_keeps_the_question_open(bot: faqbot.Bot) 
     assert session.ask("no").entry_id == "exercise-when-in-pain"
 
 
+def test_a_pregnancy_told_while_a_follow_up_question_is_pending_is_referred(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    session.ask("can I still swim with a sore back?")
+    session.ask("yes, my GP said so")
+    reply = session.ask("I'm also 8 weeks pregnant, does that count?")
+    assert reply.kind == "fallback" and reply.referral == "pregnancy", reply.text
+
+
 def test_a_pregnancy_mentioned_once_applies_to_what_is_asked_after_it(bot: faqbot.Bot) -> None:
     session = bot.session()
     assert session.ask("I'm 24 weeks pregnant").referral == "pregnancy"
