@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from . import choices, cues, frequency, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step, Tier, Variant
@@ -97,6 +98,8 @@ _PUZZLED = frozenset(
 POINTING_BACK_WORDS = 8
 """After a warning, a question this short that points back ("is that from the disc?") is about the warning."""
 SMALLTALK_WORDS = 12
+TYPO_TALK_WORDS = 4
+"""Up to this many words, a message is read for typos of small talk's words ("thank yuo")."""
 """Longer than this, a message with words small talk does not use says something else too."""
 SMALLTALK_SHARE = 0.6
 """A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
@@ -283,6 +286,7 @@ class Dialogue:
         self._will_do = next((t for t in talk if t.intent == "will_do"), None)
         self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS | COURTESY
         self.small_talk_words = frozenset(self._smalltalk_words)
+        self._talk_vocabulary = sorted(w for phrase, _ in self._smalltalk for w in phrase if len(w) >= 3)
         self._statements = [
             (step, option) for entry in kb.entries if entry.follow_up
             for step in entry.follow_up.steps.values() for option in step.options
@@ -762,10 +766,11 @@ class Dialogue:
             return self._help
         if not turn.asks and len(turn.plain) <= THANKS_FOR_WORDS and cues.thanks_for(turn.plain):
             return self._thanks  # "thank you for the guidance": thanks, whatever it is for
-        strict = self._smalltalk_words.issuperset(turn.plain)
-        if not strict and (len(turn.plain) > SMALLTALK_WORDS or self._confident(turn)):
+        plain = self._talk_spelling(turn.plain)
+        strict = self._smalltalk_words.issuperset(plain)
+        if not strict and (len(plain) > SMALLTALK_WORDS or self._confident(turn)):
             return None  # a question the knowledge base answers is no small talk, whatever courtesy comes with it
-        words = list(turn.plain)
+        words = list(plain)
         starts = cues.positions(words)
         found = []
         tried = sorted(n for word in starts for n in self._smalltalk_by_word.get(word, ()))
@@ -789,6 +794,19 @@ class Dialogue:
         if turn.asks and self._names_a_topic(self._normaliser.words(" ".join(w for w in words if w))):
             return None  # "thanks, can I still run?" asks about what small talk leaves over
         return talk
+
+    def _talk_spelling(self, plain: Sequence[str]) -> Sequence[str]:
+        """A short message's words with a typo of a small-talk word put right ("thank yuo", "thnaks mate"): a word no
+        English list holds, one edit away from a word small talk uses."""
+        if len(plain) > TYPO_TALK_WORDS or self._smalltalk_words.issuperset(plain):
+            return plain
+        return [self._talk_word(w) for w in plain]
+
+    def _talk_word(self, word: str) -> str:
+        if len(word) < 3 or word in self._smalltalk_words or frequency.rarity(word) < frequency.RAREST:
+            return word
+        hit = process.extractOne(word, self._talk_vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1)
+        return str(hit[0]) if hit else word
 
     def _asks_a_topic(self, turn: _Turn) -> bool:
         """Whether a message asks about something the knowledge base knows: "does that count?" after a statement
