@@ -59,7 +59,8 @@ _CONFUSED = cues.phrases(
 _WHY_ASKED = cues.phrases(
     """why do you need to know | why do you want to know | why do you need that | why are you asking
     what has that got to do with | what does that have to do with | why does that matter | why would that matter
-    why is that relevant | why is that important | what difference does that make | what difference does it make"""
+    why is that relevant | why is that important | what difference does that make | what difference does it make
+    why does it matter | why would it matter | why is it relevant | why is it important"""
 )
 """Asking why the pending question is asked, at any length ("why do you need to know that?")."""
 _COUNTS = cues.phrases("count | counts | the same as a")
@@ -968,7 +969,8 @@ class Dialogue:
         if last is None:
             return None
         entry, variant, answer = self._last_answer(last)
-        why = cues.has_phrase(turn.plain, _WHY) and len(turn.plain) <= 5
+        # "why?", or at any length "why does it matter if a doctor said it?"
+        why = (cues.has_phrase(turn.plain, _WHY) and len(turn.plain) <= 5) or cues.has_phrase(turn.plain, _WHY_ASKED)
         if not (why or _asks_to_restate(turn.plain) or self._asks_about_words(turn, answer)):
             return None
         lead = f"That was my answer to **{entry.question}** Here it is again, as the article puts it:"
