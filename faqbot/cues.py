@@ -851,6 +851,23 @@ def supposes(words: Sequence[str]) -> bool:
     return opens_with(words, _SUPPOSING, past_fillers(words))
 
 
+_WHAT_TO_DO = phrases(
+    """what can i do | what should i do | what should i be doing | what do i do | what am i supposed to do
+    | what am i meant to do | what can i be doing | what do you suggest | what now | what then | what else can i do
+    | so what do i do | what shall i do"""
+)
+
+
+_WHAT_TO_DO_WORDS = frozenset(w for p in _WHAT_TO_DO for w in p.split()) | frozenset(
+    "so then now instead meantime in the until till actually really right ok okay well fine".split()
+)
+
+
+def asks_what_to_do(words: Sequence[str]) -> bool:
+    """Whether a question asks only what to do next ("so what can I do in the meantime then?"), naming nothing."""
+    return has_phrase(words, _WHAT_TO_DO) and all(w in _WHAT_TO_DO_WORDS for w in words)
+
+
 def follows_on(words: Sequence[str]) -> bool:
     """Whether a message continues the question under discussion: "what about swimming?", "and if it hurts?",
     "wait, how about yoga" (its opening words, after fillers like "oh" and "so")."""

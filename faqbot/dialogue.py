@@ -418,12 +418,14 @@ class Dialogue:
     def _played_down(self, turn: _Turn) -> Reply | None:
         """After a red flag, "I'm fine now" or "I'll call tomorrow" gets the warning again, kindly; so does a question
         that dismisses the sign on the way ("probably just knackered, what stretches are ok?"), and being frightened
-        by it ("ok. bit scared now tbh") or asking how serious it is ("is that serious?"): safety first, and what to do
-        next, said again."""
+        by it ("ok. bit scared now tbh"), asking how serious it is ("is that serious?") or what to do ("so what should I
+        do?"): safety first, and what to do next, said again."""
         if not turn.state.flags:
             return None
         if (not turn.asks and cues.afraid(turn.plain)) or (turn.asks and cues.asks_how_serious(turn.plain)):
             return self._urgent(turn, self._raised(turn.state), restate=True)
+        if cues.asks_what_to_do(turn.plain):
+            return self._urgent(turn, self._raised(turn.state), restate=True)  # "what should I do?" after a warning
         if not cues.plays_down(turn.plain):
             return None
         if turn.asks and self._confident(turn) and not cues.dismisses(turn.plain):
@@ -847,6 +849,8 @@ class Dialogue:
                 ranked = context
             elif self._leads_clearly(turn, ranked, threshold):
                 ranked, threshold = ranked[:1], ranked[0].score
+            elif (then := self._what_next(turn)) is not None:
+                return self._start(turn, then)
             else:
                 return None
         close = self._close(ranked, threshold, keywords=not turn.asks and len(turn.plain) <= KEYWORDS)
@@ -951,6 +955,16 @@ class Dialogue:
             return []
         turn.candidates = self._own_first(ranked, alone, current)
         return turn.candidates
+
+    def _what_next(self, turn: _Turn) -> Entry | None:
+        """After an answer, "so what can I do in the meantime?" or "what should I be doing then?" names nothing to
+        match: it asks what follows from that answer, which is the first of the questions the answer points on to."""
+        last = turn.before.last
+        if last is None or not cues.asks_what_to_do(turn.plain):
+            return None
+        entry, variant, _ = self._last_answer(last)
+        related = (variant.related if variant else ()) or entry.related
+        return self.kb.by_id[related[0]] if related else None
 
     def _own_first(self, ranked: list[Candidate], alone: list[Candidate], current: str) -> list[Candidate]:
         """The context fills in what a short message leaves out; it does not outvote what the message itself

@@ -285,6 +285,12 @@ def test_after_a_warning_asking_about_it_or_being_frightened_gets_it_again(bot: 
     assert reply.kind == "urgent" and reply.signs == ("bladder-bowel",) and "999" in reply.text, reply.text
 
 
+def test_asking_what_to_do_after_a_warning_gets_the_warning_again(bot: faqbot.Bot) -> None:
+    session = _warned(bot, "night-pain")
+    reply = session.ask("so what do I do now?")
+    assert reply.kind == "urgent" and "please still get it checked today" in reply.text, reply.text
+
+
 def test_a_question_of_its_own_after_an_ok_is_about_the_warning(bot: faqbot.Bot) -> None:
     session = _warned(bot, "trauma")
     reply = session.ask("hmm ok. what would the doctor even do?")
