@@ -99,7 +99,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         i see | got it | gotcha | understood | noted | makes sense | fair enough | sounds good | lol | haha | lol ok
         hmm | hm | mm | mmm | oh | ah | oh ok | ah ok | interesting | wow | sound | grand | sweet | righto | rightio
         aight | ight | roger | okey dokey | ok then | okay then | i get it | i understand | that makes sense | bet
-        say less | true | fair | fair play | ok cool | cool cool | nice one | right you are | right so""",
+        say less | true | fair | fair play | ok cool | cool cool | nice one | right you are | right so | meh
+        if you say so""",
         'Okay. Is there anything else you\'d like to know about "{title}"?',
     ),
     "will_do": (
