@@ -149,6 +149,10 @@ class RedFlag:
     cancelled_by: frozenset[str] = frozenset(CANCELLERS)
     age: tuple[int, int] | None = None
     """(under, over): the sign needs an age below `under` or above `over` said in the message, with a pattern."""
+    young: tuple[str, ...] = ()
+    """Patterns that raise an age sign without its own ones when the writer gives their own age, from `young_from` to
+    below `under`: back pain in someone that young began young, whenever it began ("I'm 17 and my back hurts")."""
+    young_from: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,7 +438,7 @@ def _call(node: Node) -> Call:
 
 
 def _sign(node: Node, tiers: Mapping[str, Tier]) -> RedFlag:
-    s = node.fields({"id", "label", "patterns"}, {"tier", "unless", "cancelled_by", "age"})
+    s = node.fields({"id", "label", "patterns"}, {"tier", "unless", "cancelled_by", "age", "young"})
     tier = optional(s, "tier", Node.word, TIERS[0])
     if tier not in TIERS or (tiers and tier not in tiers):
         known = [t for t in TIERS if not tiers or t in tiers]
@@ -448,7 +452,18 @@ def _sign(node: Node, tiers: Mapping[str, Tier]) -> RedFlag:
         unless=optional(s, "unless", _patterns, ()),
         cancelled_by=optional(s, "cancelled_by", _cancellers, frozenset(CANCELLERS)),
         age=optional(s, "age", _age, None),
+        **_young(s),
     )
+
+
+def _young(s: dict[str, Node]) -> dict[str, Any]:
+    """`young: {from: AGE, patterns: [...]}`, for an age sign only."""
+    if "young" not in s:
+        return {}
+    if "age" not in s:
+        raise s["young"].error("`young` needs the sign's `age`")
+    f = s["young"].fields({"patterns"}, {"from"})
+    return {"young": _patterns(f["patterns"]), "young_from": int(optional(f, "from", lambda n: n.number(0, 150), 0.0))}
 
 
 def _patterns(node: Node) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from . import cues
-from .knowledge import RedFlag, RedFlags, Referral
+from .knowledge import CANCELLERS, RedFlag, RedFlags, Referral
 from .patterns import Match, PatternSet
 from .text import Normaliser, Sentence
 
@@ -46,6 +46,7 @@ class Screen:
         self._normaliser = normaliser
         self._signs: tuple[RedFlag, ...] = red_flags.signs if red_flags else ()
         self._patterns = PatternSet([s.patterns for s in self._signs], normaliser, vocabulary)
+        self._young = PatternSet([s.young for s in self._signs], normaliser, vocabulary)
         self._unless = PatternSet([s.unless for s in self._signs], Normaliser(), vocabulary)
 
     def screen(self, text: str) -> list[RedFlag]:
@@ -85,30 +86,68 @@ class Screen:
         ages = ages_in(sentences)
         if new_pain and ages:  # "I'm only 16, if that matters" after "it only started last week"
             found |= {n for n, sign in enumerate(self._signs) if sign.age is not None}
+        found |= self._young_enough(sentences, behalf, found, cues.own_ages(plain))
         found = {n for n in found if self._old_enough(self._signs[n], plain, ages or known_ages)}
         order = sorted(found, key=lambda n: (self._signs[n].tier != "emergency", n))
         return Screening([self._signs[n] for n in order], said_new)
 
-    def _in_sentence(self, sentence: Sentence, behalf: bool, known: set[int], after: Sequence[Sentence]) -> set[int]:
-        spans = self._patterns.spans(sentence.words)
+    def _young_enough(
+        self, sentences: Sequence[Sentence], behalf: bool, known: set[int], own: Sequence[int]
+    ) -> set[int]:
+        """The age signs whose `young` patterns the message shows, with the writer's own age in their young range.
+        Back pain said this way is cancelled by all the usual contexts: a negation ("no back pain at all"), someone
+        else, the past, a long-standing state."""
+        young = {
+            n
+            for n, sign in enumerate(self._signs)
+            if sign.young and sign.age and any(sign.young_from <= age < sign.age[0] for age in own)
+        }
+        if behalf or not young - known:
+            return set()
+        found: set[int] = set()
+        for n, sentence in enumerate(sentences):
+            after = sentences[n + 1 : n + 3]
+            found |= self._in_sentence(sentence, behalf, known, after, self._young, frozenset(CANCELLERS))
+        return found & young
+
+    def _in_sentence(
+        self,
+        sentence: Sentence,
+        behalf: bool,
+        known: set[int],
+        after: Sequence[Sentence],
+        patterns: PatternSet | None = None,
+        cancelled_by: frozenset[str] | None = None,
+    ) -> set[int]:
+        """The signs `patterns` (the signs' own by default) match in a sentence where the context does not cancel
+        them (read as `cancelled_by` says, else as each sign's own `cancelled_by`)."""
+        patterns = patterns or self._patterns
+        spans = patterns.spans(sentence.words)
         if not spans:
             return set()
         found: set[int] = set()
         for low, high in _clauses(sentence.words):
-            for match in self._patterns.find(spans, low, high if low or high < len(sentence.words) else None):
+            for match in patterns.find(spans, low, high if low or high < len(sentence.words) else None):
                 if match.item in known | found:
                     continue
-                if not self._cancelled(sentence, match, low, high, behalf, after):
+                if not self._cancelled(sentence, match, low, high, behalf, after, cancelled_by):
                     found.add(match.item)
         return found
 
     def _cancelled(
-        self, sentence: Sentence, match: Match, low: int, high: int, behalf: bool, after: Sequence[Sentence] = ()
+        self,
+        sentence: Sentence,
+        match: Match,
+        low: int,
+        high: int,
+        behalf: bool,
+        after: Sequence[Sentence] = (),
+        cancelled_by: frozenset[str] | None = None,
     ) -> str | None:
         """What in the context of this match says it is not a sign of the person asking, now (None: nothing)."""
         sign = self._signs[match.item]
         plain, start = sentence.plain, sentence.plain_index(match.start)
-        by = sign.cancelled_by
+        by = sign.cancelled_by if cancelled_by is None else cancelled_by
         if "negation" in by and match_negated(sentence, match, low, after):
             return "negation"
         if "someone-else" in by and not self._own_body(sentence, match, start):

@@ -160,6 +160,11 @@ def test_flow_with_yes_no_keys_loads_as_words(write_kb: WriteKb) -> None:
             "      patterns: ['numb* !!|groin']\n",
             "'!!' in pattern 'numb* !!|groin' has no words",
         ),
+        (
+            MINIMAL + "red_flags:\n  message: Go.\n  source: S\n  signs:\n    - id: x\n      label: x\n"
+            "      patterns: [new]\n      young: {from: 16, patterns: [my_back_pain]}\n",
+            "`young` needs the sign's `age`",
+        ),
     ],
 )
 def test_broken_knowledge_base_names_line_and_field(write_kb: WriteKb, text: str, expected: str) -> None:

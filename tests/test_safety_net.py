@@ -699,6 +699,27 @@ def test_putting_care_off_then_taking_it_back_or_trying_111_is_going_for_care(bo
     assert reply.kind == "smalltalk" and "the right thing to do" in reply.text, reply.text
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["I'm 17 and my lower back has been sore after the gym, what stretches?", "I'm 18, got back pain from gaming"],
+)
+def test_a_writer_under_20_with_back_pain_now_gets_the_age_sign_without_new(bot: faqbot.Bot, message: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and reply.signs == ("age",), reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I'm 19 and my back is fine, I just want to avoid back pain when I start lifting weights",
+        "I'm 16, my back's fine, but my dad has a sore lower back. What exercises would help him?",
+        "I'm 17 and have no back pain at all, which moves should I avoid when lifting?",
+    ],
+)
+def test_a_young_writer_without_back_pain_of_their_own_gets_no_age_sign(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
+
+
 def test_the_time_of_a_booked_appointment_is_no_age(bot: faqbot.Bot) -> None:
     session = bot.session()
     assert session.ask("my back only started hurting yesterday and I've got a temperature").signs == ("fever",)
