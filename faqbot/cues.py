@@ -1293,9 +1293,14 @@ _ORDINAL_AGE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 def _opens_as_age(words: Sequence[str]) -> bool:
     """Whether a number opening a sentence is an age given first, as in a forum post ("52, lower back pain for 3
     weeks"): a grown person's age, not followed by a unit ("3 weeks")."""
-    end = 1 + (1 if words[0] in _NUMBER_WORDS and len(words) > 1 and words[1] in _UNITS else 0)  # "fifty six"
-    after = words[end] if end < len(words) else ""
+    _, after = _after_number(words, 0)
     return after not in _NOT_AN_AGE and 10 <= (_number(words, 0) or 0) < 110
+
+
+def _after_number(words: Sequence[str], i: int) -> tuple[int, str]:
+    """Where the number at words[i] ends ("fifty six" is two words) and the word after it ("" at the end)."""
+    end = i + 1 + (1 if words[i] in _NUMBER_WORDS and i + 1 < len(words) and words[i + 1] in _UNITS else 0)
+    return end, words[end] if end < len(words) else ""
 
 
 def opening_age(words: Sequence[str]) -> int | None:
@@ -1357,8 +1362,7 @@ def _reads_as_age(words: Sequence[str], i: int) -> bool:
     """Whether the number at words[i] is someone's age: "55 years old", "I am 55", "my mum (81)", "at 65"."""
     if words[i].endswith(("yo", "yrs")):
         return True
-    end = i + 1 + (1 if words[i] in _NUMBER_WORDS and i + 1 < len(words) and words[i + 1] in _UNITS else 0)
-    after = words[end] if end < len(words) else ""
+    end, after = _after_number(words, i)
     j = i - 1
     while j >= 0 and words[j] in _AGE_FILLER:
         j -= 1

@@ -99,9 +99,9 @@ _PUZZLED = frozenset(
 POINTING_BACK_WORDS = 8
 """After a warning, a question this short that points back ("is that from the disc?") is about the warning."""
 SMALLTALK_WORDS = 12
+"""Longer than this, a message with words small talk does not use says something else too."""
 TYPO_TALK_WORDS = 4
 """Up to this many words, a message is read for typos of small talk's words ("thank yuo")."""
-"""Longer than this, a message with words small talk does not use says something else too."""
 SMALLTALK_SHARE = 0.6
 """A message with words small talk does not use is still small talk when most of it is ("thank you so much for the
 information"), and says nothing the knowledge base knows."""
@@ -422,10 +422,12 @@ class Dialogue:
         do?"): safety first, and what to do next, said again."""
         if not turn.state.flags:
             return None
-        if (not turn.asks and cues.afraid(turn.plain)) or (turn.asks and cues.asks_how_serious(turn.plain)):
+        if (
+            (not turn.asks and cues.afraid(turn.plain))
+            or (turn.asks and cues.asks_how_serious(turn.plain))
+            or cues.asks_what_to_do(turn.plain)  # "so what should I do?"
+        ):
             return self._urgent(turn, self._raised(turn.state), restate=True)
-        if cues.asks_what_to_do(turn.plain):
-            return self._urgent(turn, self._raised(turn.state), restate=True)  # "what should I do?" after a warning
         if not cues.plays_down(turn.plain):
             return None
         if turn.asks and self._confident(turn) and not cues.dismisses(turn.plain):
@@ -963,7 +965,7 @@ class Dialogue:
         if last is None or not cues.asks_what_to_do(turn.plain):
             return None
         entry, variant, _ = self._last_answer(last)
-        related = (variant.related if variant else ()) or entry.related
+        related = _related(entry, variant)
         return self.kb.by_id[related[0]] if related else None
 
     def _own_first(self, ranked: list[Candidate], alone: list[Candidate], current: str) -> list[Candidate]:
@@ -988,8 +990,7 @@ class Dialogue:
         if not (why or _asks_to_restate(turn.plain) or self._asks_about_words(turn, answer)):
             return None
         lead = f"That was my answer to **{entry.question}** Here it is again, as the article puts it:"
-        related = (variant.related if variant else ()) or entry.related
-        return self._answer(turn, entry, answer, related, note=lead, variant=last.variant, repeat=True)
+        return self._answer(turn, entry, answer, _related(entry, variant), note=lead, variant=last.variant, repeat=True)
 
     def _last_answer(self, last: Answered) -> tuple[Entry, Variant | None, str]:
         """The entry last answered, the variant of its answer given (if any) and that answer's text."""
@@ -1274,6 +1275,11 @@ def _interrogatives(sentence: Sentence) -> list[tuple[int, int]]:
 def _lower_first(text: str) -> str:
     """ "The article says …" → "the article says …", to follow "I'm asking because"."""
     return text[:1].lower() + text[1:] if text[:2].istitle() or text[1:2].islower() else text
+
+
+def _related(entry: Entry, variant: Variant | None) -> tuple[str, ...]:
+    """The questions an answer points on to: its variant's, else its entry's."""
+    return (variant.related if variant else ()) or entry.related
 
 
 def _labels(step: Step) -> tuple[str, ...]:

@@ -280,33 +280,32 @@ class Referrals:
         for sentence in sentences:
             for low, high in sentence.asking:
                 fors = [at for at in range(low, high) if sentence.plain[sentence.plain_index(at)] == "for"]
-                named = (
-                    self._live(sentence, low, high, behalf)
-                    & self._topics
-                    & self._named_after(sentence, low, high, fors)
-                )
+                if not fors:
+                    continue
+                matches = self._found(sentence, low, high)
+                after_for = {
+                    m.item for m in matches if any(at < s <= at + _FOR_WHAT for at in fors for s, _ in m.places)
+                }
+                named = self._alive(sentence, matches, behalf) & self._topics & after_for
                 if named:
                     question = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
                     asked |= named - {m.item for m in self._unless.search(question)}
         return asked
 
-    def _named_after(self, sentence: Sentence, low: int, high: int, fors: Sequence[int]) -> set[int]:
-        """The referrals matched in words[low:high] with one of their words just after a word position in `fors`."""
-        if not fors:
-            return set()
-        matches = self._patterns.find(
-            self._patterns.spans(sentence.words), low, high if low or high < len(sentence.words) else None
-        )
-        return {m.item for m in matches if any(at < start <= at + _FOR_WHAT for at in fors for start, _ in m.places)}
+    def _found(self, sentence: Sentence, low: int, high: int) -> list[Match]:
+        """The referral patterns' matches in words[low:high] of a sentence, cancelled or not."""
+        spans = self._patterns.spans(sentence.words)
+        if not spans:
+            return []
+        return self._patterns.find(spans, low, high if low or high < len(sentence.words) else None)
 
     def _live(self, sentence: Sentence, low: int, high: int, behalf: bool) -> set[int]:
         """The referrals mentioned in words[low:high] of a sentence and not cancelled there."""
-        spans = self._patterns.spans(sentence.words)
-        if not spans:
-            return set()
-        matches = self._patterns.find(spans, low, high if low or high < len(sentence.words) else None)
-        if not matches:
-            return set()
+        return self._alive(sentence, self._found(sentence, low, high), behalf)
+
+    @staticmethod
+    def _alive(sentence: Sentence, matches: Sequence[Match], behalf: bool) -> set[int]:
+        """The referrals of these matches that no negation or someone else cancels."""
         live = set()
         for match in matches:
             start = sentence.plain_index(match.start)

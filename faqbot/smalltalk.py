@@ -74,8 +74,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         who am i speaking to | who i am speaking to | who i am talking to
         who am i speaking with | who am i chatting with | who am i talking with | whom am i speaking to
         am i talking to a person | am i talking to a human | who am i talking to | who is this | are you ai
-        are you an ai | is this ai | is this automated | real person | are you a computer | an ai thing | some ai
-        ai thing | a chatbot | a chat bot | is this a chatbot | actual person | actual human | is this a person
+        are you an ai | is this ai | is this automated | real person | are you a computer | some ai | ai thing
+        a chatbot | a chat bot | actual person | actual human | is this a person
         is this a human | is this a machine | is this a computer""",
         "I'm an automated assistant, not a person. I answer questions from \"{title}\"; I can't examine you or "
         "give personal advice.",
