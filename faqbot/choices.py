@@ -32,6 +32,7 @@ __all__ = [
     "not_known",
     "number_out_of_range",
     "pick_number",
+    "typo_of",
     "understand",
 ]
 
@@ -391,9 +392,14 @@ def _negates_a_word(words: list[str], after: int) -> bool:
 
 def _fuzzy(word: str) -> str | None:
     """Which lexicon word a short misspelt reply ("yse", "nopr", "unsre") was meant to be."""
+    meant = typo_of(word, _SINGLE_WORDS)
+    return None if meant is None else next(value for value, phrases in _LEXICON.items() if meant in phrases)
+
+
+def typo_of(word: str, vocabulary: Sequence[str]) -> str | None:
+    """The word of `vocabulary` a short typo was meant to be ("yse" → "yes", "yuo" → "you"): one edit away, and
+    only for a word no English list holds (an English word such as "bye" or "cool" is not a misspelt "yes")."""
     if len(word) < 3 or frequency.rarity(word) < frequency.RAREST:
-        return None  # an English word ("bye", "cool") is not a misspelt "yes"
-    hit = process.extractOne(word, _SINGLE_WORDS, scorer=DamerauLevenshtein.distance, score_cutoff=1)
-    if hit is None:
         return None
-    return next(value for value, phrases in _LEXICON.items() if hit[0] in phrases)
+    hit = process.extractOne(word, vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1)
+    return None if hit is None else str(hit[0])

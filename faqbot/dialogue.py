@@ -15,8 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz import fuzz
 
 from . import choices, cues, frequency, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step, Tier, Variant
@@ -808,10 +807,9 @@ class Dialogue:
         return [self._talk_word(w) for w in plain]
 
     def _talk_word(self, word: str) -> str:
-        if len(word) < 3 or word in self._smalltalk_words or frequency.rarity(word) < frequency.RAREST:
+        if word in self._smalltalk_words:
             return word
-        hit = process.extractOne(word, self._talk_vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1)
-        return str(hit[0]) if hit else word
+        return choices.typo_of(word, self._talk_vocabulary) or word
 
     def _asks_a_topic(self, turn: _Turn) -> bool:
         """Whether a message asks about something the knowledge base knows: "does that count?" after a statement
