@@ -286,6 +286,15 @@ _PUT_OFF = phrases(
 
 _PLAYED_DOWN = _DISMISSED + _PUT_OFF
 
+_WAITING = phrases(
+    """
+    wait and see | see how it goes | later | next week | after the weekend | in a few days | when i can
+    if it | if things | if i need | if needed | if i have to | if necessary | if nothing | if there is | if not
+    give it a few days | give it a day | give it a week | in a week | in a couple of weeks | next month
+    """
+)
+"""Putting care off for longer than a day, or on a condition ("I'll call if it gets worse")."""
+
 
 _CARE = phrases(
     """
@@ -304,9 +313,11 @@ def about_care(words: Sequence[str]) -> bool:
 
 
 _CALLING = "call ring phone dial contact calling ringing phoning dialling dialing contacting texting".split()
+_VISITING = ["go to", "going to", "pop to", "pop down to", "pop into", "pop in to", "get to", "head to", "see", "visit"]
 _CARE_LINES = [
     "999", "111", "911", "112", "000", "an ambulance", "ambulance", "the doctor", "the doctors", "the gp", "my gp",
-    "the surgery", "nhs", "a and e", "the hospital",
+    "the surgery", "nhs", "a and e", "the hospital", "the clinic", "my doctor", "a doctor", "the practice",
+    "my surgery", "out of hours",
 ]  # fmt: skip
 _GETTING_CARE = phrases(
     """
@@ -316,6 +327,7 @@ _GETTING_CARE = phrases(
     called them | rang them | phoned them | called 999 | called 111 | rang 999 | rang 111 | called an ambulance
     ambulance is coming | ambulance on its way | take me | taking me | drive me | driving me | run me | get me in
     taking him | taking her | driving him | driving her | to a and e now | to hospital now | to the hospital now
+    take a look | have a look | look at it | check me over | check it over
     car keys | getting the car | getting my coat | getting her coat | getting his coat | booked | got an appointment
     will do | doing that now | straight away | right away | right now | now then | make an appointment
     try 111 | try 999 | try nhs | try the surgery | try the gp | try the doctor | try the doctors
@@ -325,6 +337,8 @@ _GETTING_CARE = phrases(
     will get it checked | get it looked at | will get it looked at | will see someone | will see a doctor
     """
     + " | ".join(f"{verb} {target}" for verb in _CALLING for target in _CARE_LINES)
+    + " | "
+    + " | ".join(f"{verb} {target}" for verb in _VISITING for target in _CARE_LINES if not target[0].isdigit())
 )
 """What people say when they take a warning and go for care now ("we're off to A&E", "I'll get my son to drive
 me in"): the bot wishes them well instead of warning again."""
@@ -333,6 +347,18 @@ me in"): the bot wishes them well instead of warning again."""
 def gets_care(words: Sequence[str]) -> bool:
     """Whether a message says its writer is getting care now."""
     return has_phrase(words, _GETTING_CARE) and not refuses(words)
+
+
+def waits(words: Sequence[str]) -> bool:
+    """Whether a message puts care off for longer than a day, or on a condition ("I'll call if it gets worse")."""
+    return has_phrase(words, _WAITING)
+
+
+def books_care_soon(words: Sequence[str]) -> bool:
+    """Whether a message promises care within a day or so ("I'll ring the surgery first thing", "will pop to the
+    GP tomorrow"): for a sign a doctor should see today, asking for that appointment is taking the advice, not
+    putting it off; waiting to see, or until next week, is."""
+    return gets_care(words) and not has_phrase(words, _DISMISSED) and not waits(words)
 
 
 _TAKING_IT_UP = phrases(
@@ -598,7 +624,8 @@ _OPENS_AFTER_LEAD_IN = QUESTION_WORDS | frozenset("whats hows isnt arent any".sp
 """Not "will" ("ok will do") nor "please" ("ok please hurry"): after a lead-in they seldom open a question."""
 
 _INTENDED = frozenset(
-    "do go try ask call ring phone see book check mention bring get make keep take talk speak tell text email".split()
+    """do go pop head try ask call ring phone see book check mention bring get make keep take talk speak tell text
+    email visit""".split()
 )
 """Verbs after which a leading "will" says what one intends, not a question ("will ring them now")."""
 

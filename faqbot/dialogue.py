@@ -427,8 +427,10 @@ class Dialogue:
             or cues.asks_what_to_do(turn.plain)  # "so what should I do?"
         ):
             return self._urgent(turn, self._raised(turn.state), restate=True)
-        if not cues.plays_down(turn.plain):
+        if not (cues.plays_down(turn.plain) or cues.waits(turn.plain)):
             return None
+        if not turn.asks and self._tier(self._raised(turn.state)).name == "urgent" and cues.books_care_soon(turn.plain):
+            return None  # "I'll ring the surgery first thing" asks for the urgent appointment: taken, see below
         if turn.asks and self._confident(turn) and not cues.dismisses(turn.plain):
             return None  # "I'll ring tomorrow; in the meantime which exercises?" is answered, under the reminder
         return self._urgent(turn, self._raised(turn.state), restate=True)
@@ -439,7 +441,7 @@ class Dialogue:
             return None
         talk = self._smalltalk_intent(turn)
         going = (talk is not None and talk.intent == "will_do") or (not turn.asks and cues.gets_care(turn.plain))
-        if not going:
+        if not going or cues.waits(turn.plain):  # "I'll call if it gets worse" is no promise to go
             return None
         tier = self._tier(self._raised(turn.state))
         return self._reply(ReplyKind.SMALLTALK, None, tier.accepted.rstrip(), (), turn)

@@ -954,3 +954,28 @@ def test_an_emergency_sign_that_came_and_went_lately_is_still_raised(bot: faqbot
 )
 def test_referral_topics_in_other_words(bot: faqbot.Bot, message: str, referral: str) -> None:
     assert bot.session().ask(message).referral == referral
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ok, I'll ring the surgery first thing in the morning",
+        "right, will pop down to the GP tomorrow",
+        "fair enough, I'll get my doctor to take a look at it tomorrow",
+    ],
+)
+def test_booking_a_doctor_soon_takes_the_advice_for_a_see_a_doctor_today_sign(bot: faqbot.Bot, message: str) -> None:
+    """For the urgent tier the advice is an urgent GP appointment: asking for one in the morning takes it, and the
+    reply says to ask for today, or NHS 111, and names the emergency signs; for the 999 tier it is putting it off."""
+    reply = _warned(bot, "fever").ask(message)
+    assert reply.kind == "smalltalk" and "the right thing to do" in reply.text
+    assert "today" in reply.text and "111" in reply.text and "999" in reply.text
+    assert _warned(bot, "bladder-bowel").ask(message).kind == "urgent"
+
+
+@pytest.mark.parametrize(
+    "message", ["I'll ring them if it gets any worse", "I'll see the GP next week", "ok, I'll wait and see the doctor"]
+)
+def test_care_on_a_condition_or_next_week_is_warned_again(bot: faqbot.Bot, message: str) -> None:
+    reply = _warned(bot, "fever").ask(message)
+    assert reply.kind == "urgent" and reply.tier == "urgent" and "today" in reply.text
