@@ -979,3 +979,34 @@ def test_booking_a_doctor_soon_takes_the_advice_for_a_see_a_doctor_today_sign(bo
 def test_care_on_a_condition_or_next_week_is_warned_again(bot: faqbot.Bot, message: str) -> None:
     reply = _warned(bot, "fever").ask(message)
     assert reply.kind == "urgent" and reply.tier == "urgent" and "today" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        # what the legs will not do, said with "won't" / "don't"
+        ("both my legs just won't take any weight since this morning", "both-legs"),
+        ("my back went on Friday and now both legs don't work properly", "both-legs"),
+        # losing weight while eating as before is unexplained
+        ("I lose 5 kilo this month but I am eating same like always, also my back is hurting", "weight-loss"),
+        # not knowing when you need to go
+        ("since my back went last week I just don't notice when I need the loo until I'm sat on it", "bladder-bowel"),
+        # numb like after the dentist
+        ("bum cheeks feel like the dentist has been at them, back has been sore for days", "saddle-numbness"),
+    ],
+)
+def test_signs_said_through_what_people_cannot_do_or_notice(bot: faqbot.Bot, message: str, sign: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and sign in reply.signs, (message, reply.kind, reply.signs)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my legs both ache after a long shift on the ward but it's all gone by the morning. exercises for my back?",
+        "I sat on the toilet too long and got dead legs, it went off after a minute. good stretches for my back?",
+        "numb from the waist down from boredom in these meetings lol, any desk exercises for my back?",
+    ],
+)
+def test_numbness_that_passes_by_itself_or_is_boredom_is_no_alarm(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
