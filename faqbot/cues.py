@@ -270,6 +270,9 @@ _DISMISSED = phrases(
     see if it settles | see if it eases | see if it calms | see if it goes | see if it gets better | see if it helps
     see if it improves | see if that helps | see whether it settles | settle on its own | settles on its own
     sort itself out | sorts itself out | go away on its own | goes away on its own | wear off | wears off
+    anything to worry | anything serious | anything to it | thought it was normal | thought that was normal
+    thought it was just | thought it was nothing | assumed it was | assumed that was | assumed it is | it is normal
+    that is normal | was normal | is normal with | thought it was part of | just part of | part and parcel
     """
 )
 """What people say to dismiss a warning as nothing, or care as not worth it or out of reach ("I'm fine now",
@@ -352,6 +355,12 @@ def gets_care(words: Sequence[str]) -> bool:
 def waits(words: Sequence[str]) -> bool:
     """Whether a message puts care off for longer than a day, or on a condition ("I'll call if it gets worse")."""
     return has_phrase(words, _WAITING)
+
+
+def goes_now(words: Sequence[str]) -> bool:
+    """Whether a message goes for care without putting it off, whatever else it says ("ok, ringing 111 now, didn't
+    think it was anything serious"): the warning is taken, however lightly it was thought of."""
+    return gets_care(words) and not has_phrase(words, _PUT_OFF) and not waits(words)
 
 
 def books_care_soon(words: Sequence[str]) -> bool:

@@ -427,7 +427,7 @@ class Dialogue:
             or cues.asks_what_to_do(turn.plain)  # "so what should I do?"
         ):
             return self._urgent(turn, self._raised(turn.state), restate=True)
-        if not (cues.plays_down(turn.plain) or cues.waits(turn.plain)):
+        if not (cues.plays_down(turn.plain) or cues.waits(turn.plain)) or (not turn.asks and cues.goes_now(turn.plain)):
             return None
         if not turn.asks and self._tier(self._raised(turn.state)).name == "urgent" and cues.books_care_soon(turn.plain):
             return None  # "I'll ring the surgery first thing" asks for the urgent appointment: taken, see below

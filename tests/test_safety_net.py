@@ -1010,3 +1010,28 @@ def test_signs_said_through_what_people_cannot_do_or_notice(bot: faqbot.Bot, mes
 )
 def test_numbness_that_passes_by_itself_or_is_boredom_is_no_alarm(bot: faqbot.Bot, message: str) -> None:
     assert bot.session().ask(message).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "after a bad couple of weeks my back is nearly right, will a run knock it back?",
+        "does lying in bed all the time make it stiffer? I've rested loads",
+    ],
+)
+def test_setback_and_stiffness_words_are_no_accident_or_night_pain(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    "message", ["oh. I didn't think that was anything to worry about", "I assumed it was normal at my age"]
+)
+def test_having_thought_a_sign_harmless_gets_the_warning_restated(bot: faqbot.Bot, message: str) -> None:
+    reply = _warned(bot, "weight-loss").ask(message)
+    assert reply.kind == "urgent" and reply.signs == ("weight-loss",) and "still get it checked today" in reply.text
+
+
+def test_going_now_takes_the_warning_however_lightly_it_was_thought_of(bot: faqbot.Bot) -> None:
+    """Thinking a sign harmless is warned again (above), unless the person is going for care now all the same."""
+    reply = _warned(bot, "weight-loss").ask("right, ringing 111 now, didn't think it was anything serious")
+    assert reply.kind == "smalltalk" and "the right thing to do" in reply.text
