@@ -22,7 +22,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from . import cues, frequency
 from .knowledge import Option
-from .text import CHATTER, STOPWORDS, tokens
+from .text import CHATTER, STOPWORDS, stem, tokens
 
 __all__ = [
     "ACKNOWLEDGEMENTS",
@@ -301,19 +301,33 @@ def _choose(words: list[str], options: Sequence[Option]) -> Option | None:
 def _by_label_or_says(words: list[str], options: Sequence[Option]) -> Option | None:
     """The option whose label or `says` phrasing the words contain, unless someone else said it ("my mum said to
     keep moving" is not a doctor's advice)."""
-    starts = cues.positions(words)
+    stems = [_said(w) for w in words]
+    starts = cues.positions(stems)
     for option in options:
         for phrase in (option.label, *option.says):
-            wanted = tokens(phrase)
-            negator = wanted in _PHRASES["no"]
+            wanted = [_said(w) for w in tokens(phrase)]
+            negator = tokens(phrase) in _PHRASES["no"]
             if wanted and any(
-                words[i : i + len(wanted)] == wanted
+                stems[i : i + len(wanted)] == wanted
                 and not cues.lay_person_before(words, i)
                 and not (negator and _negates_a_word(words, i + len(wanted)))
                 for i in starts.get(wanted[0], ())
             ):
                 return option
     return None
+
+
+_TISSUE_PREFIXES = ("osteo", "neuro", "spondylo", "myo")
+"""Medical prefixes a lay reply puts before a word an option says ("osteoarthritis" says "arthritis")."""
+
+
+def _said(word: str) -> str:
+    """A word as options' phrasings are compared: its stem ("joints" says "joint"), without a medical prefix."""
+    for prefix in _TISSUE_PREFIXES:
+        if word.startswith(prefix) and len(word) > len(prefix) + 4:
+            word = word[len(prefix) :]
+            break
+    return stem(word)
 
 
 def _signals(words: list[str], starting_before: int | None = None) -> set[str]:

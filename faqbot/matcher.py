@@ -346,8 +346,8 @@ class Matcher:
         direct = stem(word)
         if direct in self._idf or word in STOPWORDS:
             return (direct,)
-        if len(word) < 5:
-            return ()
+        if len(word) < 5 or word in CHATTER:
+            return ()  # "meantime" is not a longer "meant": everyday words are no typos of the knowledge base's
         if word in self._spelled:
             return self._spelled[word]  # a synonym's lay word, as typed
         if frequency.rarity(word) <= _REAL_WORD:
@@ -479,7 +479,11 @@ class Matcher:
                 extra += stems[1:]
             elif not stems and any(c.isalpha() for c in word):
                 unknown += self._rarest * w.unknown * self._unknown_share(word)
-        extra += [self._stems[a + b] for a, b in pairwise(words) if a + b in self._stems]  # "git hub"
+        extra += [  # "git hub"; but "do in" is no "doin", two function words make no content word
+            self._stems[a + b]
+            for a, b in pairwise(words)
+            if a + b in self._stems and not (a in STOPWORDS and b in STOPWORDS)
+        ]
         firsts = [found[word][0] if found[word] else None for word in words]
         terms = dict.fromkeys(self._terms(firsts, words) + extra)
         known = sorted([(t, idf[t]) for t in terms if t in idf], key=itemgetter(1), reverse=True)  # stable

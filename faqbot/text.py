@@ -190,6 +190,7 @@ asked question questions quick help wanted want wants wanting need needs needed 
 week weeks day days month months year years ago today tonight yesterday tomorrow morning evening afternoon
 weekend lately recently currently now still already soon later often sometimes always usually again once
 while since until during moment minute minutes hour hours time times point stage bit lot lots loads tons
+meanwhile meantime anymore
 first second third last part parts half
 try trying tried start started starting began begin doing done go going goes went gone come coming came
 get gets getting got make makes making made take takes taking took keep keeps kept put puts let lets
