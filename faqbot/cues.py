@@ -92,7 +92,9 @@ _ABILITY = frozenset(
 )
 """Negating an ability or a sensation describes a loss, not a denial: "no feeling down there", "no control
 over my bladder", "not been able to pee", "both my legs are not strong" are signs."""
-_FILLER = frozenset("have has had any been able to much really got even quite properly very a the my can could".split())
+_FILLER = frozenset(
+    "have has had any been able to much really got even quite properly very a the my can could about".split()
+)
 _BARRIERS = frozenset("but though although however except yet whereas apart and".split())
 """A negation does not reach past these: "no fever but both legs feel weak"."""
 _LOOKBACK = 5
