@@ -142,7 +142,8 @@ QUESTIONS = frozenset({"identity", "doctor", "how_are_you", "help"})
 COURTESY = frozenset(
     """very much so lot lots loads really mate love dear x xx xxx guys all again anyway for that this the it
     your you u ur me just oh well then now please pls plz lol haha xd bot buddy pal sir madam maam folks
-    and though tho man bro dude kindly heaps muchly tons wait um erm hmm uh ah btw boet bru bra pal fam""".split()
+    and though tho man bro dude kindly heaps muchly tons wait um erm hmm uh ah btw boet bru bra pal fam
+    ugh urgh argh sigh pfft welp jeez gosh blimey ooh oof""".split()
 )
 """Words small talk may come with ("thanks a lot mate x") without becoming something else."""
 
