@@ -784,7 +784,12 @@ def _named_alone(part: Sequence[str], parts: int) -> bool:
 
 
 def _stated_as_a_question(part: Sequence[str]) -> bool:
-    return not _WH_WORDS.intersection(part) and has_phrase(_opening(part), _STATEMENT_ORDER)
+    """ "It is safe for me to exercise when is pain?": after the statement's order, "when" and "where" start a
+    clause of the question, not a question of their own."""
+    return not _ASKING_ITS_OWN.intersection(part) and has_phrase(_opening(part), _STATEMENT_ORDER)
+
+
+_ASKING_ITS_OWN = _WH_WORDS - {"when", "where"}
 
 
 def _opening(part: Sequence[str]) -> Sequence[str]:
