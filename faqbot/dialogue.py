@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from . import choices, cues, frequency, render, smalltalk
 from .knowledge import Call, Entry, KnowledgeBase, Option, RedFlag, Referral, Smalltalk, Step, Tier, Variant
 from .matcher import Candidate, Matcher
-from .patterns import PatternSet
+from .patterns import Match, PatternSet
 from .safety import (
     SCREEN_CHARS,
     Referrals,
@@ -555,7 +555,7 @@ class Dialogue:
                 continue  # "my midwife said it's normal, but I can hardly walk" is no advice to walk
             start = sentence.plain_index(match.start)
             said = not cues.lay_person_before(sentence.plain, start)  # not "my mum said", "my dog has"
-            if said and not match_negated(sentence, match, denials=False):
+            if said and (_denies(sentence, match) or not match_negated(sentence, match, denials=False)):
                 step, option = self._statements[match.item]
                 ends = heard.setdefault(step.slot, {})
                 ends[option.value] = max(ends.get(option.value, 0), match.end)
@@ -1280,6 +1280,16 @@ def _lower_first(text: str) -> str:
 def _related(entry: Entry, variant: Variant | None) -> tuple[str, ...]:
     """The questions an answer points on to: its variant's, else its entry's."""
     return (variant.related if variant else ()) or entry.related
+
+
+def _denies(sentence: Sentence, match: Match) -> bool:
+    """Whether a statement is itself a denial ("not seen anyone", "no doctor"): a negation before it agrees, as in
+    "no, I haven't seen anyone" or "I ain't see no doctor", rather than cancelling it."""
+    return any(
+        w in cues.NEGATORS
+        for low, high in match.places
+        for w in sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
+    )
 
 
 def _labels(step: Step) -> tuple[str, ...]:
