@@ -225,9 +225,11 @@ TIME_WORDS = frozenset(
     """today yesterday tonight tomorrow now again since ago for still lately recently this last past week weeks
     weekend day days month months year years hour hours minute minutes morning mornings evening evenings night
     nights monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december""".split()
+    august september october november december fortnight couple few several one two three four five six seven
+    eight nine ten""".split()
 )
-"""Words that say when: a story of the pain with nothing else in it still says only that it hurts."""
+"""Words that say when or for how long: a story of the pain with nothing else in it still says only that it
+hurts."""
 _SOMEONE = frozenset("man woman gentleman lady girl boy chap fellow fella guy person widow widower".split())
 _AGE_BEFORE = frozenset(
     """i am aged age retired at turned turning over under one hes shes im here hit

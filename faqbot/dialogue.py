@@ -873,7 +873,12 @@ class Dialogue:
         if turn.before.last is not None or "if" in turn.plain or not _PERSONAL.intersection(turn.plain):
             return False  # "shoud i work out if it hurts" asks; "back pain exercises" names a topic, tells nothing
         return not any(
-            self._matcher.knows(w) and w not in cues.TIME_WORDS and not self._matcher.in_most_entries(w, COMMON_SHARE)
+            self._matcher.knows(w)
+            and w not in cues.TIME_WORDS
+            and w not in CHATTER  # "so much", "a bit": how much it hurts, not what is asked
+            and w not in VAGUE  # "a bad back", "worse": how it is, not what about
+            and not w.isdigit()
+            and not self._matcher.in_most_entries(w, COMMON_SHARE)
             for w in turn.words
         )
 
