@@ -91,6 +91,15 @@ _RESTATE = cues.phrases(
 )
 """Asking for the last answer again, put more simply: "can you say that again simpler?", "I didn't follow"."""
 _RESTATE_WORDS = frozenset(w for phrase in _RESTATE for w in phrase.split())
+_STRAIGHT = cues.phrases(
+    """yes or no | straight answer | simple answer | short answer | does not answer | did not answer
+    not answer my question | not answer the question | not what i asked | answer the question | answer my question
+    bottom line | in short | tldr | tl dr"""
+)
+"""Asking, after an answer, for its verdict alone: "that doesn't really answer it. yes or no?"."""
+_STRAIGHT_WORDS = frozenset(w for phrase in _STRAIGHT for w in phrase.split()) | frozenset(
+    "useless rubbish pointless vague waffle helpful unhelpful clear unclear give gimme".split()
+)
 _PUZZLED = frozenset(
     "mean means meaning understand get explain ye ya u which what whats here there exactly sorry pardon".split()
 )
@@ -992,6 +1001,12 @@ class Dialogue:
         entry, variant, answer = self._last_answer(last)
         # "why?", or at any length "why does it matter if a doctor said it?"
         why = (cues.has_phrase(turn.plain, _WHY) and len(turn.plain) <= 5) or cues.has_phrase(turn.plain, _WHY_ASKED)
+        if _asks_for_the_verdict(turn.plain):  # "yes or no?": the answer's opening verdict, alone
+            lead = f"The article gives no one-word answer to **{entry.question}** In short:"
+            first = answer.strip().split("\n\n", 1)[0]
+            return self._answer(
+                turn, entry, first, _related(entry, variant), note=lead, variant=last.variant, repeat=True
+            )
         if not (why or _asks_to_restate(turn.plain) or self._asks_about_words(turn, answer)):
             return None
         lead = f"That was my answer to **{entry.question}** Here it is again, as the article puts it:"
@@ -1245,6 +1260,12 @@ def _asks_to_restate(plain: Sequence[str]) -> bool:
     """Whether a message only asks for the last answer again, more simply ("Sorry, I did not follow. Can you
     explain in simple words?"): at most one word of its own besides ("say it simpler for my mum")."""
     return cues.has_phrase(plain, _RESTATE) and len([w for w in _own_words(plain) if w not in _RESTATE_WORDS]) <= 1
+
+
+def _asks_for_the_verdict(plain: Sequence[str]) -> bool:
+    """Whether a message only asks for the last answer's verdict ("this is useless, just tell me yes or no"):
+    with a word of its own ("can I run, yes or no?") it asks a question of its own."""
+    return cues.has_phrase(plain, _STRAIGHT) and all(w in _STRAIGHT_WORDS for w in _own_words(plain))
 
 
 def _own_words(plain: Sequence[str]) -> list[str]:
