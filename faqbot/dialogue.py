@@ -541,7 +541,7 @@ class Dialogue:
         if turn.told or not self._statements:
             return
         heard: dict[str, set[str]] = {}
-        for sentence in turn.sentences:
+        for sentence in _pronouns_resolved(turn.sentences):
             for slot, values in self._sentence_statements(sentence).items():
                 heard.setdefault(slot, set()).update(values)
         # Statements that contradict each other ("the doctor only gave me tablets, nothing about exercise" reads
@@ -1306,6 +1306,40 @@ def _lower_first(text: str) -> str:
 def _related(entry: Entry, variant: Variant | None) -> tuple[str, ...]:
     """The questions an answer points on to: its variant's, else its entry's."""
     return (variant.related if variant else ()) or entry.related
+
+
+_CLINICIANS = frozenset(
+    "doctor doctors physio physios physiotherapist midwife nurse therapist surgeon consultant specialist".split()
+)
+_CLINICIAN_PREFIXES = ("osteo", "chiro", "ortho")
+_SUBJECT_PRONOUNS = frozenset("he she they".split())
+_TELLING = frozenset(
+    """said says say told tell tells advised advise recommended recommend suggested suggest gave give gives wants
+    reckons reckoned thinks thought mentioned prescribed encouraged""".split()
+)
+
+
+def _clinician_in(sentence: Sentence) -> str | None:
+    return next((w for w in sentence.words if w in _CLINICIANS or w.startswith(_CLINICIAN_PREFIXES)), None)
+
+
+def _pronouns_resolved(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The sentences with a "he", "she" or "they" that opens a report ("he told me…") read as the clinician named in
+    an earlier one: in "I saw an orthopaedic doctor. He told me to walk daily." the advice is the doctor's, as the
+    teller means; "he used to play bowls" after "his GP knows" stays the writer's dad."""
+    resolved: list[Sentence] = []
+    named: str | None = None
+    for sentence in sentences:
+        if named is not None and sentence.plain[:1] and sentence.plain[0] in _SUBJECT_PRONOUNS and _tells(sentence):
+            sentence = replace(sentence, plain=(named, *sentence.plain[1:]), words=(named, *sentence.words[1:]))
+        resolved.append(sentence)
+        named = _clinician_in(sentence) or named
+    return resolved
+
+
+def _tells(sentence: Sentence) -> bool:
+    """Whether a sentence opens by reporting what someone said or gave ("she said…", "he just gave me tablets")."""
+    return bool(_TELLING.intersection(sentence.plain[1:4]))
 
 
 def _denies(sentence: Sentence, match: Match) -> bool:
