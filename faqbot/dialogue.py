@@ -59,7 +59,9 @@ _WHY_ASKED = cues.phrases(
     """why do you need to know | why do you want to know | why do you need that | why are you asking
     what has that got to do with | what does that have to do with | why does that matter | why would that matter
     why is that relevant | why is that important | what difference does that make | what difference does it make
-    why does it matter | why would it matter | why is it relevant | why is it important"""
+    why does it matter | why would it matter | why is it relevant | why is it important | why do i need a doctor
+    why do i need to see a doctor | why do i have to see a doctor | why should i see a doctor | why a doctor
+    why does a doctor have to | why does the doctor have to | why do i need my doctor"""
 )
 """Asking why the pending question is asked, at any length ("why do you need to know that?")."""
 _COUNTS = cues.phrases("count | counts | the same as a")

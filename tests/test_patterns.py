@@ -52,3 +52,18 @@ def test_a_phrase_may_hold_another_groups_word() -> None:
 
 def test_a_long_message_is_searched_as_a_whole() -> None:
     assert found("cause_back_pain", "x " * 300 + "can stress cause back pain")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("doctor only|just gave", "the doctor just gave me a prescription"),
+        ("just pain", "it is just the pain"),
+        ("really bad", "it is really bad"),
+    ],
+)
+def test_an_intensifier_named_alone_in_a_group_is_found(pattern: str, text: str) -> None:
+    """Intensifiers are skipped inside phrases ("can't really feel"), but a group that names one alone still finds
+    it: "only|just" must match the "just" of "the doctor just gave me…"."""
+    assert found(pattern, text)
+    assert not found(pattern, "the doctor gave me a prescription")
