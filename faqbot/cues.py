@@ -18,6 +18,10 @@ from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 
+from rapidfuzz.distance import OSA
+
+from . import frequency
+
 __all__ = [
     "QUESTION_OPENERS",
     "QUESTION_WORDS",
@@ -1041,10 +1045,22 @@ def _denied(after: Sequence[str]) -> bool:
 _INSTEAD = frozenset("just only but mostly except apart".split())
 
 
+def _misspelt_ability(word: str) -> bool:
+    """ "not controll my pee": a word no English list holds, one edit from a longer ability word."""
+    return (
+        len(word) >= 5
+        and frequency.rarity(word) >= frequency.RAREST
+        and any(OSA.distance(word, ability) <= 1 for ability in _LONG_ABILITIES)
+    )
+
+
+_LONG_ABILITIES = tuple(w for w in _ABILITY if len(w) >= 5)
+
+
 def _negates_ability(words: Sequence[str], negator: int, start: int) -> bool:
     """ "no feeling", "not able to pee", "not sure if": the negation is part of what is described."""
     for word in words[negator + 1 : start + 1]:
-        if word in _NOT_A_DENIAL or word in _ABILITY:
+        if word in _NOT_A_DENIAL or word in _ABILITY or _misspelt_ability(word):
             return True
         if word not in _FILLER:
             return False

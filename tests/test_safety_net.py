@@ -1035,3 +1035,27 @@ def test_going_now_takes_the_warning_however_lightly_it_was_thought_of(bot: faqb
     """Thinking a sign harmless is warned again (above), unless the person is going for care now all the same."""
     reply = _warned(bot, "weight-loss").ask("right, ringing 111 now, didn't think it was anything serious")
     assert reply.kind == "smalltalk" and "the right thing to do" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        # "felt numb" as well as "feels numb" when wiping
+        ("wiped after the loo this morning and it felt numb, like there was cardboard in the way. back went on monday",
+         "saddle-numbness"),
+        # a misspelt ability after "not" is a loss, not a denial
+        ("my back hurts and i am not controll my wee since today", "bladder-bowel"),
+        # what both legs would not do
+        ("my legs both wouldnt lift me out of the chair this morning, back's been bad for days", "both-legs"),
+    ],
+)  # fmt: skip
+def test_signs_in_the_past_tense_typos_and_would_not(bot: faqbot.Bot, message: str, sign: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and sign in reply.signs, (message, reply.kind, reply.signs)
+
+
+def test_numbness_that_is_fine_once_the_person_gets_up_is_no_alarm(bot: faqbot.Bot) -> None:
+    message = (
+        "my bum goes numb on the hard seats at the stadium but it's fine once I get up. which stretches for my back?"
+    )
+    assert bot.session().ask(message).kind != "urgent"
