@@ -279,7 +279,7 @@ class Referrals:
         asked: set[int] = set()
         for sentence in sentences:
             for low, high in sentence.asking:
-                fors = [at for at in range(low, high) if sentence.plain[sentence.plain_index(at)] == "for"]
+                fors = [at for at in range(low, high) if _asks_for(sentence.plain, sentence.plain_index(at))]
                 if not fors:
                     continue
                 matches = self._found(sentence, low, high)
@@ -383,6 +383,11 @@ def question_windows(sentences: Sequence[Sentence], topics: bool = False) -> lis
                 sentence = before.join(sentence)
         windows.append((sentence, 0, len(sentence.words)))
     return windows or [(s, 0, len(s.words)) for s in sentences]
+
+
+def _asks_for(plain: Sequence[str], i: int) -> bool:
+    """Whether plain[i] introduces what a question is for or about: "… for my knees?", "what about my knees?"."""
+    return plain[i] == "for" or (plain[i] == "about" and i > 0 and plain[i - 1] in ("what", "how"))
 
 
 def points_back(words: Sequence[str]) -> bool:

@@ -1059,3 +1059,11 @@ def test_numbness_that_is_fine_once_the_person_gets_up_is_no_alarm(bot: faqbot.B
         "my bum goes numb on the hard seats at the stadium but it's fine once I get up. which stretches for my back?"
     )
     assert bot.session().ask(message).kind != "urgent"
+
+
+def test_what_about_another_body_part_asks_about_it_though_the_back_is_named(bot: faqbot.Bot) -> None:
+    """ "What about my shoulders?" asks about the shoulders by name, as "… for my shoulders?" does; "what about
+    swimming for my back?" still asks about the back."""
+    reply = bot.session().ask("how about my shoulders, they ache after the rows I do for my back")
+    assert reply.kind == "fallback" and reply.referral == "other-body-part"
+    assert bot.session().ask("what about swimming for my back?").referral is None
