@@ -1067,3 +1067,11 @@ def test_what_about_another_body_part_asks_about_it_though_the_back_is_named(bot
     reply = bot.session().ask("how about my shoulders, they ache after the rows I do for my back")
     assert reply.kind == "fallback" and reply.referral == "other-body-part"
     assert bot.session().ask("what about swimming for my back?").referral is None
+
+
+@pytest.mark.parametrize(
+    "message", ["pain goes from my back down one leg. this is a trapped nerve?", "so that's a slipped disc then?"]
+)
+def test_a_diagnosis_asked_in_a_statements_order_is_referred(bot: faqbot.Bot, message: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "fallback" and reply.referral == "diagnosis"
