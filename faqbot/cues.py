@@ -837,8 +837,15 @@ def poses_condition(words: Sequence[str]) -> bool:
 
 
 def states_condition(words: Sequence[str]) -> bool:
-    """Whether a message states a condition a conditional question could be about (`_STATED_CONDITION`)."""
-    return has_phrase(words, _STATED_CONDITION)
+    """Whether a message states a condition a conditional question could be about (`_STATED_CONDITION`); the "if"
+    of "just asking if it's ok" or "wondering if I can" asks whether, and states none."""
+    kept = [
+        w for i, w in enumerate(words) if not (w == "if" and _ASKING_WHETHER.intersection(words[max(0, i - 3) : i]))
+    ]
+    return has_phrase(kept, _STATED_CONDITION)
+
+
+_ASKING_WHETHER = frozenset("ask asking asked wondering wonder wondered know".split())
 
 
 def question_form(asked: Sequence[Sequence[str]]) -> str | None:

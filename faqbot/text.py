@@ -113,6 +113,16 @@ _CONTRACTIONS = {
     "mek": "make",
     "tek": "take",
     "unu": "you",
+    # Taglish (Filipino English): the Tagalog words that carry a question about back pain.
+    "pwede": "can",
+    "puwede": "can",
+    "kahit": "even though",
+    "masakit": "sore",
+    "sakit": "pain",
+    "likod": "back",
+    "lang": "just",
+    "yung": "the",
+    "ko": "my",
     # Nigerian and Ghanaian Pidgin: the same words, as written.
     "abeg": "please",
     "wetin": "what",
