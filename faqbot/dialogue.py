@@ -438,13 +438,20 @@ class Dialogue:
             or cues.asks_what_to_do(turn.plain)  # "so what should I do?"
         ):
             return self._urgent(turn, self._raised(turn.state), restate=True)
-        if not (cues.plays_down(turn.plain) or cues.waits(turn.plain)) or (not turn.asks and cues.goes_now(turn.plain)):
+        if not (cues.plays_down(turn.plain) or cues.waits(turn.plain)) or self._takes_the_advice(turn):
             return None
-        if not turn.asks and self._tier(self._raised(turn.state)).name == "urgent" and cues.books_care_soon(turn.plain):
-            return None  # "I'll ring the surgery first thing" asks for the urgent appointment: taken, see below
         if turn.asks and self._confident(turn) and not cues.dismisses(turn.plain):
             return None  # "I'll ring tomorrow; in the meantime which exercises?" is answered, under the reminder
         return self._urgent(turn, self._raised(turn.state), restate=True)
+
+    def _takes_the_advice(self, turn: _Turn) -> bool:
+        """Whether a message goes for care now, however lightly it thinks of the sign ("ringing 111 now, didn't
+        think it was anything serious"), or, for a sign a doctor should see today, books the urgent appointment
+        for the morning ("I'll ring the surgery first thing"): `_care_accepted` wishes it well."""
+        if turn.asks:
+            return False
+        soon = self._tier(self._raised(turn.state)).name == "urgent" and cues.books_care_soon(turn.plain)
+        return soon or cues.goes_now(turn.plain)
 
     def _care_accepted(self, turn: _Turn) -> Reply | None:
         """After a red flag, "ok, we're off to A&E now, thanks" is wished well, not warned again."""
