@@ -228,6 +228,8 @@ class Referrals:
         self._unless = PatternSet([r.unless for r in self._referrals], Normaliser(), vocabulary)
         self._anywhere = {n for n, r in enumerate(self._referrals) if r.when in ("mentioned", "throughout")}
         self._topics = {n for n, r in enumerate(self._referrals) if r.when == "topic"}
+        # asked for by name ("… for my knees?", "… safe for a child?"), a topic or a person is what is asked about
+        self._by_name = {n for n, r in enumerate(self._referrals) if r.when in ("topic", "them")}
 
     def find(self, sentences: Sequence[Sentence], answering: bool = False) -> list[Referral]:
         """The referral topics a message asks about, in knowledge-base order.
@@ -270,11 +272,11 @@ class Referrals:
         return [self._referrals[n] for n in sorted(found)]
 
     def _asked_outright(self, sentences: Sequence[Sentence], behalf: bool) -> set[int]:
-        """The topics a question asks for by name ("… for my knees?"), with nothing in that question to set them
-        aside: "my knees are worse than my back, what exercises can I do for my knees?" asks about the knees,
-        whatever the back. A part only named in the question ("should glutes come before abs, for my back?") may
-        be part of the answer."""
-        if not self._topics:
+        """The topics or people a question asks for by name ("… for my knees?", "are they safe for a child?"), with
+        nothing in that question to set them aside: "my knees are worse than my back, what exercises can I do for
+        my knees?" asks about the knees, whatever the back. A part only named in the question ("should glutes come
+        before abs, for my back?") may be part of the answer."""
+        if not self._by_name:
             return set()
         asked: set[int] = set()
         for sentence in sentences:
@@ -284,9 +286,9 @@ class Referrals:
                     continue
                 matches = self._found(sentence, low, high)
                 after_for = {
-                    m.item for m in matches if any(at < s <= at + _FOR_WHAT for at in fors for s, _ in m.places)
+                    m.item for m in matches if any(at <= s <= at + _FOR_WHAT for at in fors for s, _ in m.places)
                 }
-                named = self._alive(sentence, matches, behalf) & self._topics & after_for
+                named = self._alive(sentence, matches, behalf) & self._by_name & after_for
                 if named:
                     question = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
                     asked |= named - {m.item for m in self._unless.search(question)}

@@ -1075,3 +1075,11 @@ def test_what_about_another_body_part_asks_about_it_though_the_back_is_named(bot
 def test_a_diagnosis_asked_in_a_statements_order_is_referred(bot: faqbot.Bot, message: str) -> None:
     reply = bot.session().ask(message)
     assert reply.kind == "fallback" and reply.referral == "diagnosis"
+
+
+def test_asking_whether_exercises_suit_a_child_is_referred_though_the_writers_back_is_named(bot: faqbot.Bot) -> None:
+    """ "Are they ok for kids?" asks for a child by name, whatever "my back stretches" says of the writer; "… for my
+    back with the kids in tow?" still asks about the writer's back."""
+    reply = bot.session().ask("my little boy likes doing my back stretches with me. are they ok for kids?")
+    assert reply.kind == "fallback" and reply.referral == "children"
+    assert bot.session().ask("is swimming safe for my back with the kids in tow?").referral is None
