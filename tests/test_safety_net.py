@@ -1083,3 +1083,11 @@ def test_asking_whether_exercises_suit_a_child_is_referred_though_the_writers_ba
     reply = bot.session().ask("my little boy likes doing my back stretches with me. are they ok for kids?")
     assert reply.kind == "fallback" and reply.referral == "children"
     assert bot.session().ask("is swimming safe for my back with the kids in tow?").referral is None
+
+
+def test_cancer_free_for_years_is_a_history_of_cancer_but_a_clear_test_is_not(bot: faqbot.Bot) -> None:
+    """ "Cancer free for four years" says the person had cancer: the sign; "my tests showed I'm cancer free" is a
+    scare ruled out."""
+    reply = bot.session().ask("been cancer free for four years now, but my lower back has started aching. ok to swim?")
+    assert reply.kind == "urgent" and reply.signs == ("cancer",)
+    assert bot.session().ask("my tests showed I'm cancer free, so is swimming ok for my sore back?").kind != "urgent"
