@@ -864,6 +864,21 @@ RAISED_IN_EVERYDAY_WORDS = [
     ("she keeps slimming for no reason at all and now her back hurts", "weight-loss"),
     # retention told as a wait at the toilet that came to nothing
     ("sat on the loo for twenty minutes this morning, nada. back is agony", "bladder-bowel"),
+    # what the legs will not do, said with "won't" / "don't" / "wouldn't"
+    ("both my legs just won't take any weight since this morning", "both-legs"),
+    ("my back went on Friday and now both legs don't work properly", "both-legs"),
+    ("my legs both wouldnt lift me out of the chair this morning, back's been bad for days", "both-legs"),
+    # losing weight while eating as before is unexplained
+    ("I lose 5 kilo this month but I am eating same like always, also my back is hurting", "weight-loss"),
+    # not knowing when you need to go; a misspelt ability after "not" is a loss, not a denial
+    ("since my back went last week I just don't notice when I need the loo until I'm sat on it", "bladder-bowel"),
+    ("my back hurts and i am not controll my wee since today", "bladder-bowel"),
+    # numb like after the dentist; "felt numb" as well as "feels numb" when wiping
+    ("bum cheeks feel like the dentist has been at them, back has been sore for days", "saddle-numbness"),
+    (
+        "wiped after the loo this morning and it felt numb, like there was cardboard in the way. back went on monday",
+        "saddle-numbness",
+    ),
 ]
 LOOK_ALIKES = [
     "I nearly wet myself with excitement when my physio said I could run again! Which stretches first?",
@@ -918,6 +933,14 @@ LOOK_ALIKES = [
     "Night pain? Not really, only a bit stiff when I turn over. What exercises do you recommend?",
     # a trip to the toilet that was unremarkable
     "been to the toilet, nothing unusual there, it's just my lower back that's stiff. any stretches?",
+    # numbness or dead legs that pass by themselves, or are boredom; aches gone by morning after a shift
+    "my legs both ache after a long shift on the ward but it's all gone by the morning. exercises for my back?",
+    "I sat on the toilet too long and got dead legs, it went off after a minute. good stretches for my back?",
+    "numb from the waist down from boredom in these meetings lol, any desk exercises for my back?",
+    "my bum goes numb on the hard seats at the stadium but it's fine once I get up. which stretches for my back?",
+    # a setback is no accident, stiffness no night pain
+    "after a bad couple of weeks my back is nearly right, will a run knock it back?",
+    "does lying in bed all the time make it stiffer? I've rested loads",
 ]
 
 
@@ -982,48 +1005,6 @@ def test_care_on_a_condition_or_next_week_is_warned_again(bot: faqbot.Bot, messa
 
 
 @pytest.mark.parametrize(
-    ("message", "sign"),
-    [
-        # what the legs will not do, said with "won't" / "don't"
-        ("both my legs just won't take any weight since this morning", "both-legs"),
-        ("my back went on Friday and now both legs don't work properly", "both-legs"),
-        # losing weight while eating as before is unexplained
-        ("I lose 5 kilo this month but I am eating same like always, also my back is hurting", "weight-loss"),
-        # not knowing when you need to go
-        ("since my back went last week I just don't notice when I need the loo until I'm sat on it", "bladder-bowel"),
-        # numb like after the dentist
-        ("bum cheeks feel like the dentist has been at them, back has been sore for days", "saddle-numbness"),
-    ],
-)
-def test_signs_said_through_what_people_cannot_do_or_notice(bot: faqbot.Bot, message: str, sign: str) -> None:
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and sign in reply.signs, (message, reply.kind, reply.signs)
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "my legs both ache after a long shift on the ward but it's all gone by the morning. exercises for my back?",
-        "I sat on the toilet too long and got dead legs, it went off after a minute. good stretches for my back?",
-        "numb from the waist down from boredom in these meetings lol, any desk exercises for my back?",
-    ],
-)
-def test_numbness_that_passes_by_itself_or_is_boredom_is_no_alarm(bot: faqbot.Bot, message: str) -> None:
-    assert bot.session().ask(message).kind != "urgent"
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "after a bad couple of weeks my back is nearly right, will a run knock it back?",
-        "does lying in bed all the time make it stiffer? I've rested loads",
-    ],
-)
-def test_setback_and_stiffness_words_are_no_accident_or_night_pain(bot: faqbot.Bot, message: str) -> None:
-    assert bot.session().ask(message).kind != "urgent"
-
-
-@pytest.mark.parametrize(
     "message", ["oh. I didn't think that was anything to worry about", "I assumed it was normal at my age"]
 )
 def test_having_thought_a_sign_harmless_gets_the_warning_restated(bot: faqbot.Bot, message: str) -> None:
@@ -1035,30 +1016,6 @@ def test_going_now_takes_the_warning_however_lightly_it_was_thought_of(bot: faqb
     """Thinking a sign harmless is warned again (above), unless the person is going for care now all the same."""
     reply = _warned(bot, "weight-loss").ask("right, ringing 111 now, didn't think it was anything serious")
     assert reply.kind == "smalltalk" and "the right thing to do" in reply.text
-
-
-@pytest.mark.parametrize(
-    ("message", "sign"),
-    [
-        # "felt numb" as well as "feels numb" when wiping
-        ("wiped after the loo this morning and it felt numb, like there was cardboard in the way. back went on monday",
-         "saddle-numbness"),
-        # a misspelt ability after "not" is a loss, not a denial
-        ("my back hurts and i am not controll my wee since today", "bladder-bowel"),
-        # what both legs would not do
-        ("my legs both wouldnt lift me out of the chair this morning, back's been bad for days", "both-legs"),
-    ],
-)  # fmt: skip
-def test_signs_in_the_past_tense_typos_and_would_not(bot: faqbot.Bot, message: str, sign: str) -> None:
-    reply = bot.session().ask(message)
-    assert reply.kind == "urgent" and sign in reply.signs, (message, reply.kind, reply.signs)
-
-
-def test_numbness_that_is_fine_once_the_person_gets_up_is_no_alarm(bot: faqbot.Bot) -> None:
-    message = (
-        "my bum goes numb on the hard seats at the stadium but it's fine once I get up. which stretches for my back?"
-    )
-    assert bot.session().ask(message).kind != "urgent"
 
 
 def test_what_about_another_body_part_asks_about_it_though_the_back_is_named(bot: faqbot.Bot) -> None:
