@@ -287,16 +287,6 @@ _DISMISSED = phrases(
 "probably just a cold", "I'd rather not bother the doctor", "do I really need to go? I have work"), or would
 try something first and see if it settles)."""
 
-_PUT_OFF = phrases(
-    """
-    wait and see | see how it goes | tomorrow | later | next week | after the weekend | in a few days | when i can
-    in the morning | the morn | first thing | give it a few days | give it a day | give it a week
-    """
-)
-"""What people say to put care off ("I'll call tomorrow", "I'll see how it goes")."""
-
-_PLAYED_DOWN = _DISMISSED + _PUT_OFF
-
 _WAITING = phrases(
     """
     wait and see | see how it goes | later | next week | after the weekend | in a few days | when i can
@@ -305,6 +295,11 @@ _WAITING = phrases(
     """
 )
 """Putting care off for longer than a day, or on a condition ("I'll call if it gets worse")."""
+
+_PUT_OFF = phrases("tomorrow | in the morning | the morn | first thing") + _WAITING
+"""What people say to put care off: till tomorrow ("I'll call tomorrow"), or longer (`_WAITING`)."""
+
+_PLAYED_DOWN = _DISMISSED + _PUT_OFF
 
 
 _CARE = phrases(
@@ -368,7 +363,7 @@ def waits(words: Sequence[str]) -> bool:
 def goes_now(words: Sequence[str]) -> bool:
     """Whether a message goes for care without putting it off, whatever else it says ("ok, ringing 111 now, didn't
     think it was anything serious"): the warning is taken, however lightly it was thought of."""
-    return gets_care(words) and not has_phrase(words, _PUT_OFF) and not waits(words)
+    return gets_care(words) and not has_phrase(words, _PUT_OFF)
 
 
 def books_care_soon(words: Sequence[str]) -> bool:
