@@ -98,7 +98,7 @@ _STRAIGHT = cues.phrases(
     not answer my question | not answer the question | not what i asked | answer the question | answer my question
     bottom line | in short | tldr | tl dr"""
 )
-"""Asking, after an answer, for its verdict alone: "that doesn't really answer it. yes or no?"."""
+"""Asking, after an answer, for its verdict alone: "you didn't say. so is it a yes or a no?"."""
 _STRAIGHT_WORDS = frozenset(w for phrase in _STRAIGHT for w in phrase.split()) | frozenset(
     "useless rubbish pointless vague waffle helpful unhelpful clear unclear give gimme".split()
 )
@@ -1272,8 +1272,8 @@ def _asks_to_restate(plain: Sequence[str]) -> bool:
 
 
 def _asks_for_the_verdict(plain: Sequence[str]) -> bool:
-    """Whether a message only asks for the last answer's verdict ("this is useless, just tell me yes or no"):
-    with a word of its own ("can I run, yes or no?") it asks a question of its own."""
+    """Whether a message only asks for the last answer's verdict ("that's not what I asked, give me a straight
+    answer"): with a word of its own ("can I run, yes or no?") it asks a question of its own."""
     return cues.has_phrase(plain, _STRAIGHT) and all(w in _STRAIGHT_WORDS for w in _own_words(plain))
 
 
