@@ -1005,7 +1005,7 @@ def test_care_on_a_condition_or_next_week_is_warned_again(bot: faqbot.Bot, messa
 
 
 @pytest.mark.parametrize(
-    "message", ["oh. I didn't think that was anything to worry about", "I assumed it was normal at my age"]
+    "message", ["huh. I didn't reckon that was anything serious", "I assumed it was normal at my age"]
 )
 def test_having_thought_a_sign_harmless_gets_the_warning_restated(bot: faqbot.Bot, message: str) -> None:
     reply = _warned(bot, "weight-loss").ask(message)
