@@ -108,7 +108,8 @@ _HYPOTHETICAL = phrases(
     """
     asked if | asked whether | asked me if | asked me whether | asked about | asked me about | checked for
     checked me for | checked if | tested for | tested me for | screened for | ruled out | what happens if | what if
-    in case | if i ever | if i were to | risk of | chance of | link between | read about | heard about | prevent
+    in case | if i ever | if i were to | risk of | chance of | link between | read about | reading about | googled
+    googling | looked up | looking up | heard about | prevent
     preventing | prevention of | ask me | asks me | scared i will | afraid i will | worried i will | worried i might
     warning signs | signs of | symptoms of | red flags | list of | an article | article about | article on | articles
     in the paper | online
@@ -281,11 +282,14 @@ _DISMISSED = phrases(
     anything to worry | anything serious | anything to it | thought it was normal | thought that was normal
     thought it was just | thought it was nothing | assumed it was | assumed that was | assumed it is | it is normal
     that is normal | was normal | is normal with | thought it was part of | just part of | part and parcel
+    nothing broken | nothing is broken | nothing was broken | not broken | did not break | have not broken
+    no broken | can walk fine | can walk ok | can walk okay | can walk normally | can walk normal | walk normal
+    walk normally | walking fine | walking normally | perfectly well | i am grand | feel grand
     """
 )
 """What people say to dismiss a warning as nothing, or care as not worth it or out of reach ("I'm fine now",
 "probably just a cold", "I'd rather not bother the doctor", "do I really need to go? I have work"), or would
-try something first and see if it settles)."""
+try something first and see if it settles), or point to what still works ("nothing broken, I can walk fine")."""
 
 _WAITING = phrases(
     """
@@ -542,7 +546,30 @@ def chunks(sentence: str) -> list[tuple[str, bool]]:
         if _CHUNK.search(sentence)
         else [sentence]
     )
-    return [(part, ("?" in part and not _hedged(part)) or _opens_a_question(part)) for part in parts]
+    return [
+        (part, ("?" in part and not _hedged(part)) or _opens_a_question(part) or _ends_in_a_tag(part)) for part in parts
+    ]
+
+
+_TAG_VERBS = frozenset(
+    """is isnt are arent does doesnt do dont will wont would wouldnt can cant could couldnt should shouldnt
+    did didnt""".split()
+)
+_TAG_SUBJECTS = frozenset("it they i you we he she".split())
+_TAG_CLAUSE = 2
+"""A tag asks of a statement of at least this many words before it ("that's normal, isn't it")."""
+
+
+def _ends_in_a_tag(part: str) -> bool:
+    """Whether a part ends in a question tag without its question mark: "gentle stretches wouldn't hurt would
+    they", "that's normal isn't it": a statement put up to be confirmed is a question."""
+    words = [_bare(w).replace("'", "") for w in part.split()]
+    return (
+        len(words) >= _TAG_CLAUSE + 2
+        and words[-2] in _TAG_VERBS
+        and words[-1] in _TAG_SUBJECTS
+        and words[-3] not in _TAG_SUBJECTS  # "…than I do", "…as it is": a clause's own end, not a tag
+    )
 
 
 SOFTENERS = phrases("sort of | kind of | maybe | perhaps | possibly | i think")

@@ -282,11 +282,12 @@ class Referrals:
         for sentence in sentences:
             for low, high in sentence.asking:
                 fors = [at for at in range(low, high) if _asks_for(sentence.plain, sentence.plain_index(at))]
-                if not fors:
-                    continue
                 matches = self._found(sentence, low, high)
                 after_for = {
-                    m.item for m in matches if any(at <= s <= at + _FOR_WHAT for at in fors for s, _ in m.places)
+                    m.item
+                    for m in matches
+                    if any(at <= s <= at + _FOR_WHAT for at in fors for s, _ in m.places)
+                    or _ends_the_question(sentence, low, m.end, high)
                 }
                 named = self._alive(sentence, matches, behalf) & self._by_name & after_for
                 if named:
@@ -321,6 +322,29 @@ class Referrals:
 
 _FOR_WHAT = 4
 """What a question asks for follows "for" closely: "for my left knee"."""
+
+_AFTERWORDS = frozenset("specifically especially please pls then too also though tho now as well either".split())
+
+
+_PREDICATES = frozenset(
+    "help helps helped hurt hurts hurting pain sore ache aches aching work works better worse stiff swollen".split()
+)
+_OPENING = 3
+"""A question opens within this many words: "and so what helps the elbow?"."""
+
+
+def _ends_the_question(sentence: Sentence, low: int, end: int, high: int) -> bool:
+    """Whether a match ending at words[end] names what a question (words[low:high]) ends on, the thing it asks
+    about: "what should I do about my knees?", "what helps the elbow, then?". A match that ends on what is said
+    of the part asks about something else ("would a pillow between my knees help?" is about the pillow), and a
+    question must open as one ("Bad knee? Planks." names it in passing)."""
+    plain = sentence.plain
+    low, end, high = sentence.plain_index(low), sentence.plain_index(end - 1) + 1, sentence.plain_index(high - 1) + 1
+    return (
+        any(w in cues.QUESTION_OPENERS for w in plain[low : low + _OPENING])
+        and plain[end - 1] not in _PREDICATES
+        and all(w in _AFTERWORDS for w in plain[end:high])
+    )
 
 
 def match_negated(
@@ -405,7 +429,8 @@ _POINTERS = frozenset("them they these those him again beforehand afterwards".sp
 _POINTER_PHRASES = (
     "does that", "is that", "was that", "could that", "might that", "would that", "does it", "will it", "did it",
     "could it", "might it", "off it", "on it", "with it", "taking it",
-    "take it", "after it", "using it", "use it", "apply", "both together",
+    "take it", "after it", "using it", "use it", "apply", "both together", "continue it", "continue them",
+    "stretch it", "rest it", "leave it", "ice it", "massage it", "strap it", "fix it", "treat it", "heal it",
     "an extra one", "another one", "one more", "who is right", "which is right", "who to believe", "who do i believe",
 )  # fmt: skip
 

@@ -300,6 +300,16 @@ def test_a_question_of_its_own_after_an_ok_is_about_the_warning(bot: faqbot.Bot)
 
 @pytest.mark.parametrize(
     "message",
+    ["nah nothing's broken, I can still walk normally", "I'm grand, honestly. walking fine, just a bit sore"],
+)
+def test_pointing_to_what_still_works_plays_the_sign_down(bot: faqbot.Bot, message: str) -> None:
+    reply = _warned(bot, "trauma").ask(message)
+    assert reply.kind == "urgent" and reply.signs == ("trauma",), reply.text
+    assert "please still get it checked today" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
     [
         "nah I'll be fine, just tell me which exercises to do",
         "probably just knackered tbh. what stretches are ok",
@@ -478,6 +488,14 @@ REFERRALS = [
     # Nigerian Pidgin; another part asked for by name though the back is mentioned too
     ("pregnancy", "I get belle now, five months, and my back dey pain me. Wetin I fit do?"),
     ("other-body-part", "my elbow is giving me more grief than my back lately, any exercises for the elbow?"),
+    # the part a question ends on is what it asks about, whatever the back pain told before it
+    ("other-body-part", "my back's a lot better. my shoulder is the problem now, how do I loosen the shoulder?"),
+    ("other-body-part", "squats are fine for my lower back but they leave me limping. what can I do about my ankles?"),
+    # "continue it" points back to the medicine named before
+    ("medication", "I've been on amitriptyline for a month. can I continue it now I'm doing the exercises?"),
+    # harm to the baby asked, the pregnancy told as weeks in the next sentence
+    ("pregnancy", "could sit ups harm the baby? 22 wks and my lower back is sore"),
+    ("pregnancy", "is it ok for the baby if I do the back stretches lying down. I'm six months along"),
 ]
 
 
@@ -641,7 +659,13 @@ def test_after_a_warning_a_message_the_bot_cannot_answer_gets_the_warning_again(
 
 
 @pytest.mark.parametrize(
-    "message", ["and cycling, is that alright for now?", "and my walks, alright to keep doing them for now?"]
+    "message",
+    [
+        "and cycling, is that alright for now?",
+        "and my walks, alright to keep doing them for now?",
+        # a question tag without its question mark still asks
+        "ok, but realistically, a gentle walk wouldn't hurt would it",
+    ],
 )
 def test_after_a_warning_a_loosely_worded_exercise_question_is_answered_under_the_reminder(
     bot: faqbot.Bot, message: str
@@ -938,6 +962,10 @@ LOOK_ALIKES = [
     "I sat on the toilet too long and got dead legs, it went off after a minute. good stretches for my back?",
     "numb from the waist down from boredom in these meetings lol, any desk exercises for my back?",
     "my bum goes numb on the hard seats at the stadium but it's fine once I get up. which stretches for my back?",
+    # the heat of a room or a class, reading up on a condition
+    "is a heated pilates studio ok for my back? the studio is 38 degrees",
+    "the hot tub at the leisure centre is 40 degrees, is a soak in it ok for a stiff lower back?",
+    "I was googling cauda equina at 2am and panicked, I don't have any of it. should I stop if stretching hurts?",
     # a setback is no accident, stiffness no night pain
     "after a bad couple of weeks my back is nearly right, will a run knock it back?",
     "does lying in bed all the time make it stiffer? I've rested loads",
