@@ -45,6 +45,8 @@ _UNSURE = (
     _DO_NOT_KNOW
     + """
 not sure | unsure | not certain | uncertain | maybe | perhaps | possibly | cannot remember | do not remember
+not 100 sure | not 100 percent sure | not a 100 percent sure | not totally sure | not entirely sure
+not completely sure | not fully sure
 can not remember | not really sure | hard to say | i think so | might have | may have | kind of | sort of | not quite
 who knows | cannot say | either | yes and no | unclear | ish | not sure tbh | i guess | i suppose | could be
 can not say | do not recall
@@ -55,8 +57,8 @@ no | nah | nope | naw | nay | not yet | never | not | negative | none | no way |
 had not | does not | do not | is not | was not | n | not really | no one | nobody | nothing | wrong | incorrect
 """
 _YES = """
-yes | yeah | yep | yup | ya | yah | yea | yeh | aye | si | oui | ja | sure | definitely | absolutely | correct
-indeed | of course
+yes | yeah | yep | yup | ya | yah | yea | yeh | yh | yuh | aye | si | oui | ja | sure | definitely | absolutely
+correct | indeed | of course
 certainly | affirmative | true | y | he did | she did | they did | i did | i have | i do | he has | she has
 they have | did | has | said so | told me | told me to | advised | advised me | recommended | recommended it
 uh huh | yes please | totally | exactly | it is | i am | know | i know | sure did | he has yes | she has yes
@@ -215,17 +217,27 @@ def not_known(text: str) -> bool:
 
 
 _DOUBT = cues.phrases(
-    _DO_NOT_KNOW + " | not sure | unsure | not certain | cannot remember | do not remember | can not remember"
+    _DO_NOT_KNOW
+    + """ | not sure | unsure | not certain | cannot remember | do not remember | can not remember | not 100 sure
+    | not 100 percent sure | not totally sure | not entirely sure | not completely sure | not fully sure"""
 )
 DOUBT_WORDS = 4
-"""A reply that doubts says so first: "not sure, the nurse said something about keeping active"."""
+"""A reply that doubts says so first ("not sure, the nurse said something about keeping active") or last, on its
+own ("he mentioned staying active? not 100% sure")."""
 
 
-def opens_in_doubt(text: str) -> bool:
-    """Whether a reply opens by saying the writer is not sure or does not know, whatever it reports after: a
-    half-remembered remark ("I don't know, maybe, the doctor say something about moving") is no clear yes."""
+def in_doubt(text: str) -> bool:
+    """Whether a reply opens or closes by saying the writer is not sure or does not know, whatever it reports in
+    between: a half-remembered remark ("I don't know, maybe, the doctor say something about moving", "I think
+    his doctor mentioned staying active? not 100% sure") is no clear yes."""
     words = _words(text)
-    return cues.has_phrase(words, _DOUBT, 0, DOUBT_WORDS)
+    if cues.has_phrase(words, _DOUBT, 0, DOUBT_WORDS):
+        return True
+    last = next((_words(c) for s in reversed(cues.sentences(text)) for c, _ in reversed(cues.chunks(s))), [])
+    return cues.has_phrase(last, _DOUBT) and all(w in _DOUBT_WORDS for w in last)  # not "idk where it's from"
+
+
+_DOUBT_WORDS = frozenset(w for p in _DOUBT for w in p.split()) | frozenset("i am tbh though tho honestly lol".split())
 
 
 def knew_already(text: str) -> bool:

@@ -49,6 +49,13 @@ KEYWORD_MARGIN = 0.1
 """For keywords, a runner-up within this share of the threshold of the best is close enough to ask about."""
 THANKS_FOR_WORDS = 12
 """A message this short that opens with "thank you for" is thanks, whatever it thanks for."""
+_OTHER_PART = cues.phrases(
+    """
+    second part | other part | other question | second question | part two | 2nd part | second half | other half
+    rest of my question | second bit | other bit | other thing i asked | my other question | 2nd question
+    """
+)
+"""Asking for the part of a two-part question not answered yet."""
 _WHY = cues.phrases("why | how come | what do you mean | what does that mean | explain | how so | why not | really")
 _CONFUSED = cues.phrases(
     """what | huh | eh | pardon | sorry | come again | what do you mean | what does that mean | why | why do you ask
@@ -96,7 +103,8 @@ _RESTATE_WORDS = frozenset(w for phrase in _RESTATE for w in phrase.split())
 _STRAIGHT = cues.phrases(
     """yes or no | straight answer | simple answer | short answer | does not answer | did not answer
     not answer my question | not answer the question | not what i asked | answer the question | answer my question
-    bottom line | in short | tldr | tl dr"""
+    bottom line | in short | tldr | tl dr | short version | quick version | in a nutshell | so basically
+    basically yes | basically no | sum it up | sum up | summarise | summarize | summary"""
 )
 """Asking, after an answer, for its verdict alone: "you didn't say. so is it a yes or a no?"."""
 _STRAIGHT_WORDS = frozenset(w for phrase in _STRAIGHT for w in phrase.split()) | frozenset(
@@ -599,7 +607,7 @@ class Dialogue:
         heard = choices.hear(turn.text, step.options)
         told = turn.told.get(step.slot)
         chosen = step.option(told) if told is not None else heard.option
-        if chosen is not None and chosen.value == "yes" and choices.opens_in_doubt(turn.text):
+        if chosen is not None and chosen.value == "yes" and choices.in_doubt(turn.text):
             # "not sure, the nurse said something about keeping active": a doubtful report is no clear yes
             chosen = next((o for o in step.options if o.value == "unsure"), chosen)
         if chosen is not None and chosen.value == "unsure" and _asks_if_known(step) and choices.not_known(turn.text):
@@ -1102,11 +1110,38 @@ class Dialogue:
 
     # -- flows and answers ---------------------------------------------------------------------------
 
-    def _start(self, turn: _Turn, entry: Entry) -> Reply:
-        """Answer an entry, first asking its follow-up questions whose slots are still unknown."""
+    def _start(self, turn: _Turn, entry: Entry, also: tuple[str, ...] | None = None) -> Reply:
+        """Answer an entry, first asking its follow-up questions whose slots are still unknown; remember what else
+        the message asked (`also`, the other parts of a two-part question unless given)."""
+        turn.state = turn.state.replace(also=self._other_parts(turn, entry.id) if also is None else also)
         if entry.follow_up is None:
             return self._answer(turn, entry, entry.answer, entry.related)
         return self._goto(turn, entry, entry.follow_up.start, intro=True)
+
+    def _other_parts(self, turn: _Turn, answered: str) -> tuple[str, ...]:
+        """The other questions of a message that asks several, each part matched on its own: "is there an
+        alternative to exercise, and which ones should I avoid?" asks two. Only when the part answered is one of
+        them: otherwise the parts do not split the message the way the answer read it."""
+        parts = [sentence.words[low:high] for sentence in turn.sentences for low, high in sentence.asking]
+        if len(parts) < 2:
+            return ()
+        found = []
+        for words in parts:
+            ranked = self._matcher.rank_words(words, limit=1)
+            if ranked and ranked[0].score >= self._base_threshold:
+                found.append(ranked[0].entry_id)
+        if answered not in found:
+            return ()
+        return tuple(e for e in dict.fromkeys(found) if e != answered)
+
+    def _other_part(self, turn: _Turn) -> Reply | None:
+        """ "And the second part of my question?" after an answer to one part of a two-part question: the other
+        part, answered now."""
+        also = turn.state.also
+        if not also or not cues.has_phrase(turn.plain, _OTHER_PART):
+            return None
+        turn.state = turn.state.replace(pending=None)
+        return self._start(turn, self.kb.by_id[also[0]], also=also[1:])
 
     def _advance(self, turn: _Turn, entry: Entry, step: Step, chosen: Option, note: str = "") -> Reply:
         turn.state = turn.state.with_slot(step.slot, chosen.value)
@@ -1163,7 +1198,7 @@ class Dialogue:
         variant: str | None = None,
         repeat: bool = False,
     ) -> Reply:
-        offered = tuple(r for r in related if r != entry.id)[:MAX_OFFERED]
+        offered = tuple(r for r in dict.fromkeys([*turn.state.also, *related]) if r != entry.id)[:MAX_OFFERED]
         pending = Choice(offered) if offered else None
         options = tuple(self.kb.by_id[r].question for r in offered)
         again = turn.before.last == Answered(entry.id, variant) and not repeat and not note
@@ -1378,6 +1413,7 @@ _HANDLERS: list[tuple[str, _Handler]] = [
     ("taken_up", Dialogue._taken_up),
     ("referral", Dialogue._referral),
     ("statements", Dialogue._statements_heard),
+    ("other_part", Dialogue._other_part),
     ("pending_follow_up", Dialogue._pending_follow_up),
     ("offered_pick", Dialogue._offered_pick),
     ("small_talk", Dialogue._small_talk),

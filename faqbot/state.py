@@ -146,6 +146,9 @@ class State:
     behalf: bool = False
     """Whether the conversation is about someone else's back ("asking for my husband, his back…"): a later "he's
     running a temperature" is then a sign of the person asked about, not a report of a bystander."""
+    also: tuple[str, ...] = ()
+    """The other entries the message answered last asked about ("is there an alternative to exercise, and which
+    ones should I avoid?"), in the order asked: "and the second part?" is answered from here."""
 
     def replace(self, **changes: Any) -> State:
         if "slots" in changes:
@@ -179,6 +182,8 @@ class State:
             data["referred"] = list(self.referred)
         if self.behalf:
             data["behalf"] = True
+        if self.also:
+            data["also"] = list(self.also)
         return data
 
     @classmethod
@@ -192,12 +197,8 @@ class State:
         if version == 1:
             _keys(data, "state", {"version", "slots", "pending"})
             data = {**data, "flags": [], "last": None}
-        data = {"conversation": "", "ages": [], "new_pain": False, "referred": [], "behalf": False, **data}
-        _keys(
-            data,
-            "state",
-            {"version", "slots", "pending", "flags", "last", "conversation", "ages", "new_pain", "referred", "behalf"},
-        )
+        data = {"conversation": "", "ages": [], "new_pain": False, "referred": [], "behalf": False, "also": [], **data}
+        _keys(data, "state", {"version", "slots", "pending", "flags", "last", *_OPTIONAL_FIELDS})
         for flag in ("new_pain", "behalf"):
             if type(data[flag]) is not bool:
                 raise StateError(f"state.{flag}: expected true or false, got {_show(data[flag])}")
@@ -211,7 +212,12 @@ class State:
             new_pain=data["new_pain"],
             referred=_ids(data["referred"], [r.id for r in kb.referrals], "state.referred", "referral topic"),
             behalf=data["behalf"],
+            also=_ids(data["also"], [e.id for e in kb.entries], "state.also", "entry"),
         )
+
+
+_OPTIONAL_FIELDS = ("conversation", "ages", "new_pain", "referred", "behalf", "also")
+"""Fields written only when they hold something, so older saved states stay readable as they are."""
 
 
 MAX_AGE = 130
@@ -266,7 +272,7 @@ def _flags(kb: KnowledgeBase, flags: Any) -> tuple[str, ...]:
 
 
 def _ids(value: Any, known: Sequence[str], name: str, what: str) -> tuple[str, ...]:
-    """A list of distinct ids of things this knowledge base has (red-flag signs, referral topics)."""
+    """A list of distinct ids of things this knowledge base has (red-flag signs, referral topics, entries)."""
     if not isinstance(value, list) or len(value) > len(known):
         raise StateError(f"{name}: expected a list of at most {len(known)} {what} ids")
     for item in value:

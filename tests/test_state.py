@@ -95,6 +95,10 @@ def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> 
             "state.behalf: expected true or false, got 1",
         ),
         (
+            {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "also": ["posture"]},
+            "state.also: unknown entry 'posture'",
+        ),
+        (
             {
                 "version": 2,
                 "slots": {},
@@ -228,3 +232,11 @@ def test_someone_elses_sign_without_asking_for_them_is_no_red_flag(bot: faqbot.B
     session = bot.session()
     session.ask("is it ok to go to the gym with a sore back?")
     assert session.ask("my flatmate has a temperature so I'm staying clear of him").kind != "urgent"
+
+
+def test_the_other_part_of_a_two_part_question_survives_a_saved_state(bot: faqbot.Bot) -> None:
+    first = bot.session().ask("is there something I can do besides exercise, and which exercises should I avoid?")
+    assert {first.entry_id, *first.state["also"]} == {"alternatives-to-exercise", "risk-of-injury"}
+    later = bot.session(json.loads(json.dumps(first.state))).ask("and my second question?")
+    assert (later.kind, later.entry_id) == ("answer", first.state["also"][0])
+    assert "also" not in later.state
