@@ -934,8 +934,8 @@ class Dialogue:
         thing = cues.asked_thing(asked)
         if not thing or any(frequency.rarity(word) >= frequency.RAREST for word in thing):
             return False  # a word no English list holds is a typo or dialect ("wah gwaan"), not a named thing
-        known, unknown = self._matcher.coverage(thing)
-        return not known and unknown > 0
+        known, unknown = self._matcher.coverage(self._normaliser.words(" ".join(thing)))
+        return not known and unknown > 0  # "which yoga poses…": a synonym of the knowledge base's words is known
 
     def _close(self, ranked: Sequence[Candidate], threshold: float, keywords: bool = False) -> list[Candidate]:
         """The candidates too close to the best to choose between without asking (the best first).
