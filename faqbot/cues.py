@@ -1264,9 +1264,15 @@ def someone_else(words: Sequence[str], start: int, low: int = 0) -> str | None:
             return None  # the speaker, or how the speaker describes themself ("I'm a girl")
         if word in ANIMALS and _animal_subject(words, i):
             return "animal"
-        if word in PEOPLE:
+        if word in PEOPLE or (i and (words[i - 1], word) in _PEOPLE_PAIRS):
             return "person"
     return None
+
+
+_PEOPLE_PAIRS = frozenset(
+    {("little", "one"), ("wee", "one"), ("young", "one"), ("little", "un"), ("little", "ones"), ("youngest", "one")}
+)
+"""People named in two words, neither of which names a person alone: "my little one has a temperature"."""
 
 
 def in_the_past(words: Sequence[str], start: int = 0, end: int | None = None) -> bool:
@@ -1412,16 +1418,25 @@ _BEING = frozenset("am im as being".split())
 
 
 def others_ages(words: Sequence[str]) -> list[int]:
-    """Ages that name someone as a noun: "I've got a 2 year old", "carrying my 3yo" (not "I'm a 55 year old")."""
+    """Ages that name someone as a noun ("I've got a 2 year old", "carrying my 3yo"; not "I'm a 55 year old"), or
+    that are said of someone else ("my son is 9", "(he's 9 now)", "my daughter, 12,")."""
     found = []
     for i in range(1, len(words)):
-        if words[i - 1] not in _DETERMINERS or (words[i - 1] in ("a", "an") and i > 1 and words[i - 2] in _BEING):
-            continue
         age = _number(words, i)
-        noun = words[i].endswith("yo") or tuple(words[i + 1 : i + 3]) in (("year", "old"), ("years", "old"))
-        if age is not None and noun:
+        if age is None:
+            continue
+        if words[i - 1] in _DETERMINERS and not (words[i - 1] in ("a", "an") and i > 1 and words[i - 2] in _BEING):
+            if words[i].endswith("yo") or tuple(words[i + 1 : i + 3]) in (("year", "old"), ("years", "old")):
+                found.append(age)
+        elif _said_of_someone(words, i) and _reads_as_age(words, i):
             found.append(age)
     return found
+
+
+def _said_of_someone(words: Sequence[str], i: int) -> bool:
+    """Whether the number at words[i] follows a person other than the writer: "my son is 9", "he is 9"."""
+    before = words[i - 2 : i] if i >= 2 and words[i - 1] in ("is", "was") else words[i - 1 : i]
+    return bool(before) and before[0] in PEOPLE and before[0] not in SELF
 
 
 def own_back(words: Sequence[str]) -> bool:

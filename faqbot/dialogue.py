@@ -49,6 +49,10 @@ KEYWORD_MARGIN = 0.1
 """For keywords, a runner-up within this share of the threshold of the best is close enough to ask about."""
 THANKS_FOR_WORDS = 12
 """A message this short that opens with "thank you for" is thanks, whatever it thanks for."""
+_NOT_UNDERSTOOD = cues.phrases("not understand | not get | do not get | not follow | lost me | confused by")
+"""Saying one does not understand, which asks what was meant without asking outright."""
+_TAGS = frozenset("yes yeah right eh innit no".split())
+"""A last word that only asks for what was said to be confirmed ("you're a bot, right?")."""
 _OTHER_PART = cues.phrases(
     """
     second part | other part | other question | second question | part two | 2nd part | second half | other half
@@ -84,6 +88,8 @@ CONFUSED_WORDS = 6
 """Up to this many words, "what?" or "why do you ask?" while a question is pending asks what it means."""
 ABOUT_ANSWER_WORDS = 8
 """Up to this many words, "what criteria?" right after an answer asks about its words (`Dialogue._again`)."""
+PUZZLED_WORDS = 4
+"""Saying one does not understand ("sorry, I really don't get what these criteria are") may take this many more."""
 _HOW_OFTEN = cues.phrases(
     """how often | how frequently | how many times | how many days | how many sessions | how many reps
     how many sets | how many minutes | how many hours | how many days of | how many rest days"""
@@ -132,6 +138,13 @@ _STANDS_AFTER_A_WARNING = smalltalk.QUESTIONS | _LEAVE_TAKING
 """Small talk that stays small talk in a question after a warning ("ok will do?", "are you a bot?"); an "ok" or
 "right" before a question of its own ("right. what would they even do to me") leaves the question about the
 warning."""
+
+
+def _said_most(found: Sequence[tuple[int, Smalltalk]]) -> Smalltalk:
+    """Of several kinds of small talk in one message, the one that says most (`_TALK_ORDER`), else the first."""
+    return min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
+
+
 _TALK_ORDER = {
     "thanks": -3, "goodbye": -2, "identity": -1, "doctor": -1, "acknowledge": 0.5, "wait": 1, "never_mind": 2
 }  # fmt: skip
@@ -768,6 +781,8 @@ class Dialogue:
             return None
         if turn.state.flags and talk.intent not in _STANDS_AFTER_A_WARNING and _asks_of_its_own(turn.sentences):
             return None  # after a warning, "right. what would they even do to me?" is about the warning
+        if turn.before.last is not None and cues.has_phrase(turn.plain, _NOT_UNDERSTOOD):
+            return None  # "sorry, I don't get what these criteria are" asks about the answer (`_again`)
         if talk.intent == "never_mind":
             turn.state = turn.state.replace(pending=None)
         markdown = talk.reply.rstrip()
@@ -796,20 +811,22 @@ class Dialogue:
     def _find_smalltalk(self, turn: _Turn) -> Smalltalk | None:
         if not any(c.isalnum() for c in turn.text):
             return self._help
+        asked = [s for s in turn.sentences if s.asking]
+        if len(turn.sentences) > 1 and asked:  # "my chiropractor said push on. should I listen to him or you?"
+            question = self._talk_spelling(asked[-1].plain)
+            talk = self._strict_question(question)
+            if talk is not None:
+                return talk
         if not turn.asks and len(turn.plain) <= THANKS_FOR_WORDS and cues.thanks_for(turn.plain):
             return self._thanks  # "thank you for the guidance": thanks, whatever it is for
         plain = self._talk_spelling(turn.plain)
+        if len(plain) > 2 and plain[-1] in _TAGS:
+            plain = plain[:-1]  # "you are computer program, yes?" asks it to be confirmed: the tag adds nothing
         strict = self._smalltalk_words.issuperset(plain)
         if not strict and (len(plain) > SMALLTALK_WORDS or self._confident(turn)):
             return None  # a question the knowledge base answers is no small talk, whatever courtesy comes with it
         words = list(plain)
-        starts = cues.positions(words)
-        found = []
-        tried = sorted(n for word in starts for n in self._smalltalk_by_word.get(word, ()))
-        for phrase, talk in (self._smalltalk[n] for n in tried):  # longest first: "thank you" before "you"
-            at = cues.consume(words, phrase, starts[phrase[0]])
-            if at >= 0:
-                found.append((at, talk))
+        found = self._talk_phrases(words)
         if not strict and turn.asks:  # "are you even a real person?" asks who answers; "translate hello?" greets nobody
             found = [(at, talk) for at, talk in found if talk.intent in smalltalk.QUESTIONS]
         if cues.refuses(turn.plain):  # "I will not ring them" is no "I will"
@@ -820,12 +837,38 @@ class Dialogue:
             share = LEAVE_TAKING_SHARE
         if not found or (not strict and courtesy < share * len(words)):
             return None  # "translate hello into spanish" is not a greeting
-        talk = min(found, key=lambda item: (_TALK_ORDER.get(item[1].intent, 0), item[0]))[1]
-        if strict and talk.intent in smalltalk.QUESTIONS:
-            return talk  # "are you a real person or a computer?": its every word is small talk's
+        questions = [item for item in found if item[1].intent in smalltalk.QUESTIONS]
+        if strict and questions:  # "are you a real person or a computer?": its every word is small talk's
+            return _said_most(questions)
+        talk = _said_most(found)
         if turn.asks and self._names_a_topic(self._normaliser.words(" ".join(w for w in words if w))):
             return None  # "thanks, can I still run?" asks about what small talk leaves over
         return talk
+
+    def _strict_question(self, plain: Sequence[str]) -> Smalltalk | None:
+        """The small-talk question ("are you a real person?", "should I listen to him or you?", "what can you do?")
+        that is every word of a sentence, whatever the message says around it. A request for help that names a
+        topic is no small talk: "would it help my back too?" asks about the back, in small talk's words."""
+        if not plain or not self._smalltalk_words.issuperset(plain):
+            return None
+        asked = smalltalk.QUESTIONS
+        if self._names_a_topic(self._normaliser.words(" ".join(plain))):
+            asked = asked - {"help"}
+        found = [(at, talk) for at, talk in self._talk_phrases(list(plain)) if talk.intent in asked]
+        return _said_most(found) if found else None
+
+    def _talk_phrases(self, words: list[str]) -> list[tuple[int, Smalltalk]]:
+        """The small-talk phrases in these words, each with where it starts, longest first ("thank you" before
+        "you"); words a phrase took are blanked so a shorter one cannot take them again."""
+        starts = cues.positions(words)
+        found = []
+        for phrase, talk in (
+            self._smalltalk[n] for n in sorted(n for w in starts for n in self._smalltalk_by_word.get(w, ()))
+        ):
+            at = cues.consume(words, phrase, starts[phrase[0]])
+            if at >= 0:
+                found.append((at, talk))
+        return found
 
     def _talk_spelling(self, plain: Sequence[str]) -> Sequence[str]:
         """A short message's words with a typo of a small-talk word put right ("thank yuo", "thnaks mate"): a word no
@@ -1041,32 +1084,39 @@ class Dialogue:
         return (
             last is not None
             and turn.asks
-            and self._asks_meaning_of(_own_words(turn.plain), self._last_answer(last)[2], turn)
+            and self._asks_meaning_of(_own_words(turn.plain), self._last_answer(last)[2], turn.plain)
         )
 
     def _asks_about_words(self, turn: _Turn, answer: str) -> bool:
         """Whether a short question asks about words of the answer just given: "what criteria?", "which criteria?
         I don't understand" (every word it adds is the answer's and no question's; "what about swimming?" follows
         on instead)."""
-        if not turn.asks or len(turn.plain) > ABOUT_ANSWER_WORDS + 4 or cues.follows_on(turn.last_question):
+        puzzled = cues.has_phrase(turn.plain, _NOT_UNDERSTOOD)
+        if turn.asks:  # "that's not an answer. what criteria?": the questions, not the complaint
+            asked = tuple(w for sentence in turn.sentences if sentence.asking for w in sentence.plain)
+        elif puzzled:
+            asked = tuple(turn.plain)  # "I not understand what is criteria" asks, though it opens as a statement
+        else:
             return False
-        if not ({"what", "which"} & set(turn.plain) or cues.has_phrase(turn.plain, _WHY)):
+        if len(asked) > ABOUT_ANSWER_WORDS + PUZZLED_WORDS or cues.follows_on(asked):
             return False
-        own = _own_words(turn.plain)
-        if self._asks_meaning_of(own, answer, turn):
+        if not ({"what", "which"} & set(asked) or cues.has_phrase(asked, _WHY)):
+            return False
+        own = _own_words(asked)
+        if self._asks_meaning_of(own, answer, asked):
             return True
         said = set(tokens(answer))
         return (
             bool(own)
-            and len(turn.plain) <= ABOUT_ANSWER_WORDS
+            and len(asked) <= ABOUT_ANSWER_WORDS + (PUZZLED_WORDS if puzzled else 0)
             and all(w in said and not self._matcher.knows(w) for w in own)  # the answer's words only
         )
 
     @staticmethod
-    def _asks_meaning_of(own: list[str], answer: str, turn: _Turn) -> bool:
+    def _asks_meaning_of(own: list[str], answer: str, asked: Sequence[str]) -> bool:
         """Whether a question asks what a phrase of the answer means ("what do you mean by 'muscle guarding'?",
         "what mean 'protect the lower back'?"): its own words are a run of the answer's, topic words or not."""
-        if len(own) < 2 or not cues.has_phrase(turn.plain, _MEANS):
+        if len(own) < 2 or not cues.has_phrase(asked, _MEANS):
             return False
         said = [w for w in tokens(answer) if w not in STOPWORDS]
         return any(said[i : i + len(own)] == own for i in range(len(said) - len(own) + 1))

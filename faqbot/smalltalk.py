@@ -76,7 +76,9 @@ GENERIC: dict[str, tuple[str, str]] = {
         am i talking to a person | am i talking to a human | who am i talking to | who is this | are you ai
         are you an ai | is this ai | is this automated | real person | are you a computer | some ai | ai thing
         a chatbot | a chat bot | actual person | actual human | is this a person
-        is this a human | is this a machine | is this a computer""",
+        is this a human | is this a machine | is this a computer | you are a bot | you are a robot | you are a computer
+        you are computer | you are a machine | you are a program | you are program | computer program
+        computer programme | you are ai | you are an ai""",
         "I'm an automated assistant, not a person. I answer questions from \"{title}\"; I can't examine you or "
         "give personal advice.",
     ),
@@ -121,9 +123,17 @@ GENERIC: dict[str, tuple[str, str]] = {
         that is not helpful | you are not helping | this is not helping | not helping | waste of time
         a waste of time | pointless | this is pointless | you are rubbish | rubbish | stupid bot | dumb bot
         you are stupid | you suck | this sucks | useless bot | any use | tell me to see a doctor
-        just says see a doctor""",
+        just says see a doctor | you are not listening | not listening | you did not listen""",
         "I'm sorry I couldn't help with that. I only answer from \"{title}\", so for anything else, please ask a "
         "doctor, nurse or pharmacist. You're welcome to ask me another question about it.",
+    ),
+    "disagree": (
+        """not what i was told | not what i have been told | not what my | you or her | her or you | you or him
+        him or you | you or them | them or you | you or my | my physio or you | my doctor or you | listen to you
+        believe you | trust you | saying something different | says something different | said something different
+        that contradicts | contradicts what""",
+        "Someone who knows your situation in person knows it better than I do, so their advice comes first. I only "
+        'give the general answers in "{title}"; if the two seem to differ, ask them about it.',
     ),
     "wait": (
         """wait | wait a sec | wait a minute | hang on | hold on | one sec | one second | one moment | one min
@@ -135,7 +145,7 @@ GENERIC: dict[str, tuple[str, str]] = {
 }
 """Intent → (phrasings separated by "|", reply)."""
 
-QUESTIONS = frozenset({"identity", "doctor", "how_are_you", "help"})
+QUESTIONS = frozenset({"identity", "doctor", "how_are_you", "help", "disagree"})
 """Intents that are questions in themselves: recognised in a message that asks, even with a word they do not use
 ("are you even a real person?"); other small talk must then be all the message says."""
 

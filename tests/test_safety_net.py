@@ -796,6 +796,11 @@ def test_explaining_a_sign_away_on_the_way_to_a_question_gets_the_restatement(bo
 
 
 RAISED_IN_EVERYDAY_WORDS = [
+    # a numbness explained away by sitting is still a numbness
+    (
+        "my bottom has gone numb since last night, probably from sitting at my desk. can I still stretch?",
+        "saddle-numbness",
+    ),
     ("mi back a hurt mi every night an it nuh ease off at all, mi cyaan sleep", "night-pain"),
     ("everyone says I've slimmed down but I've never dieted in my life, and my back aches", "weight-loss"),
     # Pidgin, patois, Filipino English, a relative told at length, a sentence running past "approx."
@@ -962,6 +967,10 @@ LOOK_ALIKES = [
     "I sat on the toilet too long and got dead legs, it went off after a minute. good stretches for my back?",
     "numb from the waist down from boredom in these meetings lol, any desk exercises for my back?",
     "my bum goes numb on the hard seats at the stadium but it's fine once I get up. which stretches for my back?",
+    # someone else's age or temperature, a chest sore from coughing
+    "my daughter is 11 and keeps me busy. my lower back has been sore since last week, what exercises help?",
+    "the wee one's running a temperature and I've been up all night rocking her, my back is in bits. stretches?",
+    "my chest aches from coughing with this cold, and my lower back's stiff from lying in bed. can I stretch?",
     # the heat of a room or a class, reading up on a condition
     "is a heated pilates studio ok for my back? the studio is 38 degrees",
     "the hot tub at the leisure centre is 40 degrees, is a soak in it ok for a stiff lower back?",
