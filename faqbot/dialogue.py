@@ -102,9 +102,10 @@ _RESTATE = cues.phrases(
     i do not get it | did not follow | do not follow | did not understand | did not get that | did not get it
     too complicated | too complex | too technical | lost me | dumb it down | break it down | explain again
     explain that | explain it | explain please | confusing | i am confused | not clear | does not make sense
-    over my head | went over my head"""
+    over my head | went over my head | like what | such as | for example | for instance | an example | examples"""
 )
-"""Asking for the last answer again, put more simply: "can you say that again simpler?", "I didn't follow"."""
+"""Asking for the last answer again, put more simply or for its examples: "can you say that again simpler?", "I
+didn't follow", "like what?"."""
 _RESTATE_WORDS = frozenset(w for phrase in _RESTATE for w in phrase.split())
 _STRAIGHT = cues.phrases(
     """yes or no | straight answer | simple answer | short answer | does not answer | did not answer
