@@ -491,6 +491,9 @@ REFERRALS = [
     # the part a question ends on is what it asks about, whatever the back pain told before it
     ("other-body-part", "my back's a lot better. my shoulder is the problem now, how do I loosen the shoulder?"),
     ("other-body-part", "squats are fine for my lower back but they leave me limping. what can I do about my ankles?"),
+    # the upper spine is another part, though "spine" is the back's word; a toddler carried is the writer's load
+    ("other-body-part", "stiffness in my thoracic spine since I started a desk job. which stretches are good?"),
+    ("other-body-part", "knots in my upper back from lifting my toddler all day, what can I do?"),
     # "continue it" points back to the medicine named before
     ("medication", "I've been on amitriptyline for a month. can I continue it now I'm doing the exercises?"),
     # harm to the baby asked, the pregnancy told as weeks in the next sentence
