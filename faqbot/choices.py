@@ -41,12 +41,16 @@ _DO_NOT_KNOW = (
     " | not rightly know | nuh know | no know | not know"
 )
 """Saying plainly that one does not know: unsure to most questions, a no to "do you know…?" (`not_known`)."""
+_NOT_QUITE_SURE = (
+    " | not 100 sure | not 100 percent sure | not a 100 percent sure | not totally sure | not entirely sure"
+    " | not completely sure | not fully sure"
+)
+"""Not sure, said with how far from sure ("not 100% sure"): the words between "not" and "sure" vary."""
 _UNSURE = (
     _DO_NOT_KNOW
+    + _NOT_QUITE_SURE
     + """
 not sure | unsure | not certain | uncertain | maybe | perhaps | possibly | cannot remember | do not remember
-not 100 sure | not 100 percent sure | not a 100 percent sure | not totally sure | not entirely sure
-not completely sure | not fully sure
 can not remember | not really sure | hard to say | i think so | might have | may have | kind of | sort of | not quite
 who knows | cannot say | either | yes and no | unclear | ish | not sure tbh | i guess | i suppose | could be
 can not say | do not recall
@@ -217,13 +221,14 @@ def not_known(text: str) -> bool:
 
 
 _DOUBT = cues.phrases(
-    _DO_NOT_KNOW
-    + """ | not sure | unsure | not certain | cannot remember | do not remember | can not remember | not 100 sure
-    | not 100 percent sure | not totally sure | not entirely sure | not completely sure | not fully sure"""
+    _DO_NOT_KNOW + _NOT_QUITE_SURE + " | not sure | unsure | not certain | cannot remember | do not remember"
+    " | can not remember"
 )
 DOUBT_WORDS = 4
 """A reply that doubts says so first ("not sure, the nurse said something about keeping active") or last, on its
 own ("he mentioned staying active? not 100% sure")."""
+_DOUBT_WORDS = frozenset(w for p in _DOUBT for w in p.split()) | frozenset("i am tbh though tho honestly lol".split())
+"""The words a closing doubt is made of: "not 100% sure tbh" is one; "idk where it's from" doubts something else."""
 
 
 def in_doubt(text: str) -> bool:
@@ -235,9 +240,6 @@ def in_doubt(text: str) -> bool:
         return True
     last = next((_words(c) for s in reversed(cues.sentences(text)) for c, _ in reversed(cues.chunks(s))), [])
     return cues.has_phrase(last, _DOUBT) and all(w in _DOUBT_WORDS for w in last)  # not "idk where it's from"
-
-
-_DOUBT_WORDS = frozenset(w for p in _DOUBT for w in p.split()) | frozenset("i am tbh though tho honestly lol".split())
 
 
 def knew_already(text: str) -> bool:

@@ -324,11 +324,11 @@ _FOR_WHAT = 4
 """What a question asks for follows "for" closely: "for my left knee"."""
 
 _AFTERWORDS = frozenset("specifically especially please pls then too also though tho now as well either".split())
-
-
+"""Words a question may end on after the thing it asks about: "what helps the elbow, then?"."""
 _PREDICATES = frozenset(
     "help helps helped hurt hurts hurting pain sore ache aches aching work works better worse stiff swollen".split()
 )
+"""What is said of a part, which a match may end on without the part being what is asked about."""
 _OPENING = 3
 """A question opens within this many words: "and so what helps the elbow?"."""
 
