@@ -491,6 +491,10 @@ REFERRALS = [
     # the part a question ends on is what it asks about, whatever the back pain told before it
     ("other-body-part", "my back's a lot better. my shoulder is the problem now, how do I loosen the shoulder?"),
     ("other-body-part", "squats are fine for my lower back but they leave me limping. what can I do about my ankles?"),
+    # everyday care the article does not cover, asked about in its own right
+    ("everyday-care", "which pillow is best if I sleep on my side with a sore lower back?"),
+    ("everyday-care", "what's the right sitting posture at my desk for a bad back?"),
+    ("everyday-care", "what trainers should I get for my walks, with my back the way it is?"),
     # the upper spine is another part, though "spine" is the back's word; a toddler carried is the writer's load
     ("other-body-part", "stiffness in my thoracic spine since I started a desk job. which stretches are good?"),
     ("other-body-part", "knots in my upper back from lifting my toddler all day, what can I do?"),
@@ -537,6 +541,11 @@ def test_medical_topics_the_article_does_not_cover_are_referred(bot: faqbot.Bot,
         ("the knees to chest stretch hurts my lower back a bit, do I stop doing it?", "stop-if-painful"),
         # a part the answer itself works on, asked of in the question but not asked for
         ("which hip and glute exercises are safe for my lower back?", "safe-exercises"),
+        # everyday care in the background of a question about exercise
+        (
+            "I'm stuck in an office chair 9 to 5, which exercises would you recommend for my back?",
+            "recommended-exercises",
+        ),
     ],
 )
 def test_a_topic_mentioned_around_an_article_question_does_not_take_it_over(
