@@ -72,7 +72,7 @@ def test_changing_a_reply_state_does_not_change_the_session(bot: faqbot.Bot) -> 
         ),
         (
             {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "referred": "pregnancy"},
-            "state.referred: expected a list of at most 6 referral topic ids",
+            "state.referred: expected a list of at most 7 referral topic ids",
         ),
         (
             {"version": 2, "slots": {}, "pending": None, "flags": [], "last": None, "ages": [9, "ten"]},
