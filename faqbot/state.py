@@ -197,7 +197,7 @@ class State:
         if version == 1:
             _keys(data, "state", {"version", "slots", "pending"})
             data = {**data, "flags": [], "last": None}
-        data = {"conversation": "", "ages": [], "new_pain": False, "referred": [], "behalf": False, "also": [], **data}
+        data = {**_OPTIONAL_FIELDS, **data}
         _keys(data, "state", {"version", "slots", "pending", "flags", "last", *_OPTIONAL_FIELDS})
         for flag in ("new_pain", "behalf"):
             if type(data[flag]) is not bool:
@@ -216,8 +216,11 @@ class State:
         )
 
 
-_OPTIONAL_FIELDS = ("conversation", "ages", "new_pain", "referred", "behalf", "also")
-"""Fields written only when they hold something, so older saved states stay readable as they are."""
+_OPTIONAL_FIELDS: dict[str, Any] = {
+    "conversation": "", "ages": [], "new_pain": False, "referred": [], "behalf": False, "also": []
+}  # fmt: skip
+"""Fields written only when they hold something, and their values when absent (as JSON has them; only read, never
+changed), so that older saved states stay readable as they are."""
 
 
 MAX_AGE = 130
