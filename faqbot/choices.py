@@ -17,10 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
-
-from . import cues, frequency
+from . import cues
 from .knowledge import Option
 from .text import CHATTER, STOPWORDS, stem, tokens
 
@@ -32,7 +29,6 @@ __all__ = [
     "not_known",
     "number_out_of_range",
     "pick_number",
-    "typo_of",
     "understand",
 ]
 
@@ -420,14 +416,5 @@ def _negates_a_word(words: list[str], after: int) -> bool:
 
 def _fuzzy(word: str) -> str | None:
     """Which lexicon word a short misspelt reply ("yse", "nopr", "unsre") was meant to be."""
-    meant = typo_of(word, _SINGLE_WORDS)
+    meant = cues.typo_of(word, _SINGLE_WORDS)
     return None if meant is None else next(value for value, phrases in _LEXICON.items() if meant in phrases)
-
-
-def typo_of(word: str, vocabulary: Sequence[str]) -> str | None:
-    """The word of `vocabulary` a short typo was meant to be ("yse" → "yes", "yuo" → "you"): one edit away, and
-    only for a word no English list holds (an English word such as "bye" or "cool" is not a misspelt "yes")."""
-    if len(word) < 3 or frequency.rarity(word) < frequency.RAREST:
-        return None
-    hit = process.extractOne(word, vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1)
-    return None if hit is None else str(hit[0])

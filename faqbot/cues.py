@@ -18,7 +18,8 @@ from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 
-from rapidfuzz.distance import OSA
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from . import frequency
 
@@ -57,6 +58,7 @@ __all__ = [
     "speaks_of_self",
     "states_condition",
     "supposes",
+    "typo_of",
 ]
 
 
@@ -563,7 +565,7 @@ _TAG_CLAUSE = 2
 def _ends_in_a_tag(part: str) -> bool:
     """Whether a part ends in a question tag without its question mark: "gentle stretches wouldn't hurt would
     they", "that's normal isn't it": a statement put up to be confirmed is a question."""
-    words = [_bare(w).replace("'", "") for w in part.split()]
+    words = [_bare(w) for w in part.split()]
     return (
         len(words) >= _TAG_CLAUSE + 2
         and words[-2] in _TAG_VERBS
@@ -1074,13 +1076,18 @@ def _denied(after: Sequence[str]) -> bool:
 _INSTEAD = frozenset("just only but mostly except apart".split())
 
 
+def typo_of(word: str, vocabulary: Sequence[str]) -> str | None:
+    """The word of `vocabulary` a short typo was meant to be ("yse" → "yes", "yuo" → "you"): one edit away, and
+    only for a word no English list holds (an English word such as "bye" or "cool" is not a misspelt "yes")."""
+    if len(word) < 3 or frequency.rarity(word) < frequency.RAREST:
+        return None
+    hit = process.extractOne(word, vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1)
+    return None if hit is None else str(hit[0])
+
+
 def _misspelt_ability(word: str) -> bool:
     """ "not controll my pee": a word no English list holds, one edit from a longer ability word."""
-    return (
-        len(word) >= 5
-        and frequency.rarity(word) >= frequency.RAREST
-        and any(OSA.distance(word, ability) <= 1 for ability in _LONG_ABILITIES)
-    )
+    return len(word) >= 5 and typo_of(word, _LONG_ABILITIES) is not None
 
 
 _LONG_ABILITIES = tuple(w for w in _ABILITY if len(w) >= 5)
@@ -1436,7 +1443,7 @@ def others_ages(words: Sequence[str]) -> list[int]:
 def _said_of_someone(words: Sequence[str], i: int) -> bool:
     """Whether the number at words[i] follows a person other than the writer: "my son is 9", "he is 9"."""
     before = words[i - 2 : i] if i >= 2 and words[i - 1] in ("is", "was") else words[i - 1 : i]
-    return bool(before) and before[0] in PEOPLE and before[0] not in SELF
+    return bool(before) and before[0] in PEOPLE
 
 
 def own_back(words: Sequence[str]) -> bool:

@@ -881,7 +881,7 @@ class Dialogue:
     def _talk_word(self, word: str) -> str:
         if word in self._smalltalk_words:
             return word
-        return choices.typo_of(word, self._talk_vocabulary) or word
+        return cues.typo_of(word, self._talk_vocabulary) or word
 
     def _asks_a_topic(self, turn: _Turn) -> bool:
         """Whether a message asks about something the knowledge base knows: "does that count?" after a statement
