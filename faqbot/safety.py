@@ -282,16 +282,18 @@ class Referrals:
         for sentence in sentences:
             for low, high in sentence.asking:
                 fors = [at for at in range(low, high) if _asks_for(sentence.plain, sentence.plain_index(at))]
+                start = sentence.plain_index(low)
+                question = sentence.plain[start : sentence.plain_index(high - 1) + 1]
+                opens = _opens_as_a_question(question)
                 matches = self._found(sentence, low, high)
                 after_for = {
                     m.item
                     for m in matches
                     if any(at <= s <= at + _FOR_WHAT for at in fors for s, _ in m.places)
-                    or _ends_the_question(sentence, low, m.end, high)
+                    or (opens and _ends_on(question, sentence.plain_index(m.end - 1) + 1 - start))
                 }
                 named = self._alive(sentence, matches, behalf) & self._by_name & after_for
                 if named:
-                    question = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
                     asked |= named - {m.item for m in self._unless.search(question)}
         return asked
 
@@ -333,18 +335,16 @@ _OPENING = 3
 """A question opens within this many words: "and so what helps the elbow?"."""
 
 
-def _ends_the_question(sentence: Sentence, low: int, end: int, high: int) -> bool:
-    """Whether a match ending at words[end] names what a question (words[low:high]) ends on, the thing it asks
-    about: "what should I do about my knees?", "what helps the elbow, then?". A match that ends on what is said
-    of the part asks about something else ("would a pillow between my knees help?" is about the pillow), and a
-    question must open as one ("Bad knee? Planks." names it in passing)."""
-    plain = sentence.plain
-    low, end, high = sentence.plain_index(low), sentence.plain_index(end - 1) + 1, sentence.plain_index(high - 1) + 1
-    return (
-        any(w in cues.QUESTION_OPENERS for w in plain[low : low + _OPENING])
-        and plain[end - 1] not in _PREDICATES
-        and all(w in _AFTERWORDS for w in plain[end:high])
-    )
+def _opens_as_a_question(question: Sequence[str]) -> bool:
+    """Whether a question opens as one within its first words ("Bad knee? Planks." names a part in passing)."""
+    return any(w in cues.QUESTION_OPENERS for w in question[:_OPENING])
+
+
+def _ends_on(question: Sequence[str], end: int) -> bool:
+    """Whether a match ending at question[end] names what the question ends on, the thing it asks about: "what
+    should I do about my knees?", "what helps the elbow, then?". A match that ends on what is said of the part
+    asks about something else: "would a pillow between my knees help?" is about the pillow."""
+    return question[end - 1] not in _PREDICATES and all(w in _AFTERWORDS for w in question[end:])
 
 
 def match_negated(
