@@ -158,12 +158,14 @@ class PatternSet:
                 if _phrase_at(alt, reduced, n):
                     found.setdefault(alt_id, []).append((i, kept[n + 1] + 1))
         if reduced is not words:  # an intensifier is skipped inside phrases, but is still a word of its own
+            added = set()
             for i, word in enumerate(words):
                 if word in INTENSIFIERS:
                     for alt_id in cached(word):
                         found.setdefault(alt_id, []).append((i, i + 1))
-            for places in found.values():
-                places.sort()
+                        added.add(alt_id)
+            for alt_id in added:
+                found[alt_id].sort()
         return found
 
     def find(self, spans: _Spans, start: int = 0, end: int | None = None) -> list[Match]:
