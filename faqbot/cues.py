@@ -264,7 +264,7 @@ _DISMISSED = phrases(
     feel okay | feel better | feeling better | better now | all good | it is fine | its fine | probably nothing
     it is nothing | nothing serious | not serious | nothing to worry | no big deal | not that bad | not so bad
     not too bad | not even that | no even that | probably just | just a cold | only a | it is just | i will be fine
-    will be fine | be right
+    will be fine | be right | literally fine | totally fine | honestly fine | actually fine | perfectly fine
     overreacting | over reacting | exaggerating | do not worry | not worried | i doubt | went away | has gone
     gone now | passed now | it is ok | it is okay | it is alright | i am good | he is fine | she is fine
     they are fine | only small | only a small | only a little | just a little | only mild | not much pain
@@ -412,6 +412,7 @@ def refuses(words: Sequence[str]) -> bool:
 
 _IN_GENERAL = phrases(
     "in general | generally | general question | in theory | not for me | not about me | for anyone | most people"
+    " | should anyone | anyone who | anyone with | someone with | people with"
 )
 
 
@@ -1022,7 +1023,7 @@ def negated(
     matched = {i for s, e in inside for i in range(s, e)}
     for i in range(start - 1, max(low, start - _LOOKBACK) - 1, -1):
         word = words[i]
-        if word in _BARRIERS:
+        if word in _BARRIERS or _new_subject(words, i):
             break
         if i in matched or (i and words[i - 1] in _FEELING):
             continue  # "no position helps, constant ache", "can't feel nothing round my bum": part of what is described
@@ -1074,6 +1075,18 @@ def _denied(after: Sequence[str]) -> bool:
 
 
 _INSTEAD = frozenset("just only but mostly except apart".split())
+_SUBJECTS = frozenset("i he she we they".split())
+_REPORTING = frozenset(
+    "think thought believe reckon suppose guess sure say said says know knew remember realise realize notice if that "
+    "whether".split()
+)
+
+
+def _new_subject(words: Sequence[str], i: int) -> bool:
+    """Whether words[i] is a subject that opens a clause of its own, which a negation before it does not reach:
+    "I not make any diet, I eat normal" (the comma is gone by now). Not after a word that reports or doubts
+    ("I don't think I have numbness"), nor after the negator itself ("nothing I can feel")."""
+    return words[i] in _SUBJECTS and i > 0 and words[i - 1] not in _REPORTING and words[i - 1] not in NEGATORS
 
 
 def typo_of(word: str, vocabulary: Sequence[str]) -> str | None:
@@ -1315,6 +1328,19 @@ _RECENT = phrases(
     on the weekend | over the weekend | monday | tuesday | wednesday | thursday | friday | saturday | sunday
     on the treadmill | while running | when running | on my run | at the gym | during"""
 )
+_ONSET = phrases(
+    """minutes ago | minute ago | mins ago | min ago | hours ago | hour ago | hrs ago | hr ago | onset | just now
+    this morning | this afternoon | this evening | tonight | since yesterday | since last night | since this morning
+    all of a sudden | out of nowhere | out of the blue"""
+)
+
+
+def began_lately(words: Sequence[str], start: int = 0, end: int | None = None) -> bool:
+    """Whether these words say something began within hours ("onset 30 min ago", "since this morning"): then a
+    long-standing state named beside it ("on a background of chronic back pain") is not what it is."""
+    return has_phrase(words, _ONSET, start, end)
+
+
 _CHECKED = phrases(
     "checked | ecg | normal | all clear | tests | test | results | examined | diagnosed | said it was | says it was"
 )

@@ -148,7 +148,7 @@ class Screen:
         sign = self._signs[match.item]
         plain, start = sentence.plain, sentence.plain_index(match.start)
         by = sign.cancelled_by if cancelled_by is None else cancelled_by
-        if "negation" in by and match_negated(sentence, match, low, after):
+        if "negation" in by and (match_negated(sentence, match, low, after) or _said_fine(sentence, match)):
             return "negation"
         if "someone-else" in by and not self._own_body(sentence, match, start):
             who = cues.someone_else(plain, start)
@@ -162,7 +162,11 @@ class Screen:
             and not (sign.tier == "emergency" and cues.came_and_went([*plain, *later]))
         ):
             return "past"
-        if "long-standing" in by and cues.long_standing(plain, *clause):
+        if (
+            "long-standing" in by
+            and cues.long_standing(plain, *clause)
+            and not (sign.tier == "emergency" and cues.began_lately(plain, *clause))
+        ):
             return "long-standing"
         if sign.unless and self._unless_here(match.item, plain[clause[0] :], later):
             return "unless"
@@ -249,7 +253,7 @@ class Referrals:
         own_ages = cues.own_ages(plain) if found else []
         own = {n for n, age in by_age if _outside(age, own_ages)}
         if not answering:
-            for sentence, low, high in question_windows(sentences):
+            for sentence, low, high in question_windows(sentences, persons=True):
                 found |= self._live(sentence, low, high, behalf)
         if self._topics and not answering:
             for sentence, low, high in question_windows(sentences, topics=True):
@@ -269,6 +273,8 @@ class Referrals:
                 - own
                 - self._asked_outright(sentences, behalf)
             )
+        # Ages given, none of them outside a topic's range: "my daughter (she's 34) ... lifting her toddler".
+        found -= {n for n, age in by_age if ages and not _outside(age, ages)}
         return [self._referrals[n] for n in sorted(found)]
 
     def _asked_outright(self, sentences: Sequence[Sentence], behalf: bool) -> set[int]:
@@ -368,6 +374,17 @@ def match_negated(
     )
 
 
+def _said_fine(sentence: Sentence, match: Match) -> bool:
+    """Whether a part the match names is said to be fine: "tight hamstrings and lower back, chest is totally fine"
+    names the chest to set it aside. It takes a verb of being: "I can't feel my bottom good" says how it feels."""
+    plain, at = sentence.plain, sentence.plain_index
+    ends = [at(high - 1) + 1 for _, high in match.places]
+    return any(end < len(plain) and plain[end] in _BEING and cues.said_to_be_fine(plain, end) for end in ends)
+
+
+_BEING = frozenset("is s are was were feels feel felt seems seem looks look".split())
+
+
 def ages_in(sentences: Sequence[Sentence]) -> list[int]:
     """`ages_of` a message, or else an age that opens one of its later sentences ("honestly at my wits end. 52,
     lower back pain for 3 weeks")."""
@@ -390,13 +407,15 @@ def ages_of(plain: Sequence[str]) -> list[int]:
     return found
 
 
-def question_windows(sentences: Sequence[Sentence], topics: bool = False) -> list[tuple[Sentence, int, int]]:
+def question_windows(
+    sentences: Sequence[Sentence], topics: bool = False, persons: bool = False
+) -> list[tuple[Sentence, int, int]]:
     """The sentences of a message that ask something, as (sentence, start, end) word ranges.
 
     A question that points back ("can exercise help with them?", "should I stop taking it?") is read with the
     two sentences before it. With `topics`, so is one that names no part of the body ("which exercises are
-    good?" after "my neck hurts"): what it is about was said before. A message that asks nothing is all
-    question.
+    good?" after "my neck hurts"): what it is about was said before; with `persons`, one about "he" or "she". A
+    message that asks nothing is all question.
     """
     windows: list[tuple[Sentence, int, int]] = []
     for n, sentence in enumerate(sentences):
@@ -404,7 +423,7 @@ def question_windows(sentences: Sequence[Sentence], topics: bool = False) -> lis
             continue
         low, high = sentence.asking[-1]
         asked = sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
-        if n and (points_back(sentence.plain) or (topics and not cues.about_the_body(asked))):
+        if n and (points_back(sentence.plain, persons) or (topics and not cues.about_the_body(asked))):
             for before in reversed(sentences[max(0, n - 2) : n]):
                 sentence = before.join(sentence)
         windows.append((sentence, 0, len(sentence.words)))
@@ -416,22 +435,26 @@ def _asks_for(plain: Sequence[str], i: int) -> bool:
     return plain[i] == "for" or (plain[i] == "about" and i > 0 and plain[i - 1] in ("what", "how"))
 
 
-def points_back(words: Sequence[str]) -> bool:
-    """ "them", "again", "does that", "an extra one", a final "it": the topic is somewhere before."""
+def points_back(words: Sequence[str], persons: bool = False) -> bool:
+    """ "them", "again", "does that", "an extra one", a final "it" (and with `persons`, "he" or "she"): the topic is
+    somewhere before."""
     return (
-        any(w in _POINTERS for w in words)
+        any(w in _POINTERS or (persons and w in _PERSONS) for w in words)
         or words[-1:] in (("it",), ("that",), ("this",))
         or cues.has_phrase(words, _POINTER_PHRASES)
     )
 
 
 _POINTERS = frozenset("them they these those him again beforehand afterwards".split())
+_PERSONS = frozenset("he she".split())
+"""Who a question is about ("should she take a break from ballet?"): for referrals, the person named before."""
 _POINTER_PHRASES = (
     "does that", "is that", "was that", "could that", "might that", "would that", "does it", "will it", "did it",
     "could it", "might it", "off it", "on it", "with it", "taking it",
     "take it", "after it", "using it", "use it", "apply", "both together", "continue it", "continue them",
     "stretch it", "rest it", "leave it", "ice it", "massage it", "strap it", "fix it", "treat it", "heal it",
-    "an extra one", "another one", "one more", "who is right", "which is right", "who to believe", "who do i believe",
+    "an extra one", "another one", "one more", "which one", "which is better", "which is best", "which works",
+    "who is right", "which is right", "who to believe", "who do i believe",
 )  # fmt: skip
 
 

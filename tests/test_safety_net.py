@@ -618,9 +618,10 @@ def _shown(report_cases: list[Labelled], path: Path, text: str) -> str:
 TARGETS = {"emergency": 1.0, "urgent": 0.98, "false alarms": 0.03, "referrals": 0.90}
 """Where the screen must be on the development sets (tuned on; a little slack for the writer-labelled set)."""
 DEV_SLACK = 0.03
-HOLDOUT_FLOOR = {"emergency": 0.90, "urgent": 0.90, "false alarms": 0.04, "referrals": 0.80}
-"""What the screen reached on the held-out set, written after tuning (README "Safety"): below the targets, so
-these are floors that catch a regression, not the goal."""
+HOLDOUT_FLOOR = {"emergency": 0.90, "urgent": 0.90, "false alarms": 0.05, "referrals": 0.80}
+"""Near what the screen reached on the held-out set (README "Safety"; its second version, written when the first
+was retired to development, gave 5.0 % false alarms on arrival): below the targets, so these are floors that catch
+a regression, not the goal."""
 
 
 @pytest.mark.parametrize("path", SAFETY_SETS, ids=[p.stem for p in SAFETY_SETS])
