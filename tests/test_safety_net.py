@@ -1098,3 +1098,103 @@ def test_cancer_free_for_years_is_a_history_of_cancer_but_a_clear_test_is_not(bo
     reply = bot.session().ask("been cancer free for four years now, but my lower back has started aching. ok to swim?")
     assert reply.kind == "urgent" and reply.signs == ("cancer",)
     assert bot.session().ask("my tests showed I'm cancer free, so is swimming ok for my sore back?").kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "lost 5 kg since June, I didn't change anything, I eat normally. sore back, ok to swim?",
+    ],
+)
+def test_a_negation_does_not_reach_past_a_new_subject(bot: faqbot.Bot, message: str) -> None:
+    """ "I don't do any diet, I eat like always": the "not" denies the diet, not the eating that explains nothing."""
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and reply.signs == ("weight-loss",)
+
+
+def test_a_negation_still_reaches_past_a_thought_or_a_doubt(bot: faqbot.Bot) -> None:
+    assert bot.session().ask("I don't think I have any numbness in my groin, is yoga ok for my back?").kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my hips and lower back feel tight, my chest is absolutely fine. should I stretch first thing?",
+        "weak and tired today, but my legs are fine, both of them. Is walking ok for my back?",
+    ],
+)
+def test_a_part_said_to_be_fine_is_set_aside(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
+
+
+def test_how_a_part_feels_is_no_part_said_to_be_fine(bot: faqbot.Bot) -> None:
+    """ "I can't feel my bum good" says how it feels ("good" is no verdict on the part)."""
+    reply = bot.session().ask("since Tuesday I cannot feel my bum good when I sit on the toilet. Can I do the plank?")
+    assert reply.kind == "urgent" and reply.tier == "emergency"
+
+
+def test_an_emergency_sign_begun_within_hours_beside_a_chronic_back_is_raised(bot: faqbot.Bot) -> None:
+    reply = bot.session().ask("tight crushing feeling in my chest since an hour ago, on top of my chronic back pain")
+    assert reply.kind == "urgent" and reply.signs == ("chest-pain",)
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("my husband's not getting the urge to wee and has to force it, his back is agony", "bladder-bowel"),
+        ("mum needs pads now because she's going without realising, her back went on Friday", "bladder-bowel"),
+    ],
+)
+def test_retention_and_incontinence_told_by_effort_and_pads(bot: faqbot.Bot, message: str, sign: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and reply.signs == (sign,)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Typical Cancer me, overthinking again. is yoga alright for my back?",
+        "this back is like a cancer on my weekends, what exercises help?",
+        "should I do a longer warm up on cold mornings for my stiff back?",
+        "I love badminton, the jump smash is my best shot. Will it hurt my back more?",
+    ],
+)
+def test_a_sign_word_said_as_a_star_sign_a_simile_or_a_sport_is_no_sign(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("message", "referral"),
+    [
+        ("ibuprofen gel or the heat spray... which is better for a sore back", "medication"),
+        (
+            "my little girl has had backache for months from her school bag. Should she carry it on one side?",
+            "children",
+        ),
+        ("estoy embarazada, 6 months, can I do squats for my back?", "pregnancy"),
+        ("twinges when I turn in bed, more likely my joints or a muscle do you reckon?", "diagnosis"),
+        ("reckon I tweaked my back at work, how long am I going to be out for?", "diagnosis"),
+    ],
+)
+def test_referral_topics_asked_by_pointing_back_or_in_other_words(bot: faqbot.Bot, message: str, referral: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "fallback" and reply.referral == referral
+
+
+def test_a_grown_up_with_a_child_in_the_story_is_no_childs_back(bot: faqbot.Bot) -> None:
+    """A question about "he" or "she" reads the sentences before it for referrals (above); ages given there, none of
+    them a child's, say the child in the story is not whose back it is."""
+    reply = bot.session().ask("My son (he's 30) hurt his back carrying his baby around. Which exercises can he do?")
+    assert reply.referral is None and reply.kind == "answer"
+
+
+def test_anyone_with_back_pain_asks_in_general_after_a_pregnancy_referral(bot: faqbot.Bot) -> None:
+    session = bot.session()
+    assert session.ask("I'm 20 weeks pregnant and my back aches, can I do pilates?").referral == "pregnancy"
+    reply = session.ask("fair enough. what should anyone with back pain avoid when they start exercising?")
+    assert reply.kind == "answer" and reply.referral is None
+
+
+def test_literally_fine_plays_a_sign_down(bot: faqbot.Bot) -> None:
+    reply = _warned(bot, "fever").ask("honestly it's literally fine")
+    assert reply.kind == "urgent" and "still get it checked today" in reply.text
