@@ -218,7 +218,7 @@ def not_known(text: str) -> bool:
 
 _DOUBT = cues.phrases(
     _DO_NOT_KNOW + _NOT_QUITE_SURE + " | not sure | unsure | not certain | cannot remember | do not remember"
-    " | can not remember"
+    " | can not remember | not really | not exactly"
 )
 DOUBT_WORDS = 4
 """A reply that doubts says so first ("not sure, the nurse said something about keeping active") or last, on its

@@ -128,7 +128,7 @@ _DENIALS = frozenset(
 
 SELF = frozenset("i me myself".split())
 PEOPLE = frozenset(
-    """mum mom mam mother mommy mummy dad father daddy husband wife partner son daughter child kid kids baby
+    """mum mom mam mother mommy mummy dad father daddy husband wife partner son daughter child children kid kids baby
     brother sister sibling friend mate grandma grandmother gran granny nan nana grandad granddad grandpa grandfather
     aunt auntie aunty uncle cousin neighbour neighbor colleague coworker boss boyfriend girlfriend fiance fiancee
     nephew niece boy girl lad lass grandson granddaughter grandchild teen teenager toddler stepdad stepmum stepmom
@@ -164,7 +164,7 @@ _MINE = phrases(
 )
 _LONG_AGO = phrases(
     "years ago | year ago | decades ago | decade ago | long ago | long time ago | last year | as a child | as a kid"
-    " | when i was young | when i was little | when i was a"
+    " | when i was young | when i was little | when i was a | years back | year back | decades back"
 )
 """Long ago, not lately: what `came_and_went` sets apart from a sign that passed yesterday."""
 _PAST = _LONG_AGO + phrases(
@@ -173,7 +173,8 @@ _PAST = _LONG_AGO + phrases(
     fine now | ok now | okay now | alright now | better now | all better | all good now | cleared up | clear now
     went away | gone now | has gone away | have gone away | resolved | recovered | no longer | not anymore
     not any more | settled down | settled now | back to normal | got over | long gone | all gone | fully healed
-    healed up | completely healed | got over it | she is fine | he is fine | they are fine | was fine | is fine now
+    healed up | completely healed | did heal | it healed | all healed
+    got over it | she is fine | he is fine | they are fine | was fine | is fine now
     was ok | was okay | right as rain | i am right as rain | finished completely | it finished | long gone
     totally gone | sorted it | sorted now | completely gone | fully recovered | now gone | all normal
     cleared right up | all cleared | cleared now | is finish | it is finish | finish now | is finished | it is over
@@ -1161,8 +1162,8 @@ def _on_behalf(words: tuple[str, ...]) -> bool:
         body = _BODY if word in _POSSESSIVES else _BACK  # "her bottom", but "my friend had chest pain" is a report
         reach = 3 if word in _POSSESSIVES else 10 if word in _SUBJECTS else 0 if word in _PRONOUNS else 18
         for j in range(i + 1, min(len(words), i + reach)):
-            if words[j] in _SELF_MARKERS:
-                break  # "my toddler wet the bed and I did my back in": the back is the speaker's
+            if words[j] in _SELF_MARKERS or words[j] == "your":
+                break  # "my toddler wet the bed and I did my back in": the back is the speaker's (or anyone's)
             if words[j] in body and not _back_in_time(words, j):
                 return True
     asked_for = any(tuple(words[i : i + 2]) == ("for", "my") and words[i + 2] in PEOPLE for i in range(len(words) - 2))
@@ -1402,9 +1403,19 @@ def ages(words: Sequence[str]) -> list[int]:
             found.append(int(word[:-2]))  # "just had my 65th birthday"
         else:
             age = _number(words, i)
-            if age is not None and 0 < age < 120 and _reads_as_age(words, i):
-                found.append(age + {"over": 1, "under": -1}.get(words[i - 1] if i else "", 0))
+            if age is not None and 0 < age < 120 and _reads_as_age(words, i) and not _bounds_a_group(words, i):
+                found.append(age + _BOUND.get(words[i - 1] if i else "", 0))
     return found
+
+
+def _bounds_a_group(words: Sequence[str], i: int) -> bool:
+    """Whether the number at words[i] bounds the ages of people named before it ("three kids under 7"): the age of
+    no one in particular."""
+    return i >= 2 and words[i - 1] in _BOUND and words[i - 2] in PEOPLE
+
+
+_BOUND = {"over": 1, "under": -1}
+"""An age given as a bound ("over 50", "kids under 7") is read as the first age past it."""
 
 
 def _school_year(words: Sequence[str], i: int) -> bool:

@@ -1198,3 +1198,18 @@ def test_anyone_with_back_pain_asks_in_general_after_a_pregnancy_referral(bot: f
 def test_literally_fine_plays_a_sign_down(bot: faqbot.Bot) -> None:
     reply = _warned(bot, "fever").ask("honestly it's literally fine")
     assert reply.kind == "urgent" and "still get it checked today" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "two children under 5 and lifting them all day, my back's been sore since Tuesday. Can I do yoga?",
+        "I came off my motorbike years back, it did heal, but now my back aches from work. Which exercises?",
+        "my grandad had a tumour removed, he always said rest is best when your back goes. Rest or keep moving?",
+    ],
+)
+def test_ages_of_a_group_a_fall_years_back_and_someones_saying_are_no_signs(bot: faqbot.Bot, message: str) -> None:
+    """ "Under 5" bounds a group's ages, no one's; "years back" is long ago; "your back" in someone's saying is
+    anyone's back, so his tumour stays his."""
+    reply = bot.session().ask(message)
+    assert reply.kind != "urgent" and reply.referral is None
