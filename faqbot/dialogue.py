@@ -925,8 +925,8 @@ class Dialogue:
                 return self._start(turn, then)
             else:
                 return None
-        close = self._close(ranked, threshold, keywords=not turn.asks and len(turn.plain) <= KEYWORDS)
         current = self._current_entry(turn)
+        close = self._close(ranked, threshold, keywords=_keywords(turn, after_answer=current is not None))
         if len(close) > 1 and current is not None and len(turn.words) <= CONTEXT_WORDS:
             # a short follow-on torn between questions is about the one under discussion ("so swimming's a no?")
             close = [c for c in close if c.entry_id == current] or close
@@ -1445,6 +1445,19 @@ def _denies(sentence: Sentence, match: Match) -> bool:
         for low, high in match.places
         for w in sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
     )
+
+
+def _keywords(turn: _Turn, after_answer: bool) -> bool:
+    """Whether a message is a few keywords ("back pain exercise"): short, and asking nothing. Right after an answer, a
+    bare topic with a question mark is keywords too ("squats?"): it names the topic, and the question under
+    discussion says what is asked of it."""
+    if len(turn.plain) > KEYWORDS:
+        return False
+    return not turn.asks or (after_answer and not any(w in _ASKING_WORDS for w in turn.plain))
+
+
+_ASKING_WORDS = cues.QUESTION_OPENERS | frozenset("safe fine good bad alright right worth".split())
+"""Words that make a short message a question of its own: "gym ok?", "squats safe?"."""
 
 
 def _labels(step: Step) -> tuple[str, ...]:
