@@ -111,11 +111,12 @@ _STRAIGHT = cues.phrases(
     """yes or no | straight answer | simple answer | short answer | does not answer | did not answer
     not answer my question | not answer the question | not what i asked | answer the question | answer my question
     bottom line | in short | tldr | tl dr | short version | quick version | in a nutshell | so basically
-    basically yes | basically no | sum it up | sum up | summarise | summarize | summary"""
+    basically yes | basically no | sum it up | sum up | summarise | summarize | summary | a yes | a no | so yes | so no
+    means yes | means no"""
 )
 """Asking, after an answer, for its verdict alone: "you didn't say. so is it a yes or a no?"."""
 _STRAIGHT_WORDS = frozenset(w for phrase in _STRAIGHT for w in phrase.split()) | frozenset(
-    "useless rubbish pointless vague waffle helpful unhelpful clear unclear give gimme".split()
+    "useless rubbish pointless vague waffle helpful unhelpful clear unclear give gimme go ok okay then".split()
 )
 _PUZZLED = frozenset(
     "mean means meaning understand get explain ye ya u which what whats here there exactly sorry pardon".split()
