@@ -1213,3 +1213,12 @@ def test_ages_of_a_group_a_fall_years_back_and_someones_saying_are_no_signs(bot:
     anyone's back, so his tumour stays his."""
     reply = bot.session().ask(message)
     assert reply.kind != "urgent" and reply.referral is None
+
+
+def test_sitting_on_the_toilet_is_where_saddle_numbness_is_noticed(bot: faqbot.Bot) -> None:
+    """Sitting too long explains a numb bottom ("from sitting on the sofa all weekend"); sitting on the toilet is
+    only where the person noticed it."""
+    message = "sitting on the toilet this morning my bottom felt like it wasn't there, back's been sore since Monday"
+    assert bot.session().ask(message).signs == ("saddle-numbness",)
+    harmless = "numb bum from sitting on the sofa all weekend watching the cricket, back is stiff, stretches?"
+    assert bot.session().ask(harmless).kind != "urgent"
