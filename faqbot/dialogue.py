@@ -43,6 +43,8 @@ CONTEXT_WORDS = 8
 """Messages up to this many words, right after an answer, may be read in that answer's context."""
 FOLLOW_ON_WORDS = 4
 """A message that says it follows on ("what about…", "what if…") may be this many words longer."""
+TOLD_WORDS = 3
+"""After an answer, a message this long that asks nothing tells something (shorter: "no", "no idea")."""
 KEYWORDS = 4
 """A message of up to this many words that does not ask is a few keywords ("back pain exercise")."""
 KEYWORD_MARGIN = 0.1
@@ -318,6 +320,8 @@ class Dialogue:
         self._help = next((t for t in talk if t.intent == "help"), None)
         self._thanks = next((t for t in talk if t.intent == "thanks"), None)
         self._will_do = next((t for t in talk if t.intent == "will_do"), None)
+        self._told = next((t for t in talk if t.intent == "told"), None)
+        self._complaint = next((t for t in talk if t.intent == "complaint"), None)
         self._smalltalk_words = {w for phrase, _ in self._smalltalk for w in phrase} | STOPWORDS | COURTESY
         self.small_talk_words = frozenset(self._smalltalk_words)
         self._talk_vocabulary = sorted(w for phrase, _ in self._smalltalk for w in phrase if len(w) >= 3)
@@ -1148,9 +1152,27 @@ class Dialogue:
             if near and self._asks_the_knowledge_base(turn):
                 return self._start(turn, self.kb.by_id[near[0]])
             return self._urgent(turn, self._raised(turn.state))
+        told = self._only_tells(turn)
+        if told is not None:
+            offered = turn.state.pending
+            options = tuple(self.kb.by_id[i].question for i in offered.entries) if isinstance(offered, Choice) else ()
+            return self._reply(ReplyKind.SMALLTALK, None, told.reply.rstrip(), options, turn)
         markdown, options = self._with_suggestions(turn, self.kb.fallback.rstrip(), all_questions=False, first=near)
         markdown, options = self._keep_pending_question(turn, markdown, options)
         return self._reply(ReplyKind.FALLBACK, None, markdown, options, turn)
+
+    def _only_tells(self, turn: _Turn) -> Smalltalk | None:
+        """The small talk for a message after an answer that only tells something ("been like this since sunday",
+        "I'm a scaffolder so can't exactly take it easy"): it asks nothing, so there is nothing it is out of scope
+        of. One that complains among what it tells ("that's useless, I asked for actual exercises") is a complaint;
+        a word or two ("no", "no idea") answers a question nobody asked, and stays a fallback."""
+        pending = turn.before.pending
+        offered = pending is None or (isinstance(pending, Choice) and not pending.clarify)  # the related questions
+        if turn.before.last is None or not offered or turn.inquires or len(turn.plain) < TOLD_WORDS:
+            return None
+        if self._complaint is not None and cues.has_phrase(turn.plain, self._complaint.patterns):
+            return self._complaint
+        return self._told
 
     def _asks_the_knowledge_base(self, turn: _Turn) -> bool:
         """Whether a question that came near one of the knowledge base's is about it, not about getting care:

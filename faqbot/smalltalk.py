@@ -142,6 +142,10 @@ GENERIC: dict[str, tuple[str, str]] = {
         i am back | im back""",
         "No rush: I'm here when you're ready.",
     ),
+    "told": (
+        "",  # no phrasings: a statement in the middle of a conversation that asks nothing and answers nothing
+        'Thanks for telling me. Is there anything you\'d like to know about "{title}"?',
+    ),
 }
 """Intent → (phrasings separated by "|", reply)."""
 
