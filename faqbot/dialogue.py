@@ -496,7 +496,7 @@ class Dialogue:
         so it is wished well, not referred again for the word "midwife"."""
         if self._will_do is None or turn.asks or turn.state.flags or isinstance(turn.state.pending, FollowUp):
             return None
-        if not cues.takes_it_up(turn.plain):
+        if not cues.takes_it_up(turn.plain) or _asks_after_but(turn.plain):
             return None
         self._note_statements(turn)
         if turn.told:
@@ -641,7 +641,8 @@ class Dialogue:
             return None  # the answer is kept, and the question it came with is answered next
         if chosen is not None:
             return self._advance(turn, entry, step, chosen)
-        if heard.asks and not about_step and self._confident(turn):
+        names_one = cues.has_phrase(turn.plain, _ONE_ABOUT)  # "the one about setting me back"
+        if (heard.asks or names_one) and not about_step and self._confident(turn):
             turn.state = turn.state.replace(pending=None)
             return None  # a new question instead of an answer: the topic changes
         talk = self._smalltalk_intent(turn)
@@ -1468,6 +1469,22 @@ def _denies(sentence: Sentence, match: Match) -> bool:
         for low, high in match.places
         for w in sentence.plain[sentence.plain_index(low) : sentence.plain_index(high - 1) + 1]
     )
+
+
+_ONE_ABOUT = cues.phrases("the one about | the bit about | the question about | the part about | the one on")
+"""A question named by its topic: "the one about setting me back" asks it, though not as a question."""
+
+
+def _asks_after_but(plain: Sequence[str]) -> bool:
+    """Whether a message goes on to ask after a "but": "fine, I'll ask at my next appointment, but just in general
+    is swimming good for lower back" takes the advice and asks a question of its own."""
+    if "but" not in plain:
+        return False
+    after = [w for w in plain[plain.index("but") + 1 :] if w not in _ASIDES]
+    return cues.inquires(after) or (bool(after[:1]) and after[0] in cues.QUESTION_WORDS)
+
+
+_ASIDES = frozenset("just in general generally anyway also though meanwhile".split())
 
 
 def _keywords(turn: _Turn, after_answer: bool) -> bool:
