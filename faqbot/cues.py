@@ -173,8 +173,8 @@ _PAST = _LONG_AGO + phrases(
     fine now | ok now | okay now | alright now | better now | all better | all good now | cleared up | clear now
     went away | gone now | has gone away | have gone away | resolved | recovered | no longer | not anymore
     not any more | settled down | settled now | back to normal | got over | long gone | all gone | fully healed
-    healed up | completely healed | did heal | it healed | all healed
-    got over it | she is fine | he is fine | they are fine | was fine | is fine now
+    healed up | completely healed | did heal | it healed | all healed | healthy now | now i am healthy
+    i am healthy now | got over it | she is fine | he is fine | they are fine | was fine | is fine now
     was ok | was okay | right as rain | i am right as rain | finished completely | it finished | long gone
     totally gone | sorted it | sorted now | completely gone | fully recovered | now gone | all normal
     cleared right up | all cleared | cleared now | is finish | it is finish | finish now | is finished | it is over
@@ -196,7 +196,8 @@ _LONG_STANDING = phrases(
     since the autumn | since the winter | since the start of the year | has done for ages | always have been
     always has been | most of this season | all season | this season | for a decade | a decade now | most of this term
     all term | since my 20 s | since my 30 s | since my 40 s | since my 50 s | since my 60 s
-    same as always | same as ever | same old
+    same as always | same as ever | same old | it has always been | it is always been | always been like this
+    always been the same | always been this way
     """
 )
 """Long-standing, so not a new sign: "my legs have been weak for years", "on and off for ages"."""
@@ -1108,8 +1109,11 @@ _LONG_ABILITIES = tuple(w for w in _ABILITY if len(w) >= 5)
 
 
 def _negates_ability(words: Sequence[str], negator: int, start: int) -> bool:
-    """ "no feeling", "not able to pee", "not sure if": the negation is part of what is described."""
-    for word in words[negator + 1 : start + 1]:
+    """ "no feeling", "not able to pee", "not sure if": the negation is part of what is described ("nothing going
+    on in my chest" is no ability to go)."""
+    for n, word in enumerate(words[negator + 1 : start + 1], negator + 1):
+        if word in ("go", "going") and tuple(words[n + 1 : n + 2]) == ("on",):
+            return False
         if word in _NOT_A_DENIAL or word in _ABILITY or _misspelt_ability(word):
             return True
         if word not in _FILLER:
@@ -1249,7 +1253,8 @@ _PERSISTS = phrases(
     not go away | not gone away | not going away | never goes away | never went away | not go off | not gone off
     not come back | not coming back | not came back | never came back | not wear off | not worn off | not wearing off
     never wears off | still numb | still dead | still tingling | still tingly | still there | stays numb
-    stayed numb | hours later | days later
+    stayed numb | hours later | days later | even when i stand | even when i get up | even after i get up
+    even when i stood | even after i stood | even after standing | even when standing | even lying down
     """
 )
 

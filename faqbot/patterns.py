@@ -19,6 +19,7 @@ group was hit.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,8 @@ from .text import MAX_CACHED_WORD, Normaliser
 __all__ = ["INTENSIFIERS", "Match", "PatternSet", "expand"]
 
 _FUZZY_MIN_LEN = 5
+_LONGEST_PHRASE = 12
+"""More words than any phrase of a vocabulary has: how far a phrase opened by an intensifier is read."""
 _CACHED_WORDS = 200
 """Sentences up to this many words have their spans cached (a few recent ones: the turn being handled)."""
 INTENSIFIERS = frozenset("really properly quite very even actually just totally completely fully anymore".split())
@@ -164,9 +167,24 @@ class PatternSet:
                     for alt_id in cached(word):
                         found.setdefault(alt_id, []).append((i, i + 1))
                         added.add(alt_id)
+                    added |= self._opened_by(word, i, reduced, kept, found)
             for alt_id in added:
                 found[alt_id].sort()
         return found
+
+    def _opened_by(self, word: str, i: int, reduced: Sequence[str], kept: Sequence[int], found: _Spans) -> set[int]:
+        """The phrases that open with the intensifier at words[i] ("even though I eat", "even lying down"): kept
+        whole when compiled, they are read from it on, with the words after it as `reduced` has them."""
+        n = bisect.bisect_left(kept, i)  # where the words after it start in `reduced`
+        if n >= len(reduced):
+            return set()
+        joined = [word, *reduced[n : n + _LONGEST_PHRASE]]
+        added = set()
+        for alt_id, alt in self._phrases.get((word, reduced[n]), ()):
+            if _phrase_at(alt, joined, 0):
+                found.setdefault(alt_id, []).append((i, kept[n + len(alt.words) - 2] + 1))
+                added.add(alt_id)
+        return added
 
     def find(self, spans: _Spans, start: int = 0, end: int | None = None) -> list[Match]:
         """The first match of each pattern within words[start:end], given the `spans` of all the words, in the

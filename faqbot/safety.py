@@ -252,9 +252,12 @@ class Referrals:
         # The writer's own age ("I'm 15 and my back hurts") refers whatever else the message says.
         own_ages = cues.own_ages(plain) if found else []
         own = {n for n, age in by_age if _outside(age, own_ages)}
-        if not answering:
-            for sentence, low, high in question_windows(sentences, persons=True):
-                found |= self._live(sentence, low, high, behalf)
+        windows = [] if answering else question_windows(sentences, persons=True)
+        asked = set()  # "asked" topics found in a question: only the question can set them aside
+        for sentence, low, high in windows:
+            live = self._live(sentence, low, high, behalf)
+            asked |= {n for n in live if self._referrals[n].when == "asked"} - found
+            found |= live
         if self._topics and not answering:
             for sentence, low, high in question_windows(sentences, topics=True):
                 found |= self._live(sentence, low, high, behalf) & self._topics
@@ -262,20 +265,27 @@ class Referrals:
             for sentence in sentences:
                 found |= self._live(sentence, 0, len(sentence.words), behalf) & self._anywhere
         if found:  # "unless" is read in the whole message: "my knees are bad too, but it's my lower back ..."
+            questions = [window for window, _, _ in windows]
             found -= (
-                {
-                    m.item
-                    for s in sentences
-                    for m in self._unless.search(s.plain)
-                    if not cues.negated(s.plain, m.start)
-                    and not (m.item in self._topics and cues.said_to_be_fine(s.plain, m.end))  # "my back's fine, but…"
-                }
+                ((self._set_aside(sentences) - asked) | (self._set_aside(questions) & asked))
                 - own
                 - self._asked_outright(sentences, behalf)
             )
         # Ages given, none of them outside a topic's range: "my daughter (she's 34) ... lifting her toddler".
         found -= {n for n, age in by_age if ages and not _outside(age, ages)}
         return [self._referrals[n] for n in sorted(found)]
+
+    def _set_aside(self, sentences: Sequence[Sentence]) -> set[int]:
+        """The topics these sentences set aside with one of their `unless` contexts. For a topic only asked about,
+        that is read in the question: "What mattress is best for back pain? I already do stretches." asks about
+        the mattress whatever the stretches."""
+        return {
+            m.item
+            for s in sentences
+            for m in self._unless.search(s.plain)
+            if not cues.negated(s.plain, m.start)
+            and not (m.item in self._topics and cues.said_to_be_fine(s.plain, m.end))  # "my back's fine, but…"
+        }
 
     def _asked_outright(self, sentences: Sequence[Sentence], behalf: bool) -> set[int]:
         """The topics or people a question asks for by name ("… for my knees?", "are they safe for a child?"), with

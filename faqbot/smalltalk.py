@@ -25,7 +25,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         assalamualaikum | salaam alaikum | salam alaikum | assalamu alaikum | shalom | bonjour | ciao | hallo | ola
         sup | wassup | whats up | heya | bore da | prynhawn da | assalam o alaikum | salam o alaikum | howzit
         wah gwaan | wagwan | i am new here | new here | first time here
-        first time using this""",
+        first time using this | test | testing | just testing | testing 123 | testing testing | is this working
+        does this work | is this thing on""",
         'Hello! I answer questions about "{title}". What would you like to know?',
     ),
     "thanks": (
@@ -78,7 +79,10 @@ GENERIC: dict[str, tuple[str, str]] = {
         a chatbot | a chat bot | actual person | actual human | is this a person
         is this a human | is this a machine | is this a computer | you are a bot | you are a robot | you are a computer
         you are computer | you are a machine | you are a program | you are program | computer program
-        computer programme | you are ai | you are an ai""",
+        computer programme | you are ai | you are an ai | am i talking to ai | am i talking to an ai | talking to ai
+        talking to a bot | who made you | who built you | who created you | who programmed you | who wrote you
+        speak to a human | talk to a human | speak to a person | talk to a person | speak to a real person
+        talk to a real person | speak to someone real | talk to someone real | want a human | get me a human""",
         "I'm an automated assistant, not a person. I answer questions from \"{title}\"; I can't examine you or "
         "give personal advice.",
     ),
@@ -114,7 +118,9 @@ GENERIC: dict[str, tuple[str, str]] = {
     ),
     "never_mind": (
         """forget it | never mind | nevermind | nvm | doesnt matter | does not matter | it does not matter
-        no worries | dont worry | do not worry | skip it | ignore that | ignore me | my bad | sorry | oops""",
+        no worries | dont worry | do not worry | skip it | ignore that | ignore me | my bad | sorry | oops
+        pressed the wrong thing | pressed the wrong button | wrong button | clicked by mistake | sent by mistake
+        sent that by mistake | by mistake | sent too soon | ignore this | wrong chat""",
         "No problem. Ask me something else whenever you like.",
     ),
     "complaint": (
@@ -123,7 +129,8 @@ GENERIC: dict[str, tuple[str, str]] = {
         that is not helpful | you are not helping | this is not helping | not helping | waste of time
         a waste of time | pointless | this is pointless | you are rubbish | rubbish | stupid bot | dumb bot
         you are stupid | you suck | this sucks | useless bot | any use | tell me to see a doctor
-        just says see a doctor | you are not listening | not listening | you did not listen""",
+        just says see a doctor | you are not listening | not listening | you did not listen | this is stupid
+        that is stupid | stupid | ridiculous | this is ridiculous | not good enough""",
         "I'm sorry I couldn't help with that. I only answer from \"{title}\", so for anything else, please ask a "
         "doctor, nurse or pharmacist. You're welcome to ask me another question about it.",
     ),

@@ -1222,3 +1222,57 @@ def test_sitting_on_the_toilet_is_where_saddle_numbness_is_noticed(bot: faqbot.B
     assert bot.session().ask(message).signs == ("saddle-numbness",)
     harmless = "numb bum from sitting on the sofa all weekend watching the cricket, back is stiff, stretches?"
     assert bot.session().ask(harmless).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("my trousers are hanging off me even though I'm eating like a horse, back aches. ok to jog?", "weight-loss"),
+        ("back aches in bed even lying still, can I swim?", "night-pain"),
+        ("since lunchtime my bum feels like it's made of rubber, even when I stand up. stretches?", "saddle-numbness"),
+        ("been playing football and now my groin and bum are numb. can I play Sunday?", "saddle-numbness"),
+        (
+            "wee'd a bit in the car and didn't notice till I got out, back's agony. can I still do pilates?",
+            "bladder-bowel",
+        ),
+        ("dad's back never lets up, he's up in the wee small hours walking about with it. exercises?", "night-pain"),
+    ],
+)
+def test_signs_read_through_even_football_and_what_was_not_noticed(bot: faqbot.Bot, message: str, sign: str) -> None:
+    """A phrase that opens with "even" ("even though I'm eating") is read as written; "even when I stand up" says
+    the numbness stays; football named is no stadium seat; wetting oneself unnoticed is the sign."""
+    reply = bot.session().ask(message)
+    assert reply.kind == "urgent" and sign in reply.signs
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what a car crash of a day, my back is stiff from the desk. stretches?",
+        "had the flu with a fever last month, healthy now, back a bit tight. gym ok?",
+        "nothing going on in my chest, just my lower back aching after decorating. yoga ok?",
+        "I'm 61, lower back pain ever since a slipped disc in 2010, it's always been like this. can I run?",
+    ],
+)
+def test_idioms_the_recovered_and_the_long_standing_are_no_signs(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("message", "referral"),
+    [
+        ("thinking of getting a steroid jab for my back, worth it?", "surgery"),
+        ("my elbow is sore from the planks I do for my back, is there something for the elbow?", "other-body-part"),
+    ],
+)
+def test_more_referral_words(bot: faqbot.Bot, message: str, referral: str) -> None:
+    reply = bot.session().ask(message)
+    assert reply.kind == "fallback" and reply.referral == referral
+
+
+def test_a_topic_only_asked_about_is_set_aside_only_by_its_question(bot: faqbot.Bot) -> None:
+    """Exercise named in a statement beside the question ("I do pilates on Mondays") leaves a question about chairs
+    about the chair; named in the question ("which stretches suit my new pillow?") it is about exercise."""
+    reply = bot.session().ask("What's the best office chair for back pain? I do pilates on Mondays.")
+    assert reply.kind == "fallback" and reply.referral == "everyday-care"
+    assert bot.session().ask("which stretches suit someone with a new pillow and a sore back?").referral is None
