@@ -98,6 +98,11 @@ _HOW_OFTEN = cues.phrases(
 )
 """A question for a frequency or an amount: out of scope unless the entry it matches is asked that way too."""
 _MEANS = cues.phrases("mean | means | meant | meaning | explain | define | definition")
+_IN_PRACTICE = cues.phrases(
+    """look like | looks like | in practice | how do i know if | how will i know if | how would i know if
+    how can i tell"""
+)
+"""Asking how a word of the answer shows in practice: "how will I know if it passes the criteria?"."""
 _RESTATE = cues.phrases(
     """say that again | say it again | again please | simpler | more simply | simple words | simple terms
     simple english | plain english | plain words | normal words | layman | layman's terms | i do not understand
@@ -1107,12 +1112,14 @@ class Dialogue:
             return False
         if len(asked) > ABOUT_ANSWER_WORDS + PUZZLED_WORDS or cues.follows_on(asked):
             return False
+        own = _own_words(asked)
+        said = set(tokens(answer))
+        if cues.has_phrase(asked, _IN_PRACTICE):  # "what does controlled look like in practice?"
+            return any(w in said and not self._matcher.in_most_entries(w, COMMON_SHARE) for w in own)
         if not ({"what", "which"} & set(asked) or cues.has_phrase(asked, _WHY)):
             return False
-        own = _own_words(asked)
         if self._asks_meaning_of(own, answer, asked):
             return True
-        said = set(tokens(answer))
         return (
             bool(own)
             and len(asked) <= ABOUT_ANSWER_WORDS + (PUZZLED_WORDS if puzzled else 0)
