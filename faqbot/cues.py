@@ -202,7 +202,8 @@ _LONG_STANDING = phrases(
 )
 """Long-standing, so not a new sign: "my legs have been weak for years", "on and off for ages"."""
 _FOR_UNITS = re.compile(
-    r"\bfor (?:(?:the|last|past|about|around|over|nearly|almost|more|than|some|a|good|well|like|roughly|maybe|at|"
+    r"\b(?:for|had it|had them|had that|had this) "
+    r"(?:(?:the|last|past|about|around|over|nearly|almost|more|than|some|a|good|well|like|roughly|maybe|at|"
     r"least|best|part|of|going|on|getting|close|to|few|couple|many|several) ){0,4}?(?:\d+|two|three|four|five|six|"
     r"seven|eight|nine|ten|"
     r"twenty|thirty|forty|many|several) (?:years?|yrs?|decades?|months)\b"
@@ -1057,9 +1058,15 @@ _IT_DENIED = phrases(
 """Said after a sign was named, these deny it: "saddle anaesthesia? ... I haven't got it"."""
 
 
-def denied_later(words: Sequence[str]) -> bool:
-    """Whether the sentences after a sign deny it as "it": "saddle anaesthesia? I read about it. I haven't got it"."""
-    return has_phrase(words, _IT_DENIED)
+def denied_later(words: Sequence[str], next_sentence: Sequence[str] = ()) -> bool:
+    """Whether the sentences after a sign deny it as "it": "saddle anaesthesia? I read about it. I haven't got it";
+    or the next sentence is a denial all by itself ("...asked about that. No, I don't have any.")."""
+    return has_phrase(words, _IT_DENIED) or " ".join(next_sentence) in _WHOLE_DENIALS
+
+
+_WHOLE_DENIALS = _DENIALS | frozenset(
+    "i do not have any|i have not got any|i do not|i have not|not me|none at all|nothing like that".split("|")
+)
 
 
 def _denied(after: Sequence[str]) -> bool:

@@ -375,7 +375,10 @@ def match_negated(
     following = sentence.plain[end:] if end < len(sentence.plain) else after[0].plain if after else ()
     following = following if denials else ()
     later = [w for s in after for w in s.plain]
-    if cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(later):
+    next_sentence = after[0].plain if after else ()
+    if cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(
+        later, next_sentence
+    ):
         return True
     # A match across clauses: each of its words is read in its own clause ("my leg goes to sleep when I
     # kneel, but there's no numbness in my bottom" has a denied "bottom").

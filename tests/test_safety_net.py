@@ -1276,3 +1276,18 @@ def test_a_topic_only_asked_about_is_set_aside_only_by_its_question(bot: faqbot.
     reply = bot.session().ask("What's the best office chair for back pain? I do pilates on Mondays.")
     assert reply.kind == "fallback" and reply.referral == "everyday-care"
     assert bot.session().ask("which stretches suit someone with a new pillow and a sore back?").referral is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Numbness in my groin was the first thing she asked about. No, I don't have any. Which stretches first?",
+        "I've got proper gym fever, can't wait to lift again. will it set my back back?",
+        "my legs gave way on my last rep going for a new PR, fine a second later, back tight now. rest?",
+        "legs like lead after twelve hours on my feet, back grumbling. ok to skip stretches?",
+        "my dad's legs are both weak, he's had it thirty years since polio, and lifting him hurts my back. exercises?",
+        "which sports bra for running? big chest and my back aches",
+    ],
+)
+def test_a_sign_denied_in_a_sentence_of_its_own_and_more_look_alikes(bot: faqbot.Bot, message: str) -> None:
+    assert bot.session().ask(message).kind != "urgent"
