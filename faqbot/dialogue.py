@@ -937,7 +937,7 @@ class Dialogue:
             else:
                 return None
         current = self._current_entry(turn)
-        close = self._close(ranked, threshold, keywords=_keywords(turn, after_answer=current is not None))
+        close = self._close(ranked, threshold, keywords=_keywords(turn, discussed=current is not None))
         if len(close) > 1 and current is not None and len(turn.words) <= CONTEXT_WORDS:
             # a short follow-on torn between questions is about the one under discussion ("so swimming's a no?")
             close = [c for c in close if c.entry_id == current] or close
@@ -1492,15 +1492,16 @@ def _asks_after_but(plain: Sequence[str]) -> bool:
 
 
 _ASIDES = frozenset("just in general generally anyway also though meanwhile".split())
+"""Words a question after a "but" may open with before it asks: "but just in general, is swimming good?"."""
 
 
-def _keywords(turn: _Turn, after_answer: bool) -> bool:
-    """Whether a message is a few keywords ("back pain exercise"): short, and asking nothing. Right after an answer, a
-    bare topic with a question mark is keywords too ("squats?"): it names the topic, and the question under
-    discussion says what is asked of it."""
+def _keywords(turn: _Turn, discussed: bool) -> bool:
+    """Whether a message is a few keywords ("back pain exercise"): short, and asking nothing. While a question is
+    under discussion (`discussed`), a bare topic with a question mark is keywords too ("squats?"): it names the
+    topic, and the question under discussion says what is asked of it."""
     if len(turn.plain) > KEYWORDS:
         return False
-    return not turn.asks or (after_answer and not any(w in _ASKING_WORDS for w in turn.plain))
+    return not turn.asks or (discussed and not any(w in _ASKING_WORDS for w in turn.plain))
 
 
 _ASKING_WORDS = cues.QUESTION_OPENERS | frozenset("safe fine good bad alright right worth".split())

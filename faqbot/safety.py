@@ -375,10 +375,8 @@ def match_negated(
     following = sentence.plain[end:] if end < len(sentence.plain) else after[0].plain if after else ()
     following = following if denials else ()
     later = [w for s in after for w in s.plain]
-    next_sentence = after[0].plain if after else ()
-    if cues.negated(sentence.plain, at(match.start), at(low), inside, following) or cues.denied_later(
-        later, next_sentence
-    ):
+    denied_after = cues.denied_later(later, after[0].plain if after else ())
+    if denied_after or cues.negated(sentence.plain, at(match.start), at(low), inside, following):
         return True
     # A match across clauses: each of its words is read in its own clause ("my leg goes to sleep when I
     # kneel, but there's no numbness in my bottom" has a denied "bottom").
@@ -396,6 +394,7 @@ def _said_fine(sentence: Sentence, match: Match) -> bool:
 
 
 _BEING = frozenset("is s are was were feels feel felt seems seem looks look".split())
+"""Verbs that say what a part is like: "chest is fine", "legs feel ok"."""
 
 
 def ages_in(sentences: Sequence[Sentence]) -> list[int]:
